@@ -1,0 +1,254 @@
+//! The company's indicator dataset: the canonical JSON form, and readers that produce it from
+//! JSON or CSV files. Each fact keeps where it was read from, for diagnostics.
+
+pub mod csv;
+
+use crate::diag::{Diagnostic, Location};
+use crate::input::{Schema, decode_text, parse_json};
+use crate::taxonomy::source::{Group, MemberDef};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+const SCHEMA_TEXT: &str = include_str!("../../schema/dataset.schema.json");
+const SCHEMA_HINT: &str = "see the dataset format in the README and schema/dataset.schema.json";
+
+/// The Qifu Technology ESG report 2023 dataset, compiled into the binary.
+pub const BUNDLED_QIFU_2023: &str = include_str!("../../tests/data/minimal.json");
+pub const BUNDLED_QIFU_2023_PATH: &str = "examples/qifu-2023/dataset.json";
+
+fn schema() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| Schema::compile(SCHEMA_TEXT))
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetDoc {
+    pub format_version: String,
+    pub taxonomy: String,
+    pub framework: String,
+    pub entity: Entity,
+    pub periods: BTreeMap<String, PeriodDef>,
+    pub reporting_period: String,
+    #[serde(default)]
+    pub currency: Option<String>,
+    pub sources: Vec<SourceDoc>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub extensions: Option<Extensions>,
+    pub facts: Vec<FactRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Entity {
+    pub name: String,
+    pub identifier: Identifier,
+    #[serde(default)]
+    pub lei: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Identifier {
+    pub scheme: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PeriodDef {
+    pub start: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SourceDoc {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Extensions {
+    pub prefix: String,
+    pub namespace: String,
+    #[serde(default)]
+    pub members: Vec<ExtensionMember>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub concepts: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ExtensionMember {
+    pub axis: String,
+    #[serde(flatten)]
+    pub def: MemberDef,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct FactRecord {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub concept: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub period: String,
+    #[serde(default)]
+    pub dimensions: BTreeMap<String, String>,
+    #[serde(default)]
+    pub decimals: Option<DecimalsSpec>,
+    #[serde(default)]
+    pub qualifier: Option<String>,
+    #[serde(default)]
+    pub omission: Option<Omission>,
+    pub source: SourceRef,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum DecimalsSpec {
+    Finite(i32),
+    Inf(Inf),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Inf {
+    #[serde(rename = "INF")]
+    Inf,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Omission {
+    pub reason: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct SourceRef {
+    pub document: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// A dataset read from a file: the document, and for each fact where it stands in that file.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The path as the user gave it (or the bundled name).
+    pub file: String,
+    pub doc: DatasetDoc,
+    pub fact_locations: Vec<Location>,
+    /// Every file read to build it, with its bytes' hash, for the manifest.
+    pub inputs: Vec<(String, Vec<u8>)>,
+}
+
+impl Dataset {
+    /// The location of a field of fact `i` (e.g. "value"): a JSON pointer, or the CSV line.
+    pub fn locate(&self, i: usize, field: &str) -> Location {
+        let mut loc = self.fact_locations[i].clone();
+        if let Some(p) = &mut loc.pointer {
+            p.push('/');
+            p.push_str(field);
+        }
+        loc
+    }
+}
+
+/// Read a dataset from a path: `.json`, or `.csv` with its metadata beside it.
+pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::error(
+            "E0001",
+            Location::file(&shown),
+            format!("cannot read the dataset: {e}"),
+        )]
+    })?;
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("csv") => csv::read(path, &shown, bytes),
+        Some("json") => from_json_bytes(&shown, bytes),
+        _ => Err(vec![
+            Diagnostic::error("E0004", Location::file(&shown), "unknown dataset file type")
+                .with_hint("esgx reads datasets as .json or .csv files"),
+        ]),
+    }
+}
+
+/// The bundled Qifu 2023 dataset.
+pub fn bundled_qifu_2023() -> Result<Dataset, Vec<Diagnostic>> {
+    from_json_bytes(
+        BUNDLED_QIFU_2023_PATH,
+        BUNDLED_QIFU_2023.as_bytes().to_vec(),
+    )
+}
+
+/// Parse and check a JSON dataset.
+pub fn from_json_bytes(file: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
+    let text = decode_text(file, &bytes).map_err(|d| vec![d])?;
+    let value = parse_json(file, &text).map_err(|d| vec![d])?;
+    let n = value
+        .get("facts")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let locations = (0..n)
+        .map(|i| Location::pointer(file, format!("/facts/{i}")))
+        .collect();
+    from_value(
+        file,
+        value,
+        locations,
+        &|p| Location::pointer(file, p),
+        vec![(file.to_string(), bytes)],
+    )
+}
+
+/// Check a dataset in its JSON form against the schema and deserialize it.
+pub(crate) fn from_value(
+    file: &str,
+    value: Value,
+    fact_locations: Vec<Location>,
+    locate: &dyn Fn(&str) -> Location,
+    inputs: Vec<(String, Vec<u8>)>,
+) -> Result<Dataset, Vec<Diagnostic>> {
+    let errs = schema().check(&value, locate, SCHEMA_HINT);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {
+        vec![
+            Diagnostic::error("E0100", Location::file(file), format!("dataset: {e}"))
+                .with_hint(SCHEMA_HINT),
+        ]
+    })?;
+    Ok(Dataset {
+        file: file.to_string(),
+        doc,
+        fact_locations,
+        inputs,
+    })
+}

@@ -1,0 +1,214 @@
+//! XBRL 2.1 instance (XML) with XBRL Dimensions: contexts and units de-duplicated by their
+//! aspects, facts in dataset order, and one footnote per fact carrying its source reference.
+
+use crate::report::{FactValue, Period, Report, Unit};
+use crate::taxonomy::generate::{LINK, XBRLI, XLINK};
+use crate::taxonomy::source::DimensionContainer;
+use crate::xml::XmlWriter;
+use std::collections::HashMap;
+
+const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+pub fn write(report: &Report) -> String {
+    // Contexts keyed by period and dimensions, units by their id: each written once.
+    let mut contexts: Vec<(&Period, &[(crate::report::QName, crate::report::QName)])> = Vec::new();
+    let mut context_ids: HashMap<
+        (&Period, &[(crate::report::QName, crate::report::QName)]),
+        String,
+    > = HashMap::new();
+    let mut fact_contexts = Vec::with_capacity(report.facts.len());
+    let mut units: Vec<&Unit> = Vec::new();
+    for f in &report.facts {
+        let key = (&f.period, f.dimensions.as_slice());
+        let id = context_ids
+            .entry(key)
+            .or_insert_with(|| {
+                contexts.push(key);
+                context_id(&f.period, contexts.len(), !f.dimensions.is_empty())
+            })
+            .clone();
+        fact_contexts.push(id);
+        if let Some(u) = &f.unit
+            && !units.iter().any(|x| x.id == u.id)
+        {
+            units.push(u);
+        }
+    }
+
+    let mut w = XmlWriter::new();
+    let mut attrs: Vec<(String, String)> = vec![
+        ("xmlns:xbrli".into(), XBRLI.into()),
+        ("xmlns:link".into(), LINK.into()),
+        ("xmlns:xlink".into(), XLINK.into()),
+        ("xmlns:xbrldi".into(), XBRLDI.into()),
+        ("xmlns:xsi".into(), XSI.into()),
+    ];
+    for (p, ns) in &report.namespaces {
+        if p != "xbrli" {
+            attrs.push((format!("xmlns:{p}"), ns.clone()));
+        }
+    }
+    let attr_refs: Vec<(&str, &str)> = attrs
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    w.start("xbrli:xbrl", &attr_refs);
+    w.empty(
+        "link:schemaRef",
+        &[("xlink:type", "simple"), ("xlink:href", &report.schema_ref)],
+    );
+
+    let container = match report.dimension_container {
+        DimensionContainer::Scenario => "xbrli:scenario",
+        DimensionContainer::Segment => "xbrli:segment",
+    };
+    for (period, dims) in &contexts {
+        let id = &context_ids[&(*period, *dims)];
+        w.start("xbrli:context", &[("id", id)]);
+        w.start("xbrli:entity", &[]);
+        w.text_element(
+            "xbrli:identifier",
+            &[("scheme", &report.entity.scheme)],
+            &report.entity.identifier,
+        );
+        if !dims.is_empty() && container == "xbrli:segment" {
+            write_dims(&mut w, container, dims);
+        }
+        w.end();
+        w.start("xbrli:period", &[]);
+        match period {
+            Period::Instant(d) => w.text_element("xbrli:instant", &[], &d.to_string()),
+            Period::Duration { start, end } => {
+                w.text_element("xbrli:startDate", &[], &start.to_string());
+                w.text_element("xbrli:endDate", &[], &end.to_string());
+            }
+        }
+        w.end();
+        if !dims.is_empty() && container == "xbrli:scenario" {
+            write_dims(&mut w, container, dims);
+        }
+        w.end();
+    }
+    for u in &units {
+        w.start("xbrli:unit", &[("id", &u.id)]);
+        if u.denominator.is_empty() {
+            for m in &u.numerator {
+                w.text_element("xbrli:measure", &[], &m.to_string());
+            }
+        } else {
+            w.start("xbrli:divide", &[]);
+            for (side, ms) in [
+                ("xbrli:unitNumerator", &u.numerator),
+                ("xbrli:unitDenominator", &u.denominator),
+            ] {
+                w.start(side, &[]);
+                for m in ms.iter() {
+                    w.text_element("xbrli:measure", &[], &m.to_string());
+                }
+                w.end();
+            }
+            w.end();
+        }
+        w.end();
+    }
+    for (f, ctx) in report.facts.iter().zip(&fact_contexts) {
+        let name = f.concept.to_string();
+        let mut a: Vec<(&str, &str)> = vec![("id", &f.id), ("contextRef", ctx)];
+        if let Some(u) = &f.unit {
+            a.push(("unitRef", &u.id));
+        }
+        let decimals = f.decimals.map_or("INF".to_string(), |d| d.to_string());
+        match &f.value {
+            FactValue::Nil => {
+                a.push(("xsi:nil", "true"));
+                w.empty(&name, &a);
+            }
+            FactValue::Number(n) => {
+                a.push(("decimals", &decimals));
+                w.text_element(&name, &a, &n.to_string());
+            }
+            FactValue::Text(t) => {
+                a.push(("xml:lang", "en"));
+                w.text_element(&name, &a, t);
+            }
+        }
+    }
+    // Provenance: one footnote per fact, linked with the standard fact-footnote arc.
+    if !report.facts.is_empty() {
+        w.start(
+            "link:footnoteLink",
+            &[
+                ("xlink:type", "extended"),
+                ("xlink:role", "http://www.xbrl.org/2003/role/link"),
+            ],
+        );
+        for f in &report.facts {
+            let loc = format!("loc_{}", f.id);
+            let note = format!("fn_{}", f.id);
+            w.empty(
+                "link:loc",
+                &[
+                    ("xlink:type", "locator"),
+                    ("xlink:href", &format!("#{}", f.id)),
+                    ("xlink:label", &loc),
+                ],
+            );
+            w.text_element(
+                "link:footnote",
+                &[
+                    ("xlink:type", "resource"),
+                    ("xlink:label", &note),
+                    ("xlink:role", "http://www.xbrl.org/2003/role/footnote"),
+                    ("xml:lang", "en"),
+                ],
+                &f.provenance.sentence(),
+            );
+            w.empty(
+                "link:footnoteArc",
+                &[
+                    ("xlink:type", "arc"),
+                    (
+                        "xlink:arcrole",
+                        "http://www.xbrl.org/2003/arcrole/fact-footnote",
+                    ),
+                    ("xlink:from", &loc),
+                    ("xlink:to", &note),
+                ],
+            );
+        }
+        w.end();
+    }
+    w.finish()
+}
+
+fn write_dims(
+    w: &mut XmlWriter,
+    container: &str,
+    dims: &[(crate::report::QName, crate::report::QName)],
+) {
+    w.start(container, &[]);
+    for (axis, member) in dims {
+        w.text_element(
+            "xbrldi:explicitMember",
+            &[("dimension", &axis.to_string())],
+            &member.to_string(),
+        );
+    }
+    w.end();
+}
+
+/// Readable, deterministic context ids: the period, then a sequence number for breakdowns.
+fn context_id(p: &Period, n: usize, dimensional: bool) -> String {
+    let base = match p {
+        Period::Instant(d) => format!("I{}", d.format("%Y%m%d")),
+        Period::Duration { start, end } => {
+            format!("D{}_{}", start.format("%Y%m%d"), end.format("%Y%m%d"))
+        }
+    };
+    if dimensional {
+        format!("{base}_c{n}")
+    } else {
+        base
+    }
+}

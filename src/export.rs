@@ -1,0 +1,197 @@
+//! The export job: read → map → validate → emit, then write every file atomically.
+
+use crate::dataset::{self, Dataset};
+use crate::diag::{Diagnostic, Severity, Summary, has_errors};
+use crate::emit::manifest::{
+    self, EntityInfo, ExtensionInfo, FileEntry, Generator, Manifest, TaxonomyInfo, Validation,
+};
+use crate::emit::{Output, xbrl_json, xbrl_xml};
+use crate::taxonomy::{Taxonomy, generate};
+use crate::{fsio, map, validate};
+use std::path::{Path, PathBuf};
+
+pub const INSTANCE_FILE: &str = "report.xbrl";
+pub const JSON_FILE: &str = "report.json";
+pub const TAXONOMY_DIR: &str = "taxonomy";
+
+/// What to export and where.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// The dataset file; `None` exports the bundled Qifu 2023 dataset.
+    pub dataset: Option<PathBuf>,
+    pub out_dir: PathBuf,
+    /// A taxonomy source folder to use instead of the bundled one.
+    pub taxonomy_dir: Option<PathBuf>,
+    /// The creation time to record (seconds since the epoch), e.g. from SOURCE_DATE_EPOCH.
+    pub source_date_epoch: Option<i64>,
+}
+
+#[derive(Debug)]
+pub enum ExportError {
+    /// The input has errors; nothing was written.
+    Findings(Vec<Diagnostic>),
+    /// The files could not be read or written.
+    Io(String),
+}
+
+#[derive(Debug)]
+pub struct ExportOutcome {
+    pub outputs: Vec<(PathBuf, &'static str)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub facts: usize,
+}
+
+/// Everything before writing: the checked report and its diagnostics.
+pub struct Prepared {
+    pub dataset: Dataset,
+    pub taxonomy: Taxonomy,
+    pub report: crate::report::Report,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read the dataset and taxonomy, map and validate. Errors in the input come back as findings.
+pub fn prepare(
+    dataset_path: Option<&Path>,
+    taxonomy_dir: Option<&Path>,
+) -> Result<Prepared, ExportError> {
+    let dataset = match dataset_path {
+        Some(p) => dataset::read_path(p),
+        None => dataset::bundled_qifu_2023(),
+    }
+    .map_err(classify)?;
+    let mut taxonomy = match taxonomy_dir {
+        Some(d) => Taxonomy::from_dir(d),
+        None => Taxonomy::bundled(&dataset.doc.taxonomy),
+    }
+    .map_err(classify)?;
+    if let Some(ext) = &dataset.doc.extensions {
+        taxonomy
+            .extend(ext, &dataset.file)
+            .map_err(ExportError::Findings)?;
+    }
+    let (report, mut diagnostics) = map::map(&dataset, &taxonomy);
+    if !has_errors(&diagnostics) {
+        diagnostics.extend(validate::validate(&report, &taxonomy));
+    }
+    Ok(Prepared {
+        dataset,
+        taxonomy,
+        report,
+        diagnostics,
+    })
+}
+
+/// I/O failures (E0001) are not findings about the input's content.
+fn classify(diags: Vec<Diagnostic>) -> ExportError {
+    if diags.len() == 1 && diags[0].code == "E0001" {
+        ExportError::Io(diags[0].to_string())
+    } else {
+        ExportError::Findings(diags)
+    }
+}
+
+pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
+    let t = match epoch {
+        Some(s) => chrono::DateTime::from_timestamp(s, 0)
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH {s} is out of range"))?,
+        None => chrono::Utc::now(),
+    };
+    Ok(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// The files of an export, manifest last, without writing anything.
+pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
+    let mut outputs = Vec::new();
+    for f in generate::generate(&p.taxonomy) {
+        outputs.push(Output {
+            path: format!("{TAXONOMY_DIR}/{}", f.path),
+            format: f.kind,
+            bytes: f.text.into_bytes(),
+        });
+    }
+    outputs.push(Output {
+        path: INSTANCE_FILE.into(),
+        format: "xbrl-xml",
+        bytes: xbrl_xml::write(&p.report).into_bytes(),
+    });
+    outputs.push(Output {
+        path: JSON_FILE.into(),
+        format: "xbrl-json",
+        bytes: xbrl_json::write(&p.report).into_bytes(),
+    });
+
+    let mut inputs: Vec<FileEntry> = p
+        .dataset
+        .inputs
+        .iter()
+        .map(|(path, b)| FileEntry::input(path, "dataset", b))
+        .collect();
+    inputs.extend(
+        p.taxonomy
+            .sources
+            .iter()
+            .map(|s| FileEntry::input(&s.path, "taxonomy-source", &s.bytes)),
+    );
+    let doc = &p.dataset.doc;
+    let manifest = Manifest {
+        schema: "https://esgx.dev/schema/manifest-1.json",
+        manifest_version: "1.0",
+        filing_id: manifest::filing_id(&inputs, created).to_string(),
+        created: created.to_string(),
+        generator: Generator {
+            name: "esgx",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        entity: EntityInfo {
+            name: doc.entity.name.clone(),
+            scheme: doc.entity.identifier.scheme.clone(),
+            identifier: doc.entity.identifier.value.clone(),
+        },
+        framework: doc.framework.clone(),
+        reporting_period: doc.reporting_period.clone(),
+        taxonomy: TaxonomyInfo {
+            name: p.taxonomy.info.name.clone(),
+            version: p.taxonomy.info.version.clone(),
+            namespace: p.taxonomy.info.namespace.clone(),
+            entry_point: p.report.schema_ref.clone(),
+            extension: p.taxonomy.extension.as_ref().map(|e| ExtensionInfo {
+                prefix: e.prefix.clone(),
+                namespace: e.namespace.clone(),
+            }),
+        },
+        inputs,
+        outputs: outputs.iter().map(FileEntry::output).collect(),
+        facts: p.report.facts.len(),
+        validation: Validation {
+            summary: Summary::of(&p.diagnostics),
+            diagnostics: p.diagnostics.clone(),
+        },
+    };
+    outputs.push(Output {
+        path: manifest::MANIFEST_FILE.into(),
+        format: "manifest",
+        bytes: manifest.to_bytes(),
+    });
+    outputs
+}
+
+/// The whole job. Nothing is written unless every output could be produced.
+pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
+    let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
+    let prepared = prepare(opts.dataset.as_deref(), opts.taxonomy_dir.as_deref())?;
+    if has_errors(&prepared.diagnostics) {
+        let mut d = prepared.diagnostics;
+        d.retain(|d| d.severity == Severity::Error);
+        return Err(ExportError::Findings(d));
+    }
+    let outputs = render(&prepared, &created);
+    fsio::write_all(&opts.out_dir, &outputs).map_err(ExportError::Io)?;
+    Ok(ExportOutcome {
+        outputs: outputs
+            .iter()
+            .map(|o| (opts.out_dir.join(&o.path), o.format))
+            .collect(),
+        diagnostics: prepared.diagnostics,
+        facts: prepared.report.facts.len(),
+    })
+}

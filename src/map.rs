@@ -1,0 +1,546 @@
+//! Dataset × Taxonomy → Report. Each record is checked against the taxonomy while it is mapped:
+//! unknown concepts, units, axes and members, periods and values that do not fit the concept.
+
+use crate::dataset::{Dataset, DecimalsSpec, FactRecord};
+use crate::diag::{Diagnostic, Location};
+use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
+use crate::taxonomy::source::{DataType, PeriodType};
+use crate::taxonomy::{Concept, Taxonomy};
+use crate::value::parse_reported;
+use chrono::NaiveDate;
+use std::collections::HashSet;
+
+/// Map every record; records that cannot be mapped are left out, with an error for each.
+pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
+    let doc = &dataset.doc;
+    let mut diags = Vec::new();
+    let top = |p: &str| Location::pointer(&dataset.file, p);
+    if doc.taxonomy != tax.info.name {
+        diags.push(Diagnostic::error(
+            "E0201",
+            top("/taxonomy"),
+            format!(
+                "the dataset uses taxonomy {:?} but {:?} is loaded",
+                doc.taxonomy, tax.info.name
+            ),
+        ));
+    }
+    if !tax.info.frameworks.iter().any(|f| f.id == doc.framework) {
+        let known: Vec<&str> = tax.info.frameworks.iter().map(|f| f.id.as_str()).collect();
+        diags.push(
+            Diagnostic::error(
+                "E0202",
+                top("/framework"),
+                format!("unknown framework {:?}", doc.framework),
+            )
+            .with_hint(format!("the taxonomy knows: {}", known.join(", "))),
+        );
+    }
+    if !doc.periods.contains_key(&doc.reporting_period) {
+        diags.push(Diagnostic::error(
+            "E0203",
+            top("/reportingPeriod"),
+            format!(
+                "{:?} is not one of the dataset's periods",
+                doc.reporting_period
+            ),
+        ));
+    }
+    for (name, p) in &doc.periods {
+        if p.end < p.start {
+            diags.push(Diagnostic::error(
+                "E0203",
+                top(&format!("/periods/{name}")),
+                format!(
+                    "period {name} ends ({}) before it starts ({})",
+                    p.end, p.start
+                ),
+            ));
+        }
+    }
+    if let Some(lei) = &doc.entity.lei
+        && !lei_check_digits_ok(lei)
+    {
+        diags.push(Diagnostic::error(
+            "E0204",
+            top("/entity/lei"),
+            format!("{lei} is not a valid LEI (ISO 17442 check digits do not match)"),
+        ));
+    }
+    let entity = Entity {
+        scheme: doc.entity.identifier.scheme.clone(),
+        identifier: doc.entity.identifier.value.clone(),
+        name: doc.entity.name.clone(),
+    };
+    let mut facts = Vec::with_capacity(doc.facts.len());
+    let mut ids = HashSet::new();
+    for (i, rec) in doc.facts.iter().enumerate() {
+        match map_fact(dataset, tax, i, rec) {
+            Ok(f) => {
+                if !ids.insert(f.id.clone()) {
+                    diags.push(Diagnostic::error(
+                        "E0220",
+                        dataset.locate(i, "id"),
+                        format!("fact id {:?} is used twice", f.id),
+                    ));
+                } else {
+                    facts.push(f);
+                }
+            }
+            Err(mut e) => diags.append(&mut e),
+        }
+    }
+    let report = Report {
+        entity,
+        facts,
+        namespaces: tax.namespaces(),
+        schema_ref: format!("taxonomy/{}", tax.entry_schema()),
+        dimension_container: tax.info.dimension_container,
+    };
+    (report, diags)
+}
+
+fn concept_qname(tax: &Taxonomy, c: &Concept) -> QName {
+    QName::new(
+        tax.layer_prefix(c.layer),
+        tax.layer_namespace(c.layer),
+        c.name(),
+    )
+}
+
+fn map_fact(
+    ds: &Dataset,
+    tax: &Taxonomy,
+    i: usize,
+    rec: &FactRecord,
+) -> Result<Fact, Vec<Diagnostic>> {
+    let doc = &ds.doc;
+    let mut errs = Vec::new();
+    let err = |field: &str, code: &'static str, msg: String| {
+        Diagnostic::error(code, ds.locate(i, field), msg)
+    };
+    let Some(concept) = tax.concept(&rec.concept) else {
+        let hint = suggest(&rec.concept, tax.concepts.iter().map(|c| c.name()));
+        let mut d = err(
+            "concept",
+            "E0210",
+            format!("unknown concept {:?}", rec.concept),
+        );
+        d = d.with_hint(match hint {
+            Some(h) => format!("did you mean {h:?}? `esgx taxonomy list` shows the concepts"),
+            None => "`esgx taxonomy list` shows the concepts".into(),
+        });
+        return Err(vec![d]);
+    };
+    let def = &concept.def;
+    if !def.frameworks.is_empty() && !def.frameworks.contains(&doc.framework) {
+        errs.push(err(
+            "concept",
+            "E0211",
+            format!(
+                "concept {} is not part of framework {}",
+                def.name, doc.framework
+            ),
+        ));
+    }
+    let period = resolve_period(ds, &rec.period, def.period_type)
+        .map_err(|m| vec![err("period", "E0212", m)])?;
+
+    // Value
+    let mut decimals = None;
+    let value = match (&rec.value, &rec.omission) {
+        (Some(text), None) if concept.is_numeric() => match parse_reported(text) {
+            Ok(n) => {
+                if n.percent
+                    && !matches!(
+                        def.data_type,
+                        DataType::Percent | DataType::Pure | DataType::Decimal
+                    )
+                {
+                    errs.push(err(
+                        "value",
+                        "E0213",
+                        format!(
+                            "{text:?} is a percentage but {} is of type {:?}",
+                            def.name, def.data_type
+                        ),
+                    ));
+                }
+                if def.data_type == DataType::Integer && !n.value.fract().is_zero() {
+                    errs.push(err(
+                        "value",
+                        "E0213",
+                        format!("{} takes whole numbers; {text:?} is not one", def.name),
+                    ));
+                }
+                decimals = Some(n.decimals);
+                FactValue::Number(n.value)
+            }
+            Err(e) => {
+                errs.push(err("value", "E0213", format!("{text:?} for numeric concept {}: {e}", def.name)).with_hint(
+                    "write the number as printed, e.g. \"1,397.96\", \"20%\" or \"162.1 billion\"; put words such as \"over\" in `qualifier` and omissions in `omission`",
+                ));
+                FactValue::Nil
+            }
+        },
+        (Some(text), None) => match def.data_type {
+            DataType::Boolean if !matches!(text.as_str(), "true" | "false") => {
+                errs.push(err(
+                    "value",
+                    "E0213",
+                    format!("{} takes true or false, not {text:?}", def.name),
+                ));
+                FactValue::Nil
+            }
+            DataType::Date if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() => {
+                errs.push(err(
+                    "value",
+                    "E0213",
+                    format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name),
+                ));
+                FactValue::Nil
+            }
+            _ => FactValue::Text(text.clone()),
+        },
+        _ => FactValue::Nil,
+    };
+    match rec.decimals {
+        Some(DecimalsSpec::Finite(d)) if concept.is_numeric() => decimals = Some(d),
+        Some(DecimalsSpec::Inf(_)) if concept.is_numeric() => decimals = None,
+        Some(_) => errs.push(err(
+            "decimals",
+            "E0214",
+            format!(
+                "{} is not numeric, so `decimals` means nothing for it",
+                def.name
+            ),
+        )),
+        None => {}
+    }
+    if value == FactValue::Nil {
+        decimals = None;
+    }
+
+    // Unit
+    let unit =
+        if concept.is_numeric() {
+            let pct = rec
+                .value
+                .as_deref()
+                .is_some_and(|v| v.trim_end().ends_with('%'));
+            let chosen = match &rec.unit {
+                Some(u) => Some(u.as_str()),
+                None if def.units.len() == 1 => Some(def.units[0].as_str()),
+                None if pct && def.units.iter().any(|u| u == "pure") => Some("pure"),
+                None if rec.omission.is_some() => def.units.first().map(String::as_str),
+                None => None,
+            };
+            match chosen {
+                None => {
+                    errs.push(err(
+                        "unit",
+                        "E0215",
+                        format!("{} needs a unit: one of {}", def.name, def.units.join(", ")),
+                    ));
+                    None
+                }
+                Some(key) => match tax.unit(key) {
+                    None => {
+                        errs.push(
+                            err("unit", "E0215", format!("unknown unit {key:?}")).with_hint(
+                                format!("{} accepts {}", def.name, def.units.join(", ")),
+                            ),
+                        );
+                        None
+                    }
+                    Some(u) if !def.units.contains(&u.id) => {
+                        errs.push(
+                            err(
+                                "unit",
+                                "E0216",
+                                format!("unit {} is not allowed for {}", u.id, def.name),
+                            )
+                            .with_hint(format!(
+                                "{} accepts {}",
+                                def.name,
+                                def.units.join(", ")
+                            )),
+                        );
+                        None
+                    }
+                    Some(u) => Some(resolve_unit(tax, u)),
+                },
+            }
+        } else {
+            if rec.unit.is_some() {
+                errs.push(err(
+                    "unit",
+                    "E0215",
+                    format!("{} is not numeric and takes no unit", def.name),
+                ));
+            }
+            None
+        };
+
+    // Dimensions
+    let mut dimensions = Vec::new();
+    for (axis_key, member_key) in &rec.dimensions {
+        let field = format!(
+            "dimensions/{}",
+            axis_key.replace('~', "~0").replace('/', "~1")
+        );
+        let Some(ai) = tax.axis(axis_key) else {
+            errs.push(
+                err(&field, "E0217", format!("unknown axis {axis_key:?}")).with_hint(
+                    suggest(axis_key, tax.axes.iter().map(|a| a.name())).map_or(
+                        "see `esgx taxonomy show` for the concept's axes".into(),
+                        |s| format!("did you mean {s:?}?"),
+                    ),
+                ),
+            );
+            continue;
+        };
+        let axis = &tax.axes[ai];
+        if !concept.hypercube_axes.contains(&ai) {
+            let allowed: Vec<&str> = concept
+                .hypercube_axes
+                .iter()
+                .map(|a| tax.axes[*a].name())
+                .collect();
+            errs.push(
+                err(
+                    &field,
+                    "E0218",
+                    format!("{} cannot be broken down by {}", def.name, axis.name()),
+                )
+                .with_hint(if allowed.is_empty() {
+                    format!("{} takes no dimensions", def.name)
+                } else {
+                    format!("{} takes {}", def.name, allowed.join(", "))
+                }),
+            );
+            continue;
+        }
+        let Some(mi) = axis.member(member_key) else {
+            errs.push(
+                err(
+                    &field,
+                    "E0219",
+                    format!("{member_key:?} is not a member of {}", axis.name()),
+                )
+                .with_hint(
+                    suggest(member_key, axis.members.iter().map(|m| m.def.name.as_str())).map_or(
+                        "a company-specific member belongs in the dataset's `extensions.members`"
+                            .into(),
+                        |s| format!("did you mean {s:?}?"),
+                    ),
+                ),
+            );
+            continue;
+        };
+        if mi == 0 {
+            continue; // the domain is the axis' default: the total carries no dimension
+        }
+        let m = &axis.members[mi];
+        dimensions.push((
+            QName::new(&tax.info.prefix, &tax.info.namespace, axis.name()),
+            QName::new(
+                tax.layer_prefix(m.layer),
+                tax.layer_namespace(m.layer),
+                &m.def.name,
+            ),
+        ));
+    }
+    dimensions.sort();
+
+    if !doc.sources.iter().any(|s| s.id == rec.source.document) {
+        errs.push(err(
+            "source/document",
+            "E0221",
+            format!(
+                "source document {:?} is not listed in `sources`",
+                rec.source.document
+            ),
+        ));
+    }
+    if let Some(q) = &rec.qualifier
+        && !concept.is_numeric()
+    {
+        errs.push(err(
+            "qualifier",
+            "E0214",
+            format!(
+                "{} is not numeric; qualifier {q:?} does not apply",
+                def.name
+            ),
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let title = doc
+        .sources
+        .iter()
+        .find(|s| s.id == rec.source.document)
+        .map(|s| s.title.clone());
+    let record = ds.fact_locations[i].to_string();
+    let provenance = Provenance {
+        record,
+        document: rec.source.document.clone(),
+        document_title: title,
+        section: rec.source.section.clone(),
+        page: rec.source.page,
+        line: rec.source.line,
+        quote: rec.source.quote.clone(),
+        reported: rec.value.clone(),
+        qualifier: rec.qualifier.clone(),
+        omission: rec.omission.clone(),
+        note: rec.note.clone(),
+    };
+    Ok(Fact {
+        id: rec.id.clone().unwrap_or_else(|| format!("f{}", i + 1)),
+        concept: concept_qname(tax, concept),
+        period,
+        unit,
+        dimensions,
+        value,
+        decimals,
+        numeric: concept.is_numeric(),
+        provenance,
+    })
+}
+
+fn resolve_unit(tax: &Taxonomy, u: &crate::taxonomy::source::UnitDef) -> Unit {
+    let ns = tax.namespaces();
+    let q = |m: &String| {
+        let (p, l) = m
+            .split_once(':')
+            .expect("unit measures are prefixed (schema-checked)");
+        QName::new(p, ns.get(p).map(String::as_str).unwrap_or(""), l)
+    };
+    let mut numerator: Vec<QName> = u.numerator.iter().map(q).collect();
+    let mut denominator: Vec<QName> = u.denominator.iter().map(q).collect();
+    numerator.sort();
+    denominator.sort();
+    Unit {
+        id: u.id.clone(),
+        numerator,
+        denominator,
+    }
+}
+
+/// A period name from the dataset, a date, or START/END; the concept's period type decides.
+fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, String> {
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
+    };
+    let period = if let Some(p) = ds.doc.periods.get(text) {
+        match pt {
+            PeriodType::Duration => Period::Duration {
+                start: p.start,
+                end: p.end,
+            },
+            PeriodType::Instant => Period::Instant(p.end),
+        }
+    } else if let Some((a, b)) = text.split_once('/') {
+        let (start, end) = (date(a)?, date(b)?);
+        if end < start {
+            return Err(format!("period {text:?} ends before it starts"));
+        }
+        Period::Duration { start, end }
+    } else if text.len() == 10 {
+        Period::Instant(date(text)?)
+    } else {
+        let names: Vec<&str> = ds.doc.periods.keys().map(String::as_str).collect();
+        return Err(format!(
+            "unknown period {text:?}: use one of {} or a date",
+            names.join(", ")
+        ));
+    };
+    match (&period, pt) {
+        (Period::Instant(_), PeriodType::Duration) => Err(format!(
+            "{text:?} is an instant but the concept is reported over a period (duration); use a period name or START/END"
+        )),
+        (Period::Duration { .. }, PeriodType::Instant) => Err(format!(
+            "{text:?} is a duration but the concept is a point-in-time figure (instant); use a period name or a date"
+        )),
+        _ => Ok(period),
+    }
+}
+
+/// The known name closest to `wrong`, if one is close enough to be worth suggesting.
+pub fn suggest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let w = wrong.to_ascii_lowercase();
+    known
+        .map(|k| (edit_distance(&w, &k.to_ascii_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// ISO 17442: 20 characters whose letters map to 10..35, and the whole is 1 mod 97.
+pub fn lei_check_digits_ok(lei: &str) -> bool {
+    if lei.len() != 20
+        || !lei
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for b in lei.bytes() {
+        let v = if b.is_ascii_digit() {
+            (b - b'0') as u32
+        } else {
+            (b - b'A') as u32 + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lei() {
+        assert!(lei_check_digits_ok("5493001KJTIIGC8Y1R12"));
+        assert!(!lei_check_digits_ok("5493001KJTIIGC8Y1R13"));
+        assert!(!lei_check_digits_ok("short"));
+    }
+
+    #[test]
+    fn suggestions() {
+        let names = [
+            "GhgEmissionsScope1",
+            "GhgEmissionsScope2",
+            "NumberOfEmployees",
+        ];
+        assert_eq!(
+            suggest("GhgEmissionScope1", names.iter().copied()).as_deref(),
+            Some("GhgEmissionsScope1")
+        );
+        assert_eq!(suggest("Banana", names.iter().copied()), None);
+    }
+}

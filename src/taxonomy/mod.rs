@@ -1,0 +1,584 @@
+//! The ESG taxonomy: loaded from its human-edited source (bundled or a folder on disk), checked,
+//! and resolved into lookup tables that the mapper, validator and generators share.
+
+pub mod generate;
+pub mod source;
+
+use crate::diag::{Diagnostic, Location};
+use crate::input::{Schema, decode_text, parse_json};
+use include_dir::{Dir, include_dir};
+use serde::de::DeserializeOwned;
+use source::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/taxonomy");
+const SCHEMA_TEXT: &str = include_str!("../../schema/taxonomy.schema.json");
+const SCHEMA_HINT: &str = "see schema/taxonomy.schema.json for the taxonomy source format";
+
+fn schema() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| Schema::compile(SCHEMA_TEXT))
+}
+
+/// One file of a taxonomy source: where it came from and its bytes.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Which schema a concept or member lives in: the base taxonomy or a company extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    Base,
+    Extension,
+}
+
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub def: ConceptDef,
+    pub layer: Layer,
+    /// Axes a fact of this concept may carry: its own plus the taxonomy's common axes (numeric only).
+    pub hypercube_axes: Vec<usize>,
+}
+
+impl Concept {
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+    pub fn is_numeric(&self) -> bool {
+        self.def.data_type.is_numeric()
+    }
+    pub fn additive(&self) -> bool {
+        self.def
+            .additive
+            .unwrap_or_else(|| self.def.data_type.additive_by_default())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub def: MemberDef,
+    pub layer: Layer,
+}
+
+#[derive(Debug, Clone)]
+pub struct Axis {
+    pub def: AxisDef,
+    /// Index 0 is the domain (the default member, the total); then the members.
+    pub members: Vec<Member>,
+    member_index: HashMap<String, usize>,
+}
+
+impl Axis {
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+    pub fn domain(&self) -> &Member {
+        &self.members[0]
+    }
+    pub fn member(&self, key: &str) -> Option<usize> {
+        self.member_index.get(key).copied()
+    }
+    fn index_member(&mut self, i: usize) -> Result<(), String> {
+        let m = &self.members[i].def;
+        for key in std::iter::once(&m.name).chain(m.aliases.iter()) {
+            if let Some(prev) = self.member_index.insert(key.clone(), i)
+                && prev != i
+            {
+                return Err(format!(
+                    "member name or alias {key:?} is used twice on axis {}",
+                    self.def.name
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A company extension's identity.
+#[derive(Debug, Clone)]
+pub struct ExtensionInfo {
+    pub prefix: String,
+    pub namespace: String,
+    pub groups: Vec<Group>,
+    /// Name used for its schema file and roles, derived from the prefix.
+    pub schema_file: String,
+}
+
+/// The resolved taxonomy: base plus, optionally, one company extension.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub info: TaxonomyFile,
+    pub unit_namespaces: BTreeMap<String, String>,
+    pub units: Vec<UnitDef>,
+    pub axes: Vec<Axis>,
+    pub concepts: Vec<Concept>,
+    pub extension: Option<ExtensionInfo>,
+    /// The source files it was read from, for provenance.
+    pub sources: Vec<SourceFile>,
+    unit_index: HashMap<String, usize>,
+    axis_index: HashMap<String, usize>,
+    concept_index: HashMap<String, usize>,
+}
+
+fn load_part<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    let text = match decode_text(&file.path, &file.bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let value = match parse_json(&file.path, &text) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let found = schema().check(&value, &|p| Location::pointer(&file.path, p), SCHEMA_HINT);
+    if !found.is_empty() {
+        diags.extend(found);
+        return None;
+    }
+    match serde_json::from_value(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "E0101",
+                Location::file(&file.path),
+                format!("taxonomy source: {e}"),
+            ));
+            None
+        }
+    }
+}
+
+impl Taxonomy {
+    /// The taxonomy compiled into the binary, by name (e.g. `hkex-esg`).
+    pub fn bundled(name: &str) -> Result<Taxonomy, Vec<Diagnostic>> {
+        let dir = BUNDLED.get_dir(name).ok_or_else(|| {
+            vec![
+                Diagnostic::error(
+                    "E0102",
+                    Location::file(name),
+                    format!("no bundled taxonomy named {name:?}"),
+                )
+                .with_hint(format!(
+                    "bundled taxonomies: {}",
+                    bundled_names().join(", ")
+                )),
+            ]
+        })?;
+        let mut files = Vec::new();
+        collect_bundled(dir, &mut files);
+        Self::from_files(&format!("taxonomy/{name}"), files)
+    }
+
+    /// A taxonomy source folder on disk (one that holds `taxonomy.json`).
+    pub fn from_dir(dir: &Path) -> Result<Taxonomy, Vec<Diagnostic>> {
+        let mut files = Vec::new();
+        let io_err = |p: &Path, e: std::io::Error| {
+            vec![Diagnostic::error(
+                "E0001",
+                Location::file(p.display().to_string()),
+                format!("cannot read: {e}"),
+            )]
+        };
+        let mut paths = vec![
+            dir.join("taxonomy.json"),
+            dir.join("units.json"),
+            dir.join("dimensions.json"),
+        ];
+        let cdir = dir.join("concepts");
+        let mut concept_files: Vec<_> = std::fs::read_dir(&cdir)
+            .map_err(|e| io_err(&cdir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        concept_files.sort();
+        paths.extend(concept_files);
+        for p in paths {
+            let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
+            files.push(SourceFile {
+                path: p.display().to_string(),
+                bytes,
+            });
+        }
+        Self::from_files(&dir.display().to_string(), files)
+    }
+
+    /// Build from source files: `taxonomy.json`, `units.json`, `dimensions.json`, `concepts/*.json`.
+    pub fn from_files(root: &str, files: Vec<SourceFile>) -> Result<Taxonomy, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let find = |suffix: &str| files.iter().find(|f| f.path.ends_with(suffix));
+        let missing = |what: &str| {
+            Diagnostic::error(
+                "E0102",
+                Location::file(root),
+                format!("the taxonomy source has no {what}"),
+            )
+        };
+        let (Some(tf), Some(uf), Some(df)) = (
+            find("taxonomy.json"),
+            find("units.json"),
+            find("dimensions.json"),
+        ) else {
+            return Err(vec![missing(
+                "taxonomy.json, units.json or dimensions.json",
+            )]);
+        };
+        let info: Option<TaxonomyFile> = load_part(tf, &mut diags);
+        let units: Option<UnitsFile> = load_part(uf, &mut diags);
+        let dims: Option<DimensionsFile> = load_part(df, &mut diags);
+        let mut concept_defs = Vec::new();
+        for f in files
+            .iter()
+            .filter(|f| f.path.contains("concepts/") || f.path.contains("concepts\\"))
+        {
+            if let Some(c) = load_part::<ConceptsFile>(f, &mut diags) {
+                concept_defs.extend(c.concepts.into_iter().map(|c| (f.path.clone(), c)));
+            }
+        }
+        let (Some(info), Some(units), Some(dims)) = (info, units, dims) else {
+            return Err(diags);
+        };
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut tax = Taxonomy {
+            info,
+            unit_namespaces: units.namespaces,
+            units: Vec::new(),
+            axes: Vec::new(),
+            concepts: Vec::new(),
+            extension: None,
+            sources: files.clone(),
+            unit_index: HashMap::new(),
+            axis_index: HashMap::new(),
+            concept_index: HashMap::new(),
+        };
+        let here = |p: &str| Location::file(format!("{root}/{p}"));
+        for u in units.units {
+            let i = tax.units.len();
+            for key in std::iter::once(&u.id).chain(u.aliases.iter()) {
+                if tax.unit_index.insert(key.clone(), i).is_some() {
+                    diags.push(Diagnostic::error(
+                        "E0103",
+                        here("units.json"),
+                        format!("unit id or alias {key:?} is defined twice"),
+                    ));
+                }
+            }
+            tax.units.push(u);
+        }
+        for a in dims.axes {
+            if let Err(e) = tax.add_axis(a) {
+                diags.push(Diagnostic::error("E0103", here("dimensions.json"), e));
+            }
+        }
+        for (path, c) in concept_defs {
+            if let Err(e) = tax.add_concept(c, Layer::Base) {
+                diags.push(Diagnostic::error("E0103", Location::file(path), e));
+            }
+        }
+        diags.extend(tax.check_references(root));
+        if diags.is_empty() {
+            Ok(tax)
+        } else {
+            Err(diags)
+        }
+    }
+
+    fn add_axis(&mut self, a: AxisDef) -> Result<(), String> {
+        let mut members = vec![Member {
+            def: a.domain.clone(),
+            layer: Layer::Base,
+        }];
+        members.extend(a.members.iter().map(|m| Member {
+            def: m.clone(),
+            layer: Layer::Base,
+        }));
+        let mut axis = Axis {
+            def: a,
+            members,
+            member_index: HashMap::new(),
+        };
+        for i in 0..axis.members.len() {
+            axis.index_member(i)?;
+        }
+        let i = self.axes.len();
+        for key in std::iter::once(&axis.def.name).chain(axis.def.aliases.iter()) {
+            if self.axis_index.insert(key.clone(), i).is_some() {
+                return Err(format!("axis name or alias {key:?} is defined twice"));
+            }
+        }
+        self.axes.push(axis);
+        Ok(())
+    }
+
+    fn add_concept(&mut self, def: ConceptDef, layer: Layer) -> Result<(), String> {
+        let i = self.concepts.len();
+        for key in std::iter::once(&def.name).chain(def.aliases.iter()) {
+            if self.concept_index.insert(key.clone(), i).is_some() {
+                return Err(format!("concept name or alias {key:?} is defined twice"));
+            }
+        }
+        self.concepts.push(Concept {
+            def,
+            layer,
+            hypercube_axes: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Every name a source file refers to must exist; derive each concept's hypercube axes.
+    fn check_references(&mut self, root: &str) -> Vec<Diagnostic> {
+        let mut errs = Vec::new();
+        let loc = Location::file(root);
+        let mut common = Vec::new();
+        for a in &self.info.common_axes {
+            match self.axis_index.get(a) {
+                Some(i) => common.push(*i),
+                None => errs.push(Diagnostic::error(
+                    "E0104",
+                    loc.clone(),
+                    format!("commonAxes names unknown axis {a:?}"),
+                )),
+            }
+        }
+        let group_ids: Vec<&str> = self
+            .info
+            .groups
+            .iter()
+            .chain(self.extension.iter().flat_map(|e| e.groups.iter()))
+            .map(|g| g.id.as_str())
+            .collect();
+        let framework_ids: Vec<&str> = self.info.frameworks.iter().map(|f| f.id.as_str()).collect();
+        let mut hypercubes = Vec::with_capacity(self.concepts.len());
+        for c in &self.concepts {
+            let d = &c.def;
+            let at = |what: String| {
+                Diagnostic::error("E0104", loc.clone(), format!("concept {}: {what}", d.name))
+            };
+            if !group_ids.contains(&d.group.as_str()) {
+                errs.push(at(format!("unknown group {:?}", d.group)));
+            }
+            for f in &d.frameworks {
+                if !framework_ids.contains(&f.as_str()) {
+                    errs.push(at(format!("unknown framework {f:?}")));
+                }
+            }
+            if d.data_type.is_numeric() && d.units.is_empty() {
+                errs.push(at("a numeric concept needs at least one unit".into()));
+            }
+            if !d.data_type.is_numeric() && !d.units.is_empty() {
+                errs.push(at("a non-numeric concept takes no units".into()));
+            }
+            for u in &d.units {
+                if !self.units.iter().any(|x| &x.id == u) {
+                    errs.push(at(format!("unknown unit id {u:?}")));
+                }
+            }
+            let mut axes = Vec::new();
+            for a in &d.axes {
+                match self.axis_index.get(a) {
+                    Some(i) if self.axes[*i].def.name == *a => axes.push(*i),
+                    _ => errs.push(at(format!(
+                        "unknown axis {a:?} (use the axis name, not an alias)"
+                    ))),
+                }
+            }
+            if d.data_type.is_numeric() {
+                for i in &common {
+                    if !axes.contains(i) {
+                        axes.push(*i);
+                    }
+                }
+            }
+            hypercubes.push(axes);
+            for s in &d.summation {
+                match self
+                    .concept_index
+                    .get(&s.concept)
+                    .map(|i| &self.concepts[*i])
+                {
+                    Some(item) if item.is_numeric() && item.def.period_type == d.period_type => {}
+                    Some(_) => errs.push(at(format!(
+                        "summation item {:?} must be numeric with the same period type",
+                        s.concept
+                    ))),
+                    None => errs.push(at(format!(
+                        "summation names unknown concept {:?}",
+                        s.concept
+                    ))),
+                }
+            }
+            if let Some(int) = &d.intensity {
+                for n in [&int.numerator, &int.denominator] {
+                    if !self.concept_index.contains_key(n) {
+                        errs.push(at(format!("intensity names unknown concept {n:?}")));
+                    }
+                }
+            }
+        }
+        for (c, axes) in self.concepts.iter_mut().zip(hypercubes) {
+            c.hypercube_axes = axes;
+        }
+        errs
+    }
+
+    /// Add a company extension: its own members on base axes and its own concepts.
+    pub fn extend(
+        &mut self,
+        ext: &crate::dataset::Extensions,
+        file: &str,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut errs = Vec::new();
+        let at =
+            |p: String, msg: String| Diagnostic::error("E0105", Location::pointer(file, p), msg);
+        if ext.prefix == self.info.prefix || ext.namespace == self.info.namespace {
+            errs.push(at(
+                "/extensions".into(),
+                "the extension needs its own prefix and namespace, not the base taxonomy's".into(),
+            ));
+        }
+        self.extension = Some(ExtensionInfo {
+            prefix: ext.prefix.clone(),
+            namespace: ext.namespace.clone(),
+            groups: ext.groups.clone(),
+            schema_file: format!("{}-extension.xsd", ext.prefix),
+        });
+        for (i, m) in ext.members.iter().enumerate() {
+            let Some(&ai) = self.axis_index.get(&m.axis) else {
+                errs.push(at(
+                    format!("/extensions/members/{i}/axis"),
+                    format!("unknown axis {:?}", m.axis),
+                ));
+                continue;
+            };
+            let axis = &mut self.axes[ai];
+            if let Some(p) = &m.def.parent
+                && axis.member(p).is_none()
+            {
+                errs.push(at(
+                    format!("/extensions/members/{i}/parent"),
+                    format!("unknown parent member {p:?} on axis {}", axis.def.name),
+                ));
+                continue;
+            }
+            axis.members.push(Member {
+                def: m.def.clone(),
+                layer: Layer::Extension,
+            });
+            let mi = axis.members.len() - 1;
+            if let Err(e) = axis.index_member(mi) {
+                errs.push(at(format!("/extensions/members/{i}/name"), e));
+            }
+        }
+        let concept_schema = Schema::compile(SCHEMA_TEXT);
+        for (i, raw) in ext.concepts.iter().enumerate() {
+            let wrapped = serde_json::json!({ "concepts": [raw] });
+            let found = concept_schema.check(
+                &wrapped,
+                &|p| {
+                    Location::pointer(
+                        file,
+                        format!(
+                            "/extensions/concepts/{i}{}",
+                            p.strip_prefix("/concepts/0").unwrap_or(p)
+                        ),
+                    )
+                },
+                SCHEMA_HINT,
+            );
+            if !found.is_empty() {
+                errs.extend(found);
+                continue;
+            }
+            match serde_json::from_value::<ConceptDef>(raw.clone()) {
+                Ok(def) => {
+                    if let Err(e) = self.add_concept(def, Layer::Extension) {
+                        errs.push(at(format!("/extensions/concepts/{i}/name"), e));
+                    }
+                }
+                Err(e) => errs.push(at(format!("/extensions/concepts/{i}"), e.to_string())),
+            }
+        }
+        if errs.is_empty() {
+            errs.extend(self.check_references(file));
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+
+    pub fn concept(&self, key: &str) -> Option<&Concept> {
+        self.concept_index.get(key).map(|i| &self.concepts[*i])
+    }
+    pub fn concept_index(&self, key: &str) -> Option<usize> {
+        self.concept_index.get(key).copied()
+    }
+    pub fn axis(&self, key: &str) -> Option<usize> {
+        self.axis_index.get(key).copied()
+    }
+    pub fn unit(&self, key: &str) -> Option<&UnitDef> {
+        self.unit_index.get(key).map(|i| &self.units[*i])
+    }
+
+    pub fn layer_prefix(&self, layer: Layer) -> &str {
+        match (layer, &self.extension) {
+            (Layer::Extension, Some(e)) => &e.prefix,
+            _ => &self.info.prefix,
+        }
+    }
+    pub fn layer_namespace(&self, layer: Layer) -> &str {
+        match (layer, &self.extension) {
+            (Layer::Extension, Some(e)) => &e.namespace,
+            _ => &self.info.namespace,
+        }
+    }
+
+    /// Every namespace prefix the taxonomy's names and units use.
+    pub fn namespaces(&self) -> BTreeMap<String, String> {
+        let mut ns = self.unit_namespaces.clone();
+        ns.insert(self.info.prefix.clone(), self.info.namespace.clone());
+        if let Some(e) = &self.extension {
+            ns.insert(e.prefix.clone(), e.namespace.clone());
+        }
+        ns
+    }
+
+    /// The schema an instance should reference: the extension's when there is one.
+    pub fn entry_schema(&self) -> &str {
+        self.extension
+            .as_ref()
+            .map(|e| e.schema_file.as_str())
+            .unwrap_or(&self.info.schema_file)
+    }
+}
+
+fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<SourceFile>) {
+    let mut entries: Vec<_> = dir.entries().iter().collect();
+    entries.sort_by_key(|e| e.path().to_path_buf());
+    for e in entries {
+        match e {
+            include_dir::DirEntry::Dir(d) => collect_bundled(d, out),
+            include_dir::DirEntry::File(f) if f.path().extension().is_some_and(|x| x == "json") => {
+                out.push(SourceFile {
+                    path: format!("taxonomy/{}", f.path().display()),
+                    bytes: f.contents().to_vec(),
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn bundled_names() -> Vec<String> {
+    BUNDLED
+        .dirs()
+        .map(|d| d.path().display().to_string())
+        .collect()
+}

@@ -1,0 +1,251 @@
+//! The human-edited taxonomy source, as read from `taxonomy/<name>/`: serde shapes of its files.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Labels {
+    pub en: String,
+    #[serde(rename = "zh-Hant", default, skip_serializing_if = "Option::is_none")]
+    pub zh_hant: Option<String>,
+    #[serde(rename = "zh-Hans", default, skip_serializing_if = "Option::is_none")]
+    pub zh_hans: Option<String>,
+}
+
+impl Labels {
+    /// (xml:lang, text) pairs in a fixed order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("en", Some(self.en.as_str())),
+            ("zh-Hant", self.zh_hant.as_deref()),
+            ("zh-Hans", self.zh_hans.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(l, t)| t.map(|t| (l, t)))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxonomyFile {
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub publisher: String,
+    pub version: String,
+    pub namespace: String,
+    pub prefix: String,
+    pub schema_file: String,
+    pub dimension_container: DimensionContainer,
+    pub frameworks: Vec<Framework>,
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub common_axes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DimensionContainer {
+    Segment,
+    Scenario,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Framework {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Group {
+    pub id: String,
+    pub labels: Labels,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct UnitsFile {
+    pub namespaces: BTreeMap<String, String>,
+    pub units: Vec<UnitDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct UnitDef {
+    pub id: String,
+    pub numerator: Vec<String>,
+    #[serde(default)]
+    pub denominator: Vec<String>,
+    pub labels: Labels,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DimensionsFile {
+    pub axes: Vec<AxisDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AxisDef {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub labels: Labels,
+    #[serde(default)]
+    pub partition: bool,
+    pub domain: MemberDef,
+    pub members: Vec<MemberDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MemberDef {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub labels: Labels,
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ConceptsFile {
+    pub concepts: Vec<ConceptDef>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "camelCase")]
+pub enum DataType {
+    Monetary,
+    Decimal,
+    Integer,
+    Percent,
+    Pure,
+    GhgEmissions,
+    Energy,
+    Mass,
+    Volume,
+    TextBlock,
+    String,
+    Boolean,
+    Date,
+}
+
+impl DataType {
+    pub fn is_numeric(self) -> bool {
+        !matches!(
+            self,
+            DataType::TextBlock | DataType::String | DataType::Boolean | DataType::Date
+        )
+    }
+    /// Counts and quantities add up over a partition; ratios do not.
+    pub fn additive_by_default(self) -> bool {
+        matches!(
+            self,
+            DataType::Monetary
+                | DataType::Integer
+                | DataType::GhgEmissions
+                | DataType::Energy
+                | DataType::Mass
+                | DataType::Volume
+        )
+    }
+    /// (namespace prefix, local name) of the XBRL item type.
+    pub fn xbrl_type(self) -> (&'static str, &'static str) {
+        match self {
+            DataType::Monetary => ("xbrli", "monetaryItemType"),
+            DataType::Decimal => ("xbrli", "decimalItemType"),
+            DataType::Integer => ("xbrli", "integerItemType"),
+            DataType::Pure => ("xbrli", "pureItemType"),
+            DataType::Percent => ("dtr-types", "percentItemType"),
+            DataType::GhgEmissions => ("dtr-types", "ghgEmissionsItemType"),
+            DataType::Energy => ("dtr-types", "energyItemType"),
+            DataType::Mass => ("dtr-types", "massItemType"),
+            DataType::Volume => ("dtr-types", "volumeItemType"),
+            DataType::TextBlock => ("dtr-types", "textBlockItemType"),
+            DataType::String => ("xbrli", "stringItemType"),
+            DataType::Boolean => ("xbrli", "booleanItemType"),
+            DataType::Date => ("xbrli", "dateItemType"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodType {
+    Duration,
+    Instant,
+}
+
+impl PeriodType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodType::Duration => "duration",
+            PeriodType::Instant => "instant",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Balance {
+    Debit,
+    Credit,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConceptDef {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(rename = "type")]
+    pub data_type: DataType,
+    pub period_type: PeriodType,
+    #[serde(default)]
+    pub balance: Option<Balance>,
+    #[serde(default)]
+    pub units: Vec<String>,
+    #[serde(default)]
+    pub axes: Vec<String>,
+    pub group: String,
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+    #[serde(default)]
+    pub additive: Option<bool>,
+    #[serde(default)]
+    pub intensity: Option<Intensity>,
+    #[serde(default)]
+    pub summation: Vec<SummationItem>,
+    pub labels: Labels,
+    #[serde(default)]
+    pub documentation: Option<Labels>,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Intensity {
+    pub numerator: String,
+    pub denominator: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SummationItem {
+    pub concept: String,
+    #[serde(default = "one")]
+    pub weight: i32,
+}
+
+fn one() -> i32 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Reference {
+    pub publisher: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub code: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}

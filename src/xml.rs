@@ -1,0 +1,101 @@
+//! A small, deterministic XML text writer: elements, attributes in the order given, escaped text.
+
+use std::fmt::Write;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all are dropped rather than written broken.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub struct XmlWriter {
+    out: String,
+    stack: Vec<String>,
+    open_tag: bool,
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl XmlWriter {
+    pub fn new() -> Self {
+        XmlWriter {
+            out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+            stack: Vec::new(),
+            open_tag: false,
+        }
+    }
+
+    fn close_open_tag(&mut self) {
+        if self.open_tag {
+            self.out.push_str(">\n");
+            self.open_tag = false;
+        }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.stack.len() {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn start_tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.close_open_tag();
+        self.indent();
+        let _ = write!(self.out, "<{name}");
+        for (k, v) in attrs {
+            let _ = write!(self.out, " {k}=\"{}\"", escape(v));
+        }
+    }
+
+    /// Open an element; children follow until `end`.
+    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.start_tag(name, attrs);
+        self.open_tag = true;
+        self.stack.push(name.to_string());
+    }
+
+    pub fn end(&mut self) {
+        let name = self.stack.pop().expect("end() matches a start()");
+        if self.open_tag {
+            self.out.push_str("/>\n");
+            self.open_tag = false;
+        } else {
+            self.indent();
+            let _ = writeln!(self.out, "</{name}>");
+        }
+    }
+
+    /// An element with only text content (escaped).
+    pub fn text_element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.start_tag(name, attrs);
+        let _ = writeln!(self.out, ">{}</{name}>", escape(text));
+    }
+
+    /// An element with no content.
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.start_tag(name, attrs);
+        self.out.push_str("/>\n");
+    }
+
+    pub fn finish(mut self) -> String {
+        while !self.stack.is_empty() {
+            self.end();
+        }
+        self.out
+    }
+}
