@@ -1,0 +1,172 @@
+//! `esgx export` as a user runs it: the bundled dataset, determinism, the manifest's promises.
+
+mod common;
+use common::*;
+use sha2::{Digest, Sha256};
+
+fn export_bundled(out: &std::path::Path) {
+    esgx().args(["export", "--out"]).arg(out).assert().success();
+}
+
+#[test]
+fn bundled_export_writes_every_format_with_a_truthful_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    export_bundled(&out);
+    let manifest = json(&out.join("manifest.json"));
+
+    // The manifest follows its own schema.
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schema/manifest.schema.json")).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&manifest)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "manifest violates its schema: {errors:?}"
+    );
+
+    // Every output is listed with the right hash, and every file written is listed.
+    let outputs = manifest["outputs"].as_array().unwrap();
+    let mut listed: Vec<String> = outputs
+        .iter()
+        .map(|o| o["path"].as_str().unwrap().to_string())
+        .collect();
+    for o in outputs {
+        let bytes = std::fs::read(out.join(o["path"].as_str().unwrap())).unwrap();
+        let hex: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(o["sha256"], hex, "hash of {}", o["path"]);
+        assert_eq!(o["bytes"], bytes.len() as u64);
+    }
+    listed.push("manifest.json".into());
+    listed.sort();
+    assert_eq!(listed, files(&out));
+    let formats: Vec<&str> = outputs
+        .iter()
+        .map(|o| o["format"].as_str().unwrap())
+        .collect();
+    for f in [
+        "xbrl-xml",
+        "xbrl-json",
+        "taxonomy-schema",
+        "taxonomy-linkbase",
+    ] {
+        assert!(formats.contains(&f), "no {f} output");
+    }
+    // Inputs: the dataset and the taxonomy source, hashed.
+    let inputs = manifest["inputs"].as_array().unwrap();
+    assert!(inputs.iter().any(|i| i["role"] == "dataset"));
+    assert!(inputs.iter().any(|i| i["role"] == "taxonomy-source"));
+    assert_eq!(manifest["created"], "2023-11-14T22:13:20Z");
+    assert_eq!(manifest["generator"]["name"], "esgx");
+    assert_eq!(manifest["generator"]["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn same_input_and_epoch_give_identical_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    export_bundled(&a);
+    export_bundled(&b);
+    let fa = files(&a);
+    assert_eq!(fa, files(&b));
+    for f in fa {
+        assert_eq!(
+            std::fs::read(a.join(&f)).unwrap(),
+            std::fs::read(b.join(&f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn a_different_epoch_changes_time_and_filing_id_only_in_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    export_bundled(&a);
+    esgx()
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .args(["export", "--out"])
+        .arg(&b)
+        .assert()
+        .success();
+    let (ma, mb) = (
+        json(&a.join("manifest.json")),
+        json(&b.join("manifest.json")),
+    );
+    assert_ne!(ma["filingId"], mb["filingId"]);
+    assert_ne!(ma["created"], mb["created"]);
+    assert_eq!(
+        std::fs::read(a.join("report.xbrl")).unwrap(),
+        std::fs::read(b.join("report.xbrl")).unwrap()
+    );
+}
+
+#[test]
+fn every_fact_carries_its_source_in_both_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    export_bundled(&out);
+    let report = json(&out.join("report.json"));
+    let facts = report["facts"].as_object().unwrap();
+    assert!(!facts.is_empty());
+    for (id, f) in facts {
+        let src = &f["esgxp:source"];
+        assert!(
+            src["document"].is_string(),
+            "fact {id} has no source document"
+        );
+        assert!(
+            src["record"].as_str().unwrap().contains("#/facts/"),
+            "fact {id} does not point at its dataset record"
+        );
+    }
+    let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+    for id in facts.keys() {
+        assert!(
+            xml.contains(&format!("xlink:href=\"#{id}\"")),
+            "fact {id} has no footnote in the XML instance"
+        );
+    }
+    assert_eq!(xml.matches("<link:footnote ").count(), facts.len());
+}
+
+#[test]
+fn exact_decimals_survive_with_their_precision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    esgx()
+        .args(["export"])
+        .arg(data("minimal.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+    assert!(
+        xml.contains(r#"decimals="2">1397.96</esgx:GhgEmissionsScope1And2>"#),
+        "{xml}"
+    );
+    let report = json(&out.join("report.json"));
+    let total = report["facts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|f| f["dimensions"]["concept"] == "esgx:GhgEmissionsScope1And2")
+        .unwrap();
+    assert_eq!(total["value"], "1397.96");
+    assert_eq!(total["decimals"], 2);
+    assert_eq!(total["dimensions"]["unit"], "utr:tCO2e");
+    assert_eq!(
+        total["dimensions"]["period"],
+        "2024-01-01T00:00:00/2025-01-01T00:00:00"
+    );
+}
