@@ -124,13 +124,21 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     for rec in reader.records() {
         let rec = rec.map_err(|e| vec![csv_error(file, &e)])?;
         let line = rec.position().map_or(0, |p| p.line());
+        // Names, numbers and codes are trimmed (spreadsheets add stray spaces); free text is kept
+        // exactly as written.
+        let free_text = |name: &str| {
+            matches!(
+                name,
+                "source_quote" | "source_section" | "note" | "omission_explanation"
+            )
+        };
         let cell = |name: &str| {
             headers
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| rec.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+                .map(|c| if free_text(name) { c } else { c.trim() })
+                .filter(|s| !s.trim().is_empty())
         };
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;

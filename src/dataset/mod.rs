@@ -16,7 +16,7 @@ const SCHEMA_TEXT: &str = include_str!("../../schema/dataset.schema.json");
 const SCHEMA_HINT: &str = "see the dataset format in the README and schema/dataset.schema.json";
 
 /// The Qifu Technology ESG report 2023 dataset, compiled into the binary.
-pub const BUNDLED_QIFU_2023: &str = include_str!("../../tests/data/minimal.json");
+pub const BUNDLED_QIFU_2023: &str = include_str!("../../examples/qifu-2023/dataset.json");
 pub const BUNDLED_QIFU_2023_PATH: &str = "examples/qifu-2023/dataset.json";
 
 fn schema() -> &'static Schema {
@@ -33,12 +33,12 @@ pub struct DatasetDoc {
     pub entity: Entity,
     pub periods: BTreeMap<String, PeriodDef>,
     pub reporting_period: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     pub sources: Vec<SourceDoc>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Extensions>,
     pub facts: Vec<FactRecord>,
 }
@@ -47,7 +47,7 @@ pub struct DatasetDoc {
 pub struct Entity {
     pub name: String,
     pub identifier: Identifier,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lei: Option<String>,
 }
 
@@ -67,13 +67,13 @@ pub struct PeriodDef {
 pub struct SourceDoc {
     pub id: String,
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 
@@ -81,11 +81,11 @@ pub struct SourceDoc {
 pub struct Extensions {
     pub prefix: String,
     pub namespace: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<ExtensionMember>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub concepts: Vec<Value>,
 }
 
@@ -98,24 +98,24 @@ pub struct ExtensionMember {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct FactRecord {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub concept: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     pub period: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dimensions: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<DecimalsSpec>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omission: Option<Omission>,
     pub source: SourceRef,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

@@ -774,7 +774,11 @@ fn definition(lay: &Layout) -> Option<String> {
             format!("{}.xsd#role_hypercube_{}", lay.stem, h.name),
         );
     }
-    for a in &axes {
+    // Axis roles: those this layer writes members into, and those its hypercubes point at.
+    for a in axes
+        .iter()
+        .chain(lay.hypercubes.iter().flat_map(|h| h.axes.iter()))
+    {
         let name = tax.axes[*a].name();
         refs.insert(
             lay.base_role("axis", name),

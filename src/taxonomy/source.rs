@@ -40,7 +40,7 @@ pub struct TaxonomyFile {
     pub dimension_container: DimensionContainer,
     pub frameworks: Vec<Framework>,
     pub groups: Vec<Group>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub common_axes: Vec<String>,
 }
 
@@ -73,10 +73,10 @@ pub struct UnitsFile {
 pub struct UnitDef {
     pub id: String,
     pub numerator: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub denominator: Vec<String>,
     pub labels: Labels,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
 }
 
@@ -88,7 +88,7 @@ pub struct DimensionsFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct AxisDef {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     pub labels: Labels,
     #[serde(default)]
@@ -100,10 +100,10 @@ pub struct AxisDef {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct MemberDef {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     pub labels: Labels,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 }
 
@@ -196,30 +196,30 @@ pub enum Balance {
 #[serde(rename_all = "camelCase")]
 pub struct ConceptDef {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     #[serde(rename = "type")]
     pub data_type: DataType,
     pub period_type: PeriodType,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<Balance>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub axes: Vec<String>,
     pub group: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub frameworks: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additive: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intensity: Option<Intensity>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub summation: Vec<SummationItem>,
     pub labels: Labels,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation: Option<Labels>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
 }
 
@@ -243,9 +243,9 @@ fn one() -> i32 {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Reference {
     pub publisher: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub code: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
