@@ -47,12 +47,29 @@ pub struct Prepared {
     pub taxonomy: Taxonomy,
     pub report: crate::report::Report,
     pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Vec<validate::CoverageRow>,
+}
+
+/// Give findings that point into a JSON file by pointer the line they are on, too.
+pub fn locate_lines(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
+    for d in diags.iter_mut().filter(|d| d.location.line.is_none()) {
+        let Some(ptr) = &d.location.pointer else {
+            continue;
+        };
+        let Some((_, bytes)) = inputs.iter().find(|(f, _)| *f == d.location.file) else {
+            continue;
+        };
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            d.location.line = crate::jsonpos::line_of(text, ptr);
+        }
+    }
 }
 
 /// Read the dataset and taxonomy, map and validate. Errors in the input come back as findings.
 pub fn prepare(
     dataset_path: Option<&Path>,
     taxonomy_dir: Option<&Path>,
+    opts: &validate::Options,
 ) -> Result<Prepared, ExportError> {
     let dataset = match dataset_path {
         Some(p) => dataset::read_path(p),
@@ -70,14 +87,19 @@ pub fn prepare(
             .map_err(ExportError::Findings)?;
     }
     let (report, mut diagnostics) = map::map(&dataset, &taxonomy);
+    let mut coverage = Vec::new();
     if !has_errors(&diagnostics) {
-        diagnostics.extend(validate::validate(&report, &taxonomy));
+        let (found, cov) = validate::validate(&report, &taxonomy, opts);
+        diagnostics.extend(found);
+        coverage = cov;
     }
+    locate_lines(&mut diagnostics, &dataset.inputs);
     Ok(Prepared {
         dataset,
         taxonomy,
         report,
         diagnostics,
+        coverage,
     })
 }
 
@@ -178,7 +200,11 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
 /// The whole job. Nothing is written unless every output could be produced.
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
-    let prepared = prepare(opts.dataset.as_deref(), opts.taxonomy_dir.as_deref())?;
+    let prepared = prepare(
+        opts.dataset.as_deref(),
+        opts.taxonomy_dir.as_deref(),
+        &validate::Options::default(),
+    )?;
     if has_errors(&prepared.diagnostics) {
         let mut d = prepared.diagnostics;
         d.retain(|d| d.severity == Severity::Error);

@@ -4,12 +4,15 @@
 //! [`emit`] (XBRL 2.1 XML, xBRL-JSON, the taxonomy files and a provenance manifest), all around
 //! one fact model, [`report`]. [`export::run`] runs the whole job.
 
+pub mod check;
 pub mod dataset;
 pub mod diag;
 pub mod emit;
 pub mod export;
 pub mod fsio;
+pub mod import;
 pub mod input;
+pub mod jsonpos;
 pub mod map;
 pub mod report;
 pub mod taxonomy;

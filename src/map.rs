@@ -96,6 +96,14 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         namespaces: tax.namespaces(),
         schema_ref: format!("taxonomy/{}", tax.entry_schema()),
         dimension_container: tax.info.dimension_container,
+        framework: Some(doc.framework.clone()),
+        reporting_period: doc
+            .periods
+            .get(&doc.reporting_period)
+            .map(|p| Period::Duration {
+                start: p.start,
+                end: p.end,
+            }),
     };
     (report, diags)
 }

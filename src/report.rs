@@ -112,8 +112,8 @@ pub enum FactValue {
 }
 
 /// Where a fact came from, carried into every output.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Provenance {
     /// The dataset file and the place of the record in it.
     pub record: String,
@@ -213,4 +213,8 @@ pub struct Report {
     pub schema_ref: String,
     /// Where the dimensions of the facts go in an XML context.
     pub dimension_container: crate::taxonomy::source::DimensionContainer,
+    /// The framework version the report follows, when known (for completeness).
+    pub framework: Option<String>,
+    /// The current reporting period, when known.
+    pub reporting_period: Option<Period>,
 }

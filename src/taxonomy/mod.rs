@@ -116,6 +116,8 @@ pub struct Taxonomy {
     pub units: Vec<UnitDef>,
     pub axes: Vec<Axis>,
     pub concepts: Vec<Concept>,
+    /// Disclosure requirements per framework version (from `requirements.json`, if present).
+    pub requirements: Vec<Requirement>,
     pub extension: Option<ExtensionInfo>,
     /// The source files it was read from, for provenance.
     pub sources: Vec<SourceFile>,
@@ -234,6 +236,10 @@ impl Taxonomy {
         let info: Option<TaxonomyFile> = load_part(tf, &mut diags);
         let units: Option<UnitsFile> = load_part(uf, &mut diags);
         let dims: Option<DimensionsFile> = load_part(df, &mut diags);
+        let requirements: RequirementsFile = match find("requirements.json") {
+            Some(f) => load_part(f, &mut diags).unwrap_or_default(),
+            None => RequirementsFile::default(),
+        };
         let mut concept_defs = Vec::new();
         for f in files
             .iter()
@@ -255,6 +261,7 @@ impl Taxonomy {
             units: Vec::new(),
             axes: Vec::new(),
             concepts: Vec::new(),
+            requirements: requirements.requirements,
             extension: None,
             sources: files.clone(),
             unit_index: HashMap::new(),
@@ -358,6 +365,17 @@ impl Taxonomy {
             .map(|g| g.id.as_str())
             .collect();
         let framework_ids: Vec<&str> = self.info.frameworks.iter().map(|f| f.id.as_str()).collect();
+        for r in &self.requirements {
+            for f in &r.frameworks {
+                if !framework_ids.contains(&f.as_str()) {
+                    errs.push(Diagnostic::error(
+                        "E0104",
+                        loc.clone(),
+                        format!("requirement {}: unknown framework {f:?}", r.code),
+                    ));
+                }
+            }
+        }
         let mut hypercubes = Vec::with_capacity(self.concepts.len());
         for c in &self.concepts {
             let d = &c.def;

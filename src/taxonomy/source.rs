@@ -42,6 +42,8 @@ pub struct TaxonomyFile {
     pub groups: Vec<Group>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub common_axes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_axis: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -216,6 +218,14 @@ pub struct ConceptDef {
     pub intensity: Option<Intensity>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub summation: Vec<SummationItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_of: Option<ChangeOf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves_with: Vec<String>,
     pub labels: Labels,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation: Option<Labels>,
@@ -227,6 +237,27 @@ pub struct ConceptDef {
 pub struct Intensity {
     pub numerator: String,
     pub denominator: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ChangeOf {
+    pub concept: String,
+    pub measure: ChangeMeasure,
+    pub direction: ChangeDirection,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeMeasure {
+    Relative,
+    Absolute,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeDirection {
+    Increase,
+    Decrease,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -246,6 +277,30 @@ pub struct Reference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct RequirementsFile {
+    pub requirements: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Mandatory,
+    ComplyOrExplain,
+    Voluntary,
+}
+
+/// A disclosure requirement of a framework version: an HKEX KPI or general disclosure.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Requirement {
+    pub code: String,
+    pub frameworks: Vec<String>,
+    pub level: Level,
+    pub labels: Labels,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -1,35 +1,11 @@
 //! XBRL Calculations 1.1 (round-to-nearest): a total must agree with the sum of its items
 //! within the rounding that each figure's `decimals` allows.
 
-use super::{ContextKey, FactIndex, describe, fact_location};
+use super::{ContextKey, FactIndex, bound, describe, fact_location, show};
 use crate::diag::{Diagnostic, Severity};
-use crate::report::{Fact, FactValue, QName};
+use crate::report::QName;
 use crate::taxonomy::Taxonomy;
-use crate::value::interval;
 use rust_decimal::Decimal;
-
-/// The value interval of a set of duplicate facts, or None when they disagree (Calculations 1.1
-/// does not bind inconsistent duplicates).
-fn bound(facts: &[&Fact]) -> Option<(Decimal, Decimal)> {
-    let mut out: Option<(Decimal, Decimal)> = None;
-    for f in facts {
-        let FactValue::Number(v) = f.value else {
-            continue;
-        };
-        let (lo, hi) = interval(v, f.decimals);
-        out = Some(match out {
-            None => (lo, hi),
-            Some((a, b)) => {
-                let (a, b) = (a.max(lo), b.min(hi));
-                if a > b {
-                    return None;
-                }
-                (a, b)
-            }
-        });
-    }
-    out
-}
 
 pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -45,8 +21,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         let Some((tlo, thi)) = bound(total_facts) else {
             continue;
         };
-        let mut lo = Decimal::ZERO;
-        let mut hi = Decimal::ZERO;
+        let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO);
         let mut items = Vec::new();
         let mut unbound = false;
         for s in &def.def.summation {
@@ -67,7 +42,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                 continue;
             };
             let Some((a, b)) = bound(fs) else {
-                unbound = true;
+                unbound = true; // inconsistent duplicates: Calculations 1.1 does not bind
                 break;
             };
             let w = Decimal::from(s.weight);
@@ -91,7 +66,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                     "W0301",
                     Severity::Warning,
                     fact_location(total),
-                    format!("{} does not add up: total {} but the items give {}..{} ({})", concept, describe(total), lo, hi, parts.join(" + ")),
+                    format!("{} does not add up: {} but its items sum to {} ({})", concept.local, describe(total), show((lo, hi)), parts.join(" + ")),
                 )
                 .with_hint("XBRL processors report this as a calculation inconsistency; check the figures against the report")
                 .with_facts(std::iter::once(total.id.clone()).chain(items.iter().map(|f| f.id.clone()))),

@@ -1,8 +1,9 @@
 //! Duplicate facts (OIM): the same concept reported twice for the same context. Consistent
-//! duplicates (the same figure printed with other precision) are fine; inconsistent ones are two
-//! different answers to one question.
+//! duplicates (the same figure printed with other precision) are noted; inconsistent ones are two
+//! different answers to one question. A figure marked as stated elsewhere in the report (the
+//! statement axis) is compared with the primary statement of the same thing.
 
-use super::{FactIndex, describe, fact_location};
+use super::{FactIndex, bound, describe, fact_location, overlaps};
 use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue};
 use crate::value::interval;
@@ -12,58 +13,86 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
     let mut groups: Vec<_> = index.by_aspects.values().filter(|g| g.len() > 1).collect();
     groups.sort_by_key(|g| &g[0].id);
     for group in groups {
-        if consistent(group) {
-            continue;
-        }
         let first = group[0];
         let figures: Vec<String> = group.iter().map(|f| describe(f)).collect();
-        out.push(
-            Diagnostic::new(
-                "W0401",
-                Severity::Warning,
-                fact_location(group[1]),
-                format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept, group.len(), figures.join("; ")),
-            )
-            .with_hint("if the report states two figures, keep both but mark the one that is not the primary statement with the dimension StatementAxis = OtherStatementMember")
-            .with_facts(group.iter().map(|f| f.id.clone())),
-        );
+        let ids = group.iter().map(|f| f.id.clone());
+        if consistent(group) {
+            out.push(
+                Diagnostic::new(
+                    "I0401",
+                    Severity::Info,
+                    fact_location(group[1]),
+                    format!(
+                        "{} is reported {} times with consistent values: {}",
+                        first.concept.local,
+                        group.len(),
+                        figures.join("; ")
+                    ),
+                )
+                .with_facts(ids),
+            );
+        } else {
+            out.push(
+                Diagnostic::new(
+                    "W0401",
+                    Severity::Warning,
+                    fact_location(group[1]),
+                    format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept.local, group.len(), figures.join("; ")),
+                )
+                .with_hint("if the report states two figures, keep both but mark the one that is not the primary statement with the dimension StatementAxis = OtherStatementMember")
+                .with_facts(ids),
+            );
+        }
+    }
+    // Differing figures stated elsewhere in the report, against the primary statement.
+    for f in index.facts.iter().filter(|f| !index.is_primary(f)) {
+        let FactValue::Number(v) = f.value else {
+            continue;
+        };
+        let dims = index.primary_dims(f);
+        let primary = index.get(&f.concept.local, &f.period, &dims);
+        let Some(p) = bound(&primary) else { continue };
+        let mine = interval(v, f.decimals);
+        if !overlaps(p, mine) {
+            out.push(
+                Diagnostic::new(
+                    "W0402",
+                    Severity::Warning,
+                    fact_location(f),
+                    format!(
+                        "the report states two different figures for {}: {} and {}",
+                        f.concept.local,
+                        describe(primary[0]),
+                        describe(f)
+                    ),
+                )
+                .with_hint(
+                    "a finding about the source report: ask the preparer which figure is right",
+                )
+                .with_facts(
+                    std::iter::once(primary[0].id.clone()).chain(std::iter::once(f.id.clone())),
+                ),
+            );
+        }
     }
     out
 }
 
 /// OIM/Arelle rule: equal `decimals` need equal values, and all value ranges must overlap.
 fn consistent(group: &[&Fact]) -> bool {
-    let mut lo_max = None;
-    let mut hi_min = None;
+    let numeric = group
+        .iter()
+        .all(|f| matches!(f.value, FactValue::Number(_)));
+    if !numeric {
+        return group.iter().all(|f| f.value == group[0].value);
+    }
     for (i, f) in group.iter().enumerate() {
-        match &f.value {
-            FactValue::Number(v) => {
-                for g in &group[..i] {
-                    if let FactValue::Number(w) = g.value
-                        && g.decimals == f.decimals
-                        && w != *v
-                    {
-                        return false;
-                    }
-                }
-                let (lo, hi) = interval(*v, f.decimals);
-                lo_max = Some(lo_max.map_or(lo, |m: rust_decimal::Decimal| m.max(lo)));
-                hi_min = Some(hi_min.map_or(hi, |m: rust_decimal::Decimal| m.min(hi)));
-            }
-            other => {
-                if group[..i].iter().any(|g| &g.value != other) {
-                    return false;
-                }
-            }
+        if group[..i]
+            .iter()
+            .any(|g| g.decimals == f.decimals && g.value != f.value)
+        {
+            return false;
         }
     }
-    match (lo_max, hi_min) {
-        (Some(lo), Some(hi)) => {
-            lo <= hi
-                && group
-                    .iter()
-                    .all(|f| matches!(f.value, FactValue::Number(_)))
-        }
-        _ => true,
-    }
+    bound(group).is_some()
 }

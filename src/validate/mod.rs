@@ -1,13 +1,60 @@
-//! Rules over the fact model, one module per family. `map` has already checked each record
-//! against the taxonomy; these rules look at facts together.
+//! Validation: rule families over the one fact model, each in its own module. `map` has already
+//! checked each dataset record against the taxonomy; `conformance` does the same for facts read
+//! from a filing, and the other families look at facts together.
 
+pub mod arithmetic;
+pub mod baseline;
 pub mod calc;
+pub mod codes;
+pub mod completeness;
+pub mod conformance;
 pub mod duplicates;
+pub mod plausibility;
+pub mod render;
 
-use crate::diag::Diagnostic;
-use crate::report::{Fact, Period, QName, Unit};
+use crate::diag::{Diagnostic, Location, Summary};
+use crate::report::{Fact, FactValue, Period, QName, Report, Unit};
 use crate::taxonomy::Taxonomy;
+use crate::value::interval;
+use rust_decimal::Decimal;
+use serde::Serialize;
 use std::collections::HashMap;
+
+pub use completeness::{Coverage, CoverageRow};
+
+/// What a validation run found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationResult {
+    pub input: String,
+    /// "dataset" or "filing".
+    pub kind: &'static str,
+    pub framework: String,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Vec<CoverageRow>,
+    /// Findings a baseline accepted (left out of `diagnostics`).
+    pub baselined: usize,
+}
+
+impl ValidationResult {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.diagnostics)
+    }
+}
+
+/// Settings of the rules that have any.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Year-on-year relative change above which a figure is pointed out (0.5 = 50%).
+    pub yoy_threshold: Decimal,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            yoy_threshold: Decimal::new(5, 1),
+        }
+    }
+}
 
 /// Everything but the concept and the value: facts that share it are reported for the same
 /// entity, period, unit and breakdown.
@@ -18,14 +65,42 @@ pub struct ContextKey<'a> {
     pub dimensions: &'a [(QName, QName)],
 }
 
-/// Facts grouped by concept and context, built once and shared by the rules.
+/// A closed interval of values a figure (or a figure computed from figures) stands for.
+pub type Interval = (Decimal, Decimal);
+
+/// Facts indexed once, shared by the rules.
 pub struct FactIndex<'a> {
+    pub facts: &'a [Fact],
+    /// (concept, context) -> facts, for duplicates and calculations.
     pub by_aspects: HashMap<(&'a QName, ContextKey<'a>), Vec<&'a Fact>>,
+    /// Hash of (concept local name, period, dimensions as local names) -> facts, unit aside.
+    by_name: HashMap<u64, Vec<&'a Fact>>,
+    /// The taxonomy's statement axis (local name), whose members mark differing figures.
+    pub statement_axis: Option<String>,
+}
+
+pub type Dims<'a> = Vec<(&'a str, &'a str)>;
+
+/// A hash key for a concept in a context; lookups compare the facts themselves, so a collision
+/// costs only time.
+fn name_key(concept: &str, period: &Period, dims: &[(&str, &str)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (concept, period, dims).hash(&mut h);
+    h.finish()
+}
+
+pub fn dims_of(f: &Fact) -> Dims<'_> {
+    f.dimensions
+        .iter()
+        .map(|(a, m)| (&*a.local, &*m.local))
+        .collect()
 }
 
 impl<'a> FactIndex<'a> {
-    pub fn new(facts: &'a [Fact]) -> Self {
+    pub fn new(facts: &'a [Fact], tax: &Taxonomy) -> Self {
         let mut by_aspects: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
+        let mut by_name: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         for f in facts {
             let key = ContextKey {
                 period: &f.period,
@@ -33,31 +108,143 @@ impl<'a> FactIndex<'a> {
                 dimensions: &f.dimensions,
             };
             by_aspects.entry((&f.concept, key)).or_default().push(f);
+            by_name
+                .entry(name_key(&f.concept.local, &f.period, &dims_of(f)))
+                .or_default()
+                .push(f);
         }
-        FactIndex { by_aspects }
+        FactIndex {
+            facts,
+            by_aspects,
+            by_name,
+            statement_axis: tax.info.statement_axis.clone(),
+        }
+    }
+
+    /// The facts of a concept in a context (any unit), duplicates included.
+    pub fn get(&self, concept: &str, period: &Period, dims: &[(&str, &str)]) -> Vec<&'a Fact> {
+        let Some(bucket) = self.by_name.get(&name_key(concept, period, dims)) else {
+            return Vec::new();
+        };
+        bucket
+            .iter()
+            .copied()
+            .filter(|f| {
+                &*f.concept.local == concept && &f.period == period && dims_of(f).as_slice() == dims
+            })
+            .collect()
+    }
+
+    /// The value interval of a concept in a context: the reported figure (duplicates narrowed
+    /// together), or `None` if it is not reported, is nil, or its duplicates disagree.
+    pub fn value(&self, concept: &str, period: &Period, dims: &[(&str, &str)]) -> Option<Interval> {
+        bound(&self.get(concept, period, dims))
+    }
+
+    /// Is this fact the primary statement (not marked as a differing figure stated elsewhere)?
+    pub fn is_primary(&self, f: &Fact) -> bool {
+        self.statement_axis
+            .as_deref()
+            .is_none_or(|s| !f.dimensions.iter().any(|(a, _)| &*a.local == s))
+    }
+
+    /// The dimensions of a fact without the statement axis.
+    pub fn primary_dims<'f>(&self, f: &'f Fact) -> Dims<'f> {
+        dims_of(f)
+            .into_iter()
+            .filter(|(a, _)| Some(*a) != self.statement_axis.as_deref())
+            .collect()
     }
 }
 
-/// Run every rule family over a mapped report.
-pub fn validate(report: &crate::report::Report, tax: &Taxonomy) -> Vec<Diagnostic> {
-    let index = FactIndex::new(&report.facts);
-    let mut out = Vec::new();
-    out.extend(duplicates::check(&index));
-    out.extend(calc::check(&index, tax));
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.code.cmp(b.code)));
+/// The interval that all (consistent) duplicates of a figure share.
+pub fn bound(facts: &[&Fact]) -> Option<Interval> {
+    let mut out: Option<Interval> = None;
+    for f in facts {
+        let FactValue::Number(v) = f.value else {
+            continue;
+        };
+        let (lo, hi) = interval(v, f.decimals);
+        out = Some(match out {
+            None => (lo, hi),
+            Some((a, b)) => {
+                let (a, b) = (a.max(lo), b.min(hi));
+                if a > b {
+                    return None;
+                }
+                (a, b)
+            }
+        });
+    }
     out
 }
 
+pub fn overlaps(a: Interval, b: Interval) -> bool {
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+/// Interval division for non-negative intervals; `None` when the divisor may be zero.
+pub fn divide(n: Interval, d: Interval) -> Option<Interval> {
+    if d.0 <= Decimal::ZERO || n.0 < Decimal::ZERO {
+        return None;
+    }
+    Some((n.0.checked_div(d.1)?, n.1.checked_div(d.0)?))
+}
+
+/// The same period a year earlier.
+pub fn prior(p: &Period) -> Option<Period> {
+    let back = |d: &chrono::NaiveDate| d.checked_sub_months(chrono::Months::new(12));
+    match p {
+        Period::Duration { start, end } => Some(Period::Duration {
+            start: back(start)?,
+            end: back(end)?,
+        }),
+        Period::Instant(d) => Some(Period::Instant(back(d)?)),
+    }
+}
+
+/// Run every rule family over a report. Its framework version selects the completeness
+/// requirements.
+pub fn validate(
+    report: &Report,
+    tax: &Taxonomy,
+    opts: &Options,
+) -> (Vec<Diagnostic>, Vec<CoverageRow>) {
+    let index = FactIndex::new(&report.facts, tax);
+    let mut out = Vec::new();
+    out.extend(conformance::check(report, tax));
+    out.extend(duplicates::check(&index));
+    out.extend(calc::check(&index, tax));
+    out.extend(arithmetic::check(&index, tax));
+    out.extend(plausibility::check(&index, tax, opts));
+    let coverage = match &report.framework {
+        Some(fw) => {
+            let (rows, diags) =
+                completeness::check(&index, tax, fw, report.reporting_period.as_ref());
+            out.extend(diags);
+            rows
+        }
+        None => Vec::new(),
+    };
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.facts.cmp(&b.facts))
+    });
+    (out, coverage)
+}
+
 /// Where a fact's record is, for a diagnostic about it.
-pub(crate) fn fact_location(f: &Fact) -> crate::diag::Location {
+pub(crate) fn fact_location(f: &Fact) -> Location {
     let rec = &f.provenance.record;
     match rec.split_once('#') {
-        Some((file, ptr)) => crate::diag::Location::pointer(file, ptr),
+        Some((file, ptr)) => Location::pointer(file, ptr),
         None => match rec.rsplit_once(':') {
             Some((file, line)) if line.parse::<u64>().is_ok() => {
-                crate::diag::Location::line(file, line.parse().unwrap_or(0))
+                Location::line(file, line.parse().unwrap_or(0))
             }
-            _ => crate::diag::Location::file(rec),
+            _ => Location::file(rec),
         },
     }
 }
@@ -65,11 +252,13 @@ pub(crate) fn fact_location(f: &Fact) -> crate::diag::Location {
 /// A fact's value and source, as shown in a message.
 pub(crate) fn describe(f: &Fact) -> String {
     let v = match &f.value {
-        crate::report::FactValue::Number(n) => n.to_string(),
-        crate::report::FactValue::Text(t) => {
-            format!("{:?}", t.chars().take(40).collect::<String>())
-        }
-        crate::report::FactValue::Nil => "nil".into(),
+        FactValue::Number(n) => f
+            .provenance
+            .reported
+            .clone()
+            .unwrap_or_else(|| n.to_string()),
+        FactValue::Text(t) => format!("{:?}", t.chars().take(40).collect::<String>()),
+        FactValue::Nil => "nil".into(),
     };
     let p = &f.provenance;
     let place = match (&p.section, p.line) {
@@ -78,5 +267,25 @@ pub(crate) fn describe(f: &Fact) -> String {
         (None, Some(l)) => format!("line {l}"),
         (None, None) => p.document.clone(),
     };
-    format!("{} = {} ({})", f.id, v, place)
+    let dims: Vec<String> = f
+        .dimensions
+        .iter()
+        .map(|(_, m)| m.local.trim_end_matches("Member").to_string())
+        .collect();
+    let what = if dims.is_empty() {
+        format!("{}", f.period)
+    } else {
+        format!("{}, {}", f.period, dims.join(", "))
+    };
+    format!("{} {} = {} [{}; {}]", f.id, f.concept.local, v, what, place)
+}
+
+/// Show an interval briefly: one value when it is exact.
+pub(crate) fn show(i: Interval) -> String {
+    let r = |d: Decimal| d.round_dp(4).normalize().to_string();
+    if i.0 == i.1 {
+        r(i.0)
+    } else {
+        format!("{}..{}", r(i.0), r(i.1))
+    }
 }

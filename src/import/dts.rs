@@ -1,0 +1,394 @@
+//! Just enough of a DTS loader to read a company extension schema that a filing references:
+//! its concepts and members, their labels, and the axes their hypercubes use. Local files only.
+
+use crate::dataset::{ExtensionMember, Extensions};
+use crate::diag::{Diagnostic, Location};
+use crate::taxonomy::Taxonomy;
+use crate::taxonomy::source::{Labels, MemberDef};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// An element of a schema or linkbase: namespace, local name, attributes (prefixed keys), text.
+struct Element {
+    ns: String,
+    local: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    /// Namespace bindings in scope, to resolve QName-valued attributes.
+    scope: Vec<(String, String)>,
+}
+
+impl Element {
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    fn resolve(&self, qname: &str) -> Option<(String, String)> {
+        let (p, l) = qname.split_once(':').unwrap_or(("", qname));
+        self.scope
+            .iter()
+            .rev()
+            .find(|(pp, _)| pp == p)
+            .map(|(_, n)| (n.clone(), l.to_string()))
+    }
+}
+
+fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
+    let mut reader = Reader::from_str(text);
+    let mut scope: Vec<Vec<(String, String)>> = Vec::new();
+    let mut out: Vec<Element> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        match reader.read_event() {
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    "E0003",
+                    Location::file(file),
+                    format!("malformed XML: {e}"),
+                ));
+            }
+            Ok(Event::DocType(_)) => {
+                return Err(Diagnostic::error(
+                    "E0007",
+                    Location::file(file),
+                    "DOCTYPE refused".to_string(),
+                ));
+            }
+            Ok(Event::GeneralRef(r)) => {
+                let c = match &*r.xml10_content() {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                let Some(c) = c else {
+                    return Err(Diagnostic::error(
+                        "E0007",
+                        Location::file(file),
+                        "undeclared entity refused".to_string(),
+                    ));
+                };
+                if let Some(&i) = open.last() {
+                    out[i].text.push(c);
+                }
+            }
+            Ok(ev @ (Event::Start(_) | Event::Empty(_))) => {
+                let empty = matches!(ev, Event::Empty(_));
+                let (Event::Start(e) | Event::Empty(e)) = ev else {
+                    unreachable!("matched above")
+                };
+                let mut decls = Vec::new();
+                let mut attrs = Vec::new();
+                for a in e.attributes().flatten() {
+                    let k = a.key.as_ref().to_string();
+                    let v = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map(|v| v.to_string())
+                        .unwrap_or_default();
+                    if k == "xmlns" {
+                        decls.push((String::new(), v));
+                    } else if let Some(p) = k.strip_prefix("xmlns:") {
+                        decls.push((p.to_string(), v));
+                    } else {
+                        attrs.push((k, v));
+                    }
+                }
+                scope.push(decls);
+                let flat: Vec<(String, String)> = scope.iter().flatten().cloned().collect();
+                let name = e.name().as_ref().to_string();
+                let (p, l) = name.split_once(':').unwrap_or(("", &name));
+                let ns = flat
+                    .iter()
+                    .rev()
+                    .find(|(pp, _)| pp == p)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default();
+                out.push(Element {
+                    ns,
+                    local: l.to_string(),
+                    attrs,
+                    text: String::new(),
+                    scope: flat,
+                });
+                if empty {
+                    scope.pop();
+                } else {
+                    open.push(out.len() - 1);
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let Some(&i) = open.last() {
+                    out[i].text.push_str(&t.xml10_content());
+                }
+            }
+            Ok(Event::End(_)) => {
+                open.pop();
+                scope.pop();
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+const XS: &str = "http://www.w3.org/2001/XMLSchema";
+const XBRLI: &str = "http://www.xbrl.org/2003/instance";
+const LINK: &str = "http://www.xbrl.org/2003/linkbase";
+const XLINK: &str = "http://www.w3.org/1999/xlink";
+
+fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
+    if href.contains("://") {
+        return Err(Diagnostic::error(
+            "E0007",
+            Location::file(shown),
+            format!("{href} is a remote resource; esgx never fetches anything over the network"),
+        )
+        .with_hint(
+            "put the taxonomy files beside the filing and reference them by a relative path",
+        ));
+    }
+    let path = base_dir.join(href);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(
+            "E0001",
+            Location::file(path.display().to_string()),
+            format!("cannot read {href}: {e}"),
+        )
+    })?;
+    let text = crate::input::decode_text(&path.display().to_string(), &bytes)?;
+    Ok((path.display().to_string(), text))
+}
+
+/// Read the extension schema `href` (relative to `dir`) and add it to `tax`. Returns the files
+/// read, for provenance. A schema in the base taxonomy's namespace is the base itself: skipped.
+pub fn load_extension(
+    tax: &mut Taxonomy,
+    dir: &Path,
+    href: &str,
+    prefixes: &HashMap<String, String>,
+    shown: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+    let (path, text) = read_local(dir, href, shown).map_err(|d| vec![d])?;
+    let schema = scan(&path, &text).map_err(|d| vec![d])?;
+    let Some(tns) = schema
+        .iter()
+        .find(|e| e.ns == XS && e.local == "schema")
+        .and_then(|e| e.attr("targetNamespace"))
+        .map(String::from)
+    else {
+        return Err(vec![Diagnostic::error(
+            "E0003",
+            Location::file(&path),
+            "not an XML Schema with a targetNamespace",
+        )]);
+    };
+    let mut files = vec![(path.clone(), text.clone().into_bytes())];
+    if tns == tax.info.namespace {
+        return Ok(files);
+    }
+    let prefix = prefixes
+        .get(&tns)
+        .cloned()
+        .unwrap_or_else(|| "ext".to_string());
+    let schema_dir = Path::new(&path).parent().unwrap_or(dir).to_path_buf();
+    // Linkbases: labels and definitions.
+    let mut labels: HashMap<String, String> = HashMap::new(); // element id -> en label
+    let mut parents: Vec<(String, String, String)> = Vec::new(); // (role, parent id, child id)
+    let mut concept_hypercube: Vec<(String, String)> = Vec::new(); // (concept id, hypercube id)
+    let mut hypercube_axis: Vec<(String, String)> = Vec::new(); // (hypercube id, axis id)
+    for lb in schema
+        .iter()
+        .filter(|e| e.ns == LINK && e.local == "linkbaseRef")
+    {
+        let Some(h) = lb
+            .attrs
+            .iter()
+            .find(|(k, _)| k.ends_with(":href"))
+            .map(|(_, v)| v.clone())
+        else {
+            continue;
+        };
+        let (lpath, ltext) = read_local(&schema_dir, &h, &path).map_err(|d| vec![d])?;
+        let els = scan(&lpath, &ltext).map_err(|d| vec![d])?;
+        files.push((lpath, ltext.into_bytes()));
+        let attr = |e: &Element, local: &str| {
+            e.attrs
+                .iter()
+                .find(|(k, _)| {
+                    k.split_once(':').is_some_and(|(p, l)| {
+                        l == local
+                            && e.resolve(&format!("{p}:x"))
+                                .is_some_and(|(n, _)| n == XLINK)
+                    })
+                })
+                .map(|(_, v)| v.clone())
+        };
+        let mut locs: HashMap<String, String> = HashMap::new();
+        let mut resources: HashMap<String, (String, String)> = HashMap::new(); // label -> (lang, text)
+        let mut role = String::new();
+        let mut arcs: Vec<(String, String, String, String)> = Vec::new(); // (role, arcrole, from, to)
+        for e in &els {
+            if e.local.ends_with("Link") && e.ns == LINK {
+                role = attr(e, "role").unwrap_or_default();
+            } else if e.ns == LINK && e.local == "loc" {
+                if let (Some(l), Some(h)) = (attr(e, "label"), attr(e, "href")) {
+                    locs.insert(l, h.rsplit('#').next().unwrap_or("").to_string());
+                }
+            } else if e.ns == LINK && e.local == "label" {
+                if let Some(l) = attr(e, "label") {
+                    let lang = e.attr("xml:lang").unwrap_or("").to_string();
+                    if lang == "en" && attr(e, "role").is_none_or(|r| r.ends_with("/role/label")) {
+                        resources.insert(l, (lang, e.text.trim().to_string()));
+                    }
+                }
+            } else if e.ns == LINK && e.local.ends_with("Arc") {
+                if let (Some(a), Some(f), Some(t)) =
+                    (attr(e, "arcrole"), attr(e, "from"), attr(e, "to"))
+                {
+                    arcs.push((role.clone(), a, f, t));
+                }
+            }
+        }
+        for (role, arcrole, from, to) in arcs {
+            let (Some(fid), tid) = (locs.get(&from).cloned(), locs.get(&to).cloned()) else {
+                continue;
+            };
+            match arcrole.rsplit('/').next().unwrap_or("") {
+                "concept-label" => {
+                    if let Some((_, t)) = resources.get(&to) {
+                        labels.insert(fid, t.clone());
+                    }
+                }
+                "domain-member" => {
+                    if let Some(t) = tid {
+                        parents.push((role, fid, t));
+                    }
+                }
+                "all" => {
+                    if let Some(t) = tid {
+                        concept_hypercube.push((fid, t));
+                    }
+                }
+                "hypercube-dimension" => {
+                    if let Some(t) = tid {
+                        hypercube_axis.push((fid, t));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let local_of = |id: &str| {
+        id.split_once('_')
+            .map(|(_, l)| l.to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut ext = Extensions {
+        prefix: prefix.clone(),
+        namespace: tns.clone(),
+        members: Vec::new(),
+        groups: Vec::new(),
+        concepts: Vec::new(),
+    };
+    ext.groups.push(crate::taxonomy::source::Group {
+        id: "extension".into(),
+        labels: Labels {
+            en: "Company extension".into(),
+            zh_hant: None,
+            zh_hans: None,
+        },
+    });
+    let all_units: Vec<String> = tax.units.iter().map(|u| u.id.clone()).collect();
+    for e in schema.iter().filter(|e| e.ns == XS && e.local == "element") {
+        let (Some(name), Some(id)) = (e.attr("name"), e.attr("id")) else {
+            continue;
+        };
+        let label = labels.get(id).cloned().unwrap_or_else(|| name.to_string());
+        let ty = e
+            .attr("type")
+            .and_then(|t| e.resolve(t))
+            .map(|(_, l)| l)
+            .unwrap_or_default();
+        let abstract_ = e.attr("abstract") == Some("true");
+        if ty == "domainItemType" {
+            // A member: on the axis whose role its domain-member arc is in.
+            let Some((role, parent, _)) = parents.iter().find(|(_, _, c)| c == id) else {
+                continue;
+            };
+            let axis = role.rsplit('/').next().unwrap_or("").to_string();
+            let parent_local = local_of(parent);
+            let is_domain = tax
+                .axis(&axis)
+                .is_some_and(|a| tax.axes[a].domain().def.name == parent_local);
+            ext.members.push(ExtensionMember {
+                axis,
+                def: MemberDef {
+                    name: name.to_string(),
+                    aliases: Vec::new(),
+                    labels: Labels {
+                        en: label,
+                        zh_hant: None,
+                        zh_hans: None,
+                    },
+                    parent: (!is_domain).then_some(parent_local),
+                },
+            });
+            continue;
+        }
+        let sg = e.attr("substitutionGroup").and_then(|t| e.resolve(t));
+        if abstract_
+            || sg
+                .as_ref()
+                .is_none_or(|(n, l)| !(n == XBRLI && l == "item"))
+        {
+            continue;
+        }
+        let data_type = match ty.as_str() {
+            "monetaryItemType" => "monetary",
+            "integerItemType" | "nonNegativeIntegerItemType" => "integer",
+            "pureItemType" => "pure",
+            "percentItemType" => "percent",
+            "ghgEmissionsItemType" => "ghgEmissions",
+            "energyItemType" => "energy",
+            "massItemType" => "mass",
+            "volumeItemType" => "volume",
+            "textBlockItemType" => "textBlock",
+            "booleanItemType" => "boolean",
+            "dateItemType" => "date",
+            "stringItemType" | "normalizedStringItemType" | "tokenItemType" => "string",
+            _ => "decimal",
+        };
+        let numeric = !matches!(data_type, "textBlock" | "string" | "boolean" | "date");
+        let axes: Vec<String> = concept_hypercube
+            .iter()
+            .filter(|(c, _)| c == id)
+            .flat_map(|(_, h)| {
+                hypercube_axis
+                    .iter()
+                    .filter(move |(hh, _)| hh == h)
+                    .map(|(_, a)| local_of(a))
+            })
+            .collect();
+        let common: Vec<&String> = tax.info.common_axes.iter().collect();
+        let axes: Vec<String> = axes.into_iter().filter(|a| !common.contains(&a)).collect();
+        ext.concepts.push(json!({
+            "name": name,
+            "type": data_type,
+            "periodType": e.attr("xbrli:periodType").unwrap_or("duration"),
+            "units": if numeric { all_units.clone() } else { Vec::new() },
+            "axes": axes,
+            "group": "extension",
+            "labels": {"en": label},
+        }));
+    }
+    tax.extend(&ext, &path)?;
+    Ok(files)
+}

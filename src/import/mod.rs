@@ -1,0 +1,343 @@
+//! Importers: a filing (XBRL 2.1 XML instance or xBRL-JSON report, made by esgx or any other
+//! tool) read back into the same fact model that export writes, against esgx's taxonomies and the
+//! company extension the filing references. Nothing is fetched over the network, and no XML entity
+//! is expanded.
+
+mod dts;
+pub mod json;
+pub mod xml;
+
+use crate::diag::{Diagnostic, Location};
+use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
+use crate::taxonomy::Taxonomy;
+use crate::value::parse_xs_decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// A fact as read, before it is checked and turned into a [`Fact`].
+#[derive(Debug, Clone)]
+pub struct RawFact {
+    pub id: Option<String>,
+    pub concept: QName,
+    pub context: String,
+    pub unit: Option<String>,
+    pub unit_def: Option<RawUnit>,
+    pub decimals: Option<String>,
+    pub precision: Option<String>,
+    pub nil: bool,
+    pub value: String,
+    pub line: u64,
+    pub pointer: Option<String>,
+    pub entity: Option<(String, String)>,
+    pub period: Option<Period>,
+    pub dims: Vec<(QName, QName)>,
+    pub numeric_hint: bool,
+    pub provenance: Option<Provenance>,
+}
+
+impl Default for RawFact {
+    fn default() -> Self {
+        RawFact {
+            id: None,
+            concept: QName::new("", "", ""),
+            context: String::new(),
+            unit: None,
+            unit_def: None,
+            decimals: None,
+            precision: None,
+            nil: false,
+            value: String::new(),
+            line: 0,
+            pointer: None,
+            entity: None,
+            period: None,
+            dims: Vec::new(),
+            numeric_hint: false,
+            provenance: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RawUnit {
+    pub numerator: Vec<QName>,
+    pub denominator: Vec<QName>,
+}
+
+#[derive(Debug, Default)]
+pub struct Raw {
+    pub schema_refs: Vec<String>,
+    pub namespaces: BTreeMap<String, String>,
+    pub facts: Vec<RawFact>,
+    /// Fact id -> footnote text.
+    pub footnotes: HashMap<String, String>,
+}
+
+/// A filing read back: its report, the taxonomy it uses, and every file read.
+pub struct Imported {
+    pub report: Report,
+    pub taxonomy: Taxonomy,
+    pub inputs: Vec<(String, Vec<u8>)>,
+}
+
+/// Is this file a filing (rather than a dataset)? XML files are; JSON files are when they have an
+/// xBRL-JSON `documentInfo`.
+pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xbrl" | "xml") => true,
+        Some("json") => {
+            let head = &bytes[..bytes.len().min(4096)];
+            String::from_utf8_lossy(head).contains("\"documentInfo\"")
+        }
+        _ => false,
+    }
+}
+
+pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::error(
+            "E0001",
+            Location::file(&file),
+            format!("cannot read the filing: {e}"),
+        )]
+    })?;
+    let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
+    let is_xml = text.trim_start().starts_with('<');
+    let raw = if is_xml {
+        xml::read(&file, &text)?
+    } else {
+        let doc = crate::input::parse_json(&file, &text).map_err(|d| vec![d])?;
+        json::read(&file, &doc)?
+    };
+    let mut inputs = vec![(file.clone(), bytes)];
+    // The taxonomy: the bundled one whose namespace the filing uses (or the folder given), plus
+    // the extension schema it references.
+    let mut tax = match taxonomy_dir {
+        Some(d) => Taxonomy::from_dir(d)?,
+        None => {
+            let used: Vec<&str> = raw.namespaces.values().map(String::as_str).collect();
+            let found = crate::taxonomy::bundled_names()
+                .into_iter()
+                .filter_map(|n| Taxonomy::bundled(&n).ok())
+                .find(|t| used.contains(&t.info.namespace.as_str()));
+            found.ok_or_else(|| {
+                vec![
+                    Diagnostic::error(
+                        "E0102",
+                        Location::file(&file),
+                        "the filing uses none of esgx's taxonomies",
+                    )
+                    .with_hint("pass --taxonomy DIR for a taxonomy source of your own"),
+                ]
+            })?
+        }
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let prefixes: HashMap<String, String> = raw
+        .namespaces
+        .iter()
+        .map(|(p, n)| (n.clone(), p.clone()))
+        .collect();
+    let uses_unknown = raw.facts.iter().any(|f| {
+        let known = |ns: &str| ns == tax.info.namespace;
+        !known(&f.concept.namespace) || f.dims.iter().any(|(_, m)| !known(&m.namespace))
+    });
+    if uses_unknown {
+        for href in &raw.schema_refs {
+            inputs.extend(dts::load_extension(&mut tax, dir, href, &prefixes, &file)?);
+        }
+    }
+    let report = to_report(&file, raw, &tax)?;
+    Ok(Imported {
+        report,
+        taxonomy: tax,
+        inputs,
+    })
+}
+
+fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnostic>> {
+    let mut errs = Vec::new();
+    let mut facts = Vec::with_capacity(raw.facts.len());
+    let mut entity: Option<(String, String)> = None;
+    for (i, rf) in raw.facts.into_iter().enumerate() {
+        let loc = match &rf.pointer {
+            Some(p) => Location::pointer(file, p),
+            None => Location::line(file, rf.line),
+        };
+        let record = loc.to_string();
+        if let Some(e) = &rf.entity {
+            match &entity {
+                None => entity = Some(e.clone()),
+                Some(first) if first != e => errs.push(Diagnostic::error(
+                    "E0222",
+                    loc.clone(),
+                    format!(
+                        "fact {} is about another entity ({}) than the first fact ({})",
+                        rf.concept, e.1, first.1
+                    ),
+                )),
+                _ => {}
+            }
+        }
+        let Some(period) = rf.period.clone() else {
+            continue;
+        };
+        let numeric = rf.unit.is_some()
+            || tax
+                .concept(&rf.concept.local)
+                .is_some_and(|c| c.is_numeric());
+        let mut decimals = None;
+        let value = if rf.nil {
+            FactValue::Nil
+        } else if numeric {
+            match parse_xs_decimal(&rf.value) {
+                Ok(v) => {
+                    match rf.decimals.as_deref().map(str::trim) {
+                        None | Some("INF") => {
+                            if rf.decimals.is_none()
+                                && rf.precision.is_none()
+                                && rf.pointer.is_none()
+                            {
+                                errs.push(Diagnostic::error(
+                                    "E0214",
+                                    loc.clone(),
+                                    format!(
+                                        "numeric fact {} has neither decimals nor precision",
+                                        rf.concept
+                                    ),
+                                ));
+                            }
+                        }
+                        Some(d) => match d.parse::<i32>() {
+                            Ok(d) => decimals = Some(d),
+                            Err(_) => errs.push(Diagnostic::error(
+                                "E0214",
+                                loc.clone(),
+                                format!("decimals {d:?} of fact {} is not an integer", rf.concept),
+                            )),
+                        },
+                    }
+                    FactValue::Number(v)
+                }
+                Err(e) => {
+                    errs.push(Diagnostic::error(
+                        "E0213",
+                        loc.clone(),
+                        format!("fact {}: {e}", rf.concept),
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            FactValue::Text(rf.value.clone())
+        };
+        // In OIM a numeric fact without a unit is a pure number.
+        let pure = RawUnit {
+            numerator: vec![QName::new("xbrli", crate::XBRLI_NS, "pure")],
+            denominator: Vec::new(),
+        };
+        let unit_def = rf
+            .unit_def
+            .as_ref()
+            .or((numeric && rf.pointer.is_some()).then_some(&pure));
+        let unit = unit_def.map(|u| {
+            let mut numerator = u.numerator.clone();
+            let mut denominator = u.denominator.clone();
+            numerator.sort();
+            denominator.sort();
+            let id = tax
+                .units
+                .iter()
+                .find(|ud| {
+                    let probe = Unit {
+                        id: String::new(),
+                        numerator: numerator.clone(),
+                        denominator: denominator.clone(),
+                    };
+                    unit_oim(tax, ud) == probe.oim_by_namespace()
+                })
+                .map(|ud| ud.id.clone())
+                .unwrap_or_else(|| {
+                    rf.unit
+                        .clone()
+                        .unwrap_or_default()
+                        .replace([':', '/', '*', '(', ')'], "_")
+                });
+            Unit {
+                id,
+                numerator,
+                denominator,
+            }
+        });
+        let mut provenance = rf.provenance.clone().unwrap_or_default();
+        provenance.record = record;
+        if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.get(id)) {
+            provenance.note = Some(note.clone());
+        }
+        let mut dimensions = rf.dims.clone();
+        dimensions.sort();
+        facts.push(Fact {
+            id: rf.id.clone().unwrap_or_else(|| format!("f{}", i + 1)),
+            concept: rf.concept.clone(),
+            period,
+            unit,
+            dimensions,
+            value,
+            decimals,
+            numeric,
+            provenance,
+        });
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let (scheme, identifier) = entity.unwrap_or_default();
+    Ok(Report {
+        entity: Entity {
+            scheme,
+            identifier,
+            name: String::new(),
+        },
+        facts,
+        namespaces: raw.namespaces,
+        schema_ref: raw.schema_refs.first().cloned().unwrap_or_default(),
+        dimension_container: tax.info.dimension_container,
+        framework: None,
+        reporting_period: None,
+    })
+}
+
+/// A taxonomy unit as namespace-qualified measures, for matching units read from a filing.
+fn unit_oim(tax: &Taxonomy, ud: &crate::taxonomy::source::UnitDef) -> String {
+    let ns = tax.namespaces();
+    let side = |ms: &[String]| {
+        let mut v: Vec<String> = ms
+            .iter()
+            .filter_map(|m| m.split_once(':'))
+            .map(|(p, l)| format!("{{{}}}{l}", ns.get(p).cloned().unwrap_or_default()))
+            .collect();
+        v.sort();
+        v.join("*")
+    };
+    format!("{}/{}", side(&ud.numerator), side(&ud.denominator))
+}
+
+impl Unit {
+    fn oim_by_namespace(&self) -> String {
+        let side = |ms: &[QName]| {
+            let mut v: Vec<String> = ms
+                .iter()
+                .map(|m| format!("{{{}}}{}", m.namespace, m.local))
+                .collect();
+            v.sort();
+            v.join("*")
+        };
+        format!("{}/{}", side(&self.numerator), side(&self.denominator))
+    }
+}

@@ -1,0 +1,531 @@
+//! Read an XBRL 2.1 instance (XML) into the fact model. Streaming with quick-xml; a DOCTYPE is
+//! refused and no entity beyond XML's five is ever expanded; nothing is fetched.
+
+use super::{Raw, RawFact, RawUnit};
+use crate::diag::{Diagnostic, Location};
+use crate::report::{Period, QName};
+use chrono::NaiveDate;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use std::collections::HashMap;
+
+const XBRLI: &str = "http://www.xbrl.org/2003/instance";
+const LINK: &str = "http://www.xbrl.org/2003/linkbase";
+const XLINK: &str = "http://www.w3.org/1999/xlink";
+const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+struct Ns {
+    stack: Vec<Vec<(String, String)>>,
+}
+
+impl Ns {
+    fn resolve(&self, prefix: &str) -> Option<&str> {
+        self.stack
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(p, _)| p == prefix)
+            .map(|(_, n)| n.as_str())
+    }
+    fn qname(&self, text: &str) -> Option<QName> {
+        let (p, l) = text.trim().split_once(':').unwrap_or(("", text.trim()));
+        Some(QName::new(p, self.resolve(p)?, l))
+    }
+}
+
+#[derive(Default)]
+struct Context {
+    scheme: String,
+    identifier: String,
+    period: Option<Period>,
+    dims: Vec<(QName, QName)>,
+    typed: bool,
+}
+
+/// What the parser is inside of.
+enum In {
+    Nothing,
+    Context(String, Context),
+    Unit(String, Vec<QName>, Vec<QName>, bool),
+    Fact(RawFact),
+    Footnotes,
+}
+
+pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    let mut ns = Ns {
+        stack: vec![vec![(
+            "xml".into(),
+            "http://www.w3.org/XML/1998/namespace".into(),
+        )]],
+    };
+    let mut raw = Raw::default();
+    let mut contexts: HashMap<String, Context> = HashMap::new();
+    let mut units: HashMap<String, RawUnit> = HashMap::new();
+    let mut state = In::Nothing;
+    let mut text_buf = String::new();
+    let mut path: Vec<(String, String)> = Vec::new(); // (namespace, local) of open elements
+    let mut errs = Vec::new();
+    let mut line_at = LineCounter::new(text);
+    let mut footnote_locs: HashMap<String, String> = HashMap::new(); // loc label -> fact id
+    let mut footnotes: HashMap<String, String> = HashMap::new(); // resource label -> text
+    let mut footnote_arcs: Vec<(String, String)> = Vec::new();
+    let mut footnote_label = None;
+    let err_at = |line: u64, code: &'static str, msg: String| {
+        Diagnostic::error(code, Location::line(file, line), msg)
+    };
+    loop {
+        let pos = reader.buffer_position();
+        let ev = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                errs.push(err_at(
+                    line_at.line(pos),
+                    "E0003",
+                    format!("malformed XML: {e}"),
+                ));
+                return Err(errs);
+            }
+        };
+        let line = line_at.line(pos);
+        match ev {
+            Event::DocType(_) => {
+                return Err(vec![
+                    err_at(
+                        line,
+                        "E0007",
+                        "the instance has a DOCTYPE; esgx refuses DTDs and entity declarations"
+                            .into(),
+                    )
+                    .with_hint("XBRL instances need no DTD; remove the <!DOCTYPE ...> declaration"),
+                ]);
+            }
+            Event::GeneralRef(r) => {
+                let name = r.xml10_content().to_string();
+                let c = match name.as_str() {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                match c {
+                    Some(c) => text_buf.push(c),
+                    None => {
+                        return Err(vec![err_at(
+                            line,
+                            "E0007",
+                            format!("undeclared entity &{name}; esgx expands no entities"),
+                        )]);
+                    }
+                }
+            }
+            Event::Text(t) => text_buf.push_str(&t.xml10_content()),
+            Event::CData(t) => text_buf.push_str(&t.xml10_content()),
+            ev @ (Event::Start(_) | Event::Empty(_)) => {
+                let empty = matches!(ev, Event::Empty(_));
+                let (Event::Start(e) | Event::Empty(e)) = ev else {
+                    unreachable!("matched above")
+                };
+                let mut decls = Vec::new();
+                let mut attrs: Vec<(String, String)> = Vec::new();
+                for a in e.attributes() {
+                    let a = match a {
+                        Ok(a) => a,
+                        Err(er) => {
+                            errs.push(err_at(line, "E0003", format!("malformed attribute: {er}")));
+                            continue;
+                        }
+                    };
+                    let key = a.key.as_ref().to_string();
+                    let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                        Ok(v) => v.to_string(),
+                        Err(er) => {
+                            errs.push(err_at(line, "E0007", format!("attribute {key}: {er}")));
+                            continue;
+                        }
+                    };
+                    if key == "xmlns" {
+                        decls.push((String::new(), val));
+                    } else if let Some(p) = key.strip_prefix("xmlns:") {
+                        decls.push((p.to_string(), val));
+                    } else {
+                        attrs.push((key, val));
+                    }
+                }
+                ns.stack.push(decls);
+                let name = e.name().as_ref().to_string();
+                let Some(q) = ns.qname(&name) else {
+                    errs.push(err_at(
+                        line,
+                        "E0003",
+                        format!("element {name} uses an undeclared prefix"),
+                    ));
+                    ns.stack.pop();
+                    continue;
+                };
+                let attr = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+                let attr_ns = |nsuri: &str, local: &str| {
+                    attrs
+                        .iter()
+                        .find(|(k, _)| {
+                            k.split_once(':')
+                                .is_some_and(|(p, l)| l == local && ns.resolve(p) == Some(nsuri))
+                        })
+                        .map(|(_, v)| v.clone())
+                };
+                text_buf.clear();
+                let depth = path.len();
+                let (nsu, local) = (q.namespace.to_string(), q.local.to_string());
+                match (&mut state, nsu.as_str(), local.as_str()) {
+                    (In::Nothing, XBRLI, "xbrl") if depth == 0 => {
+                        raw.namespaces = ns
+                            .stack
+                            .iter()
+                            .flatten()
+                            .filter(|(p, _)| p != "xml")
+                            .cloned()
+                            .collect();
+                    }
+                    (In::Nothing, _, _) if depth == 0 => {
+                        return Err(vec![err_at(
+                            line,
+                            "E0004",
+                            format!(
+                                "the root element is {name}, not xbrli:xbrl: not an XBRL instance"
+                            ),
+                        )]);
+                    }
+                    (In::Nothing, LINK, "schemaRef") => {
+                        if let Some(h) = attr_ns(XLINK, "href") {
+                            raw.schema_refs.push(h);
+                        }
+                    }
+                    (In::Nothing, XBRLI, "context") => {
+                        state = In::Context(attr("id").unwrap_or_default(), Context::default())
+                    }
+                    (In::Nothing, XBRLI, "unit") => {
+                        state = In::Unit(
+                            attr("id").unwrap_or_default(),
+                            Vec::new(),
+                            Vec::new(),
+                            false,
+                        )
+                    }
+                    (In::Nothing, LINK, "footnoteLink") => state = In::Footnotes,
+                    (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
+                    (In::Nothing, _, _) if depth == 1 => {
+                        let Some(ctx) = attr("contextRef") else {
+                            errs.push(err_at(
+                                line,
+                                "E0003",
+                                format!("{name} has no contextRef (tuples are not supported)"),
+                            ));
+                            if !empty {
+                                state = In::Fact(RawFact::default());
+                            }
+                            path.push((nsu, local));
+                            if empty {
+                                path.pop();
+                                ns.stack.pop();
+                            }
+                            continue;
+                        };
+                        let f = RawFact {
+                            id: attr("id"),
+                            concept: q.clone(),
+                            context: ctx,
+                            unit: attr("unitRef"),
+                            decimals: attr("decimals"),
+                            precision: attr("precision"),
+                            nil: attr_ns(XSI, "nil")
+                                .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
+                            value: String::new(),
+                            line,
+                            ..Default::default()
+                        };
+                        if empty {
+                            raw.facts.push(f);
+                        } else {
+                            state = In::Fact(f);
+                        }
+                    }
+                    (In::Context(_, c), XBRLI, "identifier") => {
+                        c.scheme = attr("scheme").unwrap_or_default()
+                    }
+                    (In::Context(_, c), XBRLDI, "typedMember") => c.typed = true,
+                    (In::Context(_, c), XBRLI, "forever") => c.period = None,
+                    (In::Unit(_, _, _, div), XBRLI, "unitDenominator") => *div = true,
+                    (In::Footnotes, LINK, "loc") => {
+                        if let (Some(label), Some(href)) =
+                            (attr_ns(XLINK, "label"), attr_ns(XLINK, "href"))
+                        {
+                            footnote_locs.insert(label, href.trim_start_matches('#').to_string());
+                        }
+                    }
+                    (In::Footnotes, LINK, "footnote") => footnote_label = attr_ns(XLINK, "label"),
+                    (In::Footnotes, LINK, "footnoteArc") => {
+                        if let (Some(from), Some(to)) =
+                            (attr_ns(XLINK, "from"), attr_ns(XLINK, "to"))
+                        {
+                            footnote_arcs.push((from, to));
+                        }
+                    }
+                    (In::Context(_, c), XBRLDI, "explicitMember") => {
+                        // The member is in the text; remember the dimension until the end tag.
+                        if let Some(d) = attr("dimension").and_then(|d| ns.qname(&d)) {
+                            c.dims.push((d, QName::new("", "", "")));
+                        } else {
+                            errs.push(err_at(
+                                line,
+                                "E0003",
+                                "explicitMember without a resolvable dimension".into(),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                path.push((nsu, local));
+                if empty {
+                    end_element(
+                        &mut state,
+                        &mut path,
+                        &ns,
+                        &text_buf,
+                        &mut raw,
+                        &mut contexts,
+                        &mut units,
+                        &mut footnotes,
+                        &mut footnote_label,
+                        &mut errs,
+                        file,
+                        line,
+                    );
+                    ns.stack.pop();
+                }
+            }
+            Event::End(_) => {
+                end_element(
+                    &mut state,
+                    &mut path,
+                    &ns,
+                    &text_buf,
+                    &mut raw,
+                    &mut contexts,
+                    &mut units,
+                    &mut footnotes,
+                    &mut footnote_label,
+                    &mut errs,
+                    file,
+                    line,
+                );
+                ns.stack.pop();
+                text_buf.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if raw.schema_refs.is_empty() {
+        errs.push(Diagnostic::error(
+            "E0003",
+            Location::file(file),
+            "the instance has no link:schemaRef".to_string(),
+        ));
+    }
+    // Footnotes become each fact's provenance note.
+    for (from, to) in footnote_arcs {
+        if let (Some(fact), Some(text)) = (footnote_locs.get(&from), footnotes.get(&to)) {
+            raw.footnotes.insert(fact.clone(), text.clone());
+        }
+    }
+    // Resolve contexts and units.
+    let mut facts = std::mem::take(&mut raw.facts);
+    for f in &mut facts {
+        match contexts.get(&f.context) {
+            None => errs.push(err_at(
+                f.line,
+                "E0222",
+                format!(
+                    "fact {} refers to undefined context {:?}",
+                    f.concept, f.context
+                ),
+            )),
+            Some(c) if c.typed => errs.push(err_at(
+                f.line,
+                "E0219",
+                format!(
+                    "fact {} uses a typed dimension; esgx taxonomies use explicit members only",
+                    f.concept
+                ),
+            )),
+            Some(c) => {
+                f.entity = Some((c.scheme.clone(), c.identifier.clone()));
+                f.period = c.period.clone();
+                f.dims = c.dims.clone();
+                if f.period.is_none() {
+                    errs.push(err_at(
+                        f.line,
+                        "E0212",
+                        format!("fact {} has a forever or missing period", f.concept),
+                    ));
+                }
+            }
+        }
+        if let Some(u) = &f.unit {
+            match units.get(u) {
+                Some(ru) => f.unit_def = Some(ru.clone()),
+                None => errs.push(err_at(
+                    f.line,
+                    "E0222",
+                    format!("fact {} refers to undefined unit {u:?}", f.concept),
+                )),
+            }
+        }
+    }
+    raw.facts = facts;
+    if errs.is_empty() { Ok(raw) } else { Err(errs) }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn end_element(
+    state: &mut In,
+    path: &mut Vec<(String, String)>,
+    ns: &Ns,
+    text: &str,
+    raw: &mut Raw,
+    contexts: &mut HashMap<String, Context>,
+    units: &mut HashMap<String, RawUnit>,
+    footnotes: &mut HashMap<String, String>,
+    footnote_label: &mut Option<String>,
+    errs: &mut Vec<Diagnostic>,
+    file: &str,
+    line: u64,
+) {
+    let Some((nsu, local)) = path.pop() else {
+        return;
+    };
+    let date = |t: &str, errs: &mut Vec<Diagnostic>| match NaiveDate::parse_from_str(
+        t.trim().get(..10).unwrap_or(t.trim()),
+        "%Y-%m-%d",
+    ) {
+        Ok(d) if t.trim().len() == 10 => Some(d),
+        _ => {
+            errs.push(Diagnostic::error(
+                "E0003",
+                Location::line(file, line),
+                format!(
+                    "{:?} is not a date (esgx reads date-only periods)",
+                    t.trim()
+                ),
+            ));
+            None
+        }
+    };
+    match (
+        std::mem::replace(state, In::Nothing),
+        nsu.as_str(),
+        local.as_str(),
+    ) {
+        (In::Context(id, c), XBRLI, "context") => {
+            contexts.insert(id, c);
+        }
+        (In::Context(id, mut c), XBRLI, "identifier") => {
+            c.identifier = text.trim().to_string();
+            *state = In::Context(id, c);
+        }
+        (In::Context(id, mut c), XBRLI, "instant") => {
+            c.period = date(text, errs).map(Period::Instant);
+            *state = In::Context(id, c);
+        }
+        (In::Context(id, mut c), XBRLI, "startDate") => {
+            if let Some(d) = date(text, errs) {
+                c.period = Some(Period::Duration { start: d, end: d });
+            }
+            *state = In::Context(id, c);
+        }
+        (In::Context(id, mut c), XBRLI, "endDate") => {
+            if let (Some(d), Some(Period::Duration { start, .. })) =
+                (date(text, errs), c.period.clone())
+            {
+                c.period = Some(Period::Duration { start, end: d });
+            }
+            *state = In::Context(id, c);
+        }
+        (In::Context(id, mut c), XBRLDI, "explicitMember") => {
+            match (ns.qname(text), c.dims.last_mut()) {
+                (Some(m), Some(last)) => last.1 = m,
+                _ => errs.push(Diagnostic::error(
+                    "E0003",
+                    Location::line(file, line),
+                    format!("explicit member {:?} cannot be resolved", text.trim()),
+                )),
+            }
+            *state = In::Context(id, c);
+        }
+        (In::Unit(id, num, den, _), XBRLI, "unit") => {
+            units.insert(
+                id,
+                RawUnit {
+                    numerator: num,
+                    denominator: den,
+                },
+            );
+        }
+        (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
+            match ns.qname(text) {
+                Some(m) if div => den.push(m),
+                Some(m) => num.push(m),
+                None => errs.push(Diagnostic::error(
+                    "E0003",
+                    Location::line(file, line),
+                    format!("measure {:?} cannot be resolved", text.trim()),
+                )),
+            }
+            *state = In::Unit(id, num, den, div);
+        }
+        (In::Fact(mut f), _, _) if path.len() == 1 => {
+            f.value = text.to_string();
+            raw.facts.push(f);
+        }
+        (In::Footnotes, LINK, "footnoteLink") => {}
+        (In::Footnotes, LINK, "footnote") => {
+            if let Some(l) = footnote_label.take() {
+                footnotes.insert(l, text.trim().to_string());
+            }
+            *state = In::Footnotes;
+        }
+        (s, _, _) => *state = s,
+    }
+}
+
+/// Byte offset -> line, moving forward only.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+    fn line(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.text.len());
+        if offset > self.pos {
+            self.line += self.text[self.pos..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.pos = offset;
+        }
+        self.line
+    }
+}

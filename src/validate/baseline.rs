@@ -1,0 +1,65 @@
+//! Baselines: findings accepted on purpose, so that CI fails only on new ones. A finding is
+//! identified by its code and the facts it is about (or, for findings without facts, its code
+//! and location), never by its wording, which may improve.
+
+use crate::diag::Diagnostic;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Baseline {
+    pub version: String,
+    pub accepted: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub code: String,
+    pub fingerprint: String,
+    /// For people reading the file: what the finding said when it was accepted.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// A stable identity for a finding.
+pub fn fingerprint(d: &Diagnostic) -> String {
+    if d.facts.is_empty() {
+        format!("{}@{}", d.code, d.location)
+    } else {
+        let mut f = d.facts.clone();
+        f.sort();
+        format!("{}:{}", d.code, f.join(","))
+    }
+}
+
+impl Baseline {
+    pub fn of(diags: &[Diagnostic]) -> Self {
+        let mut accepted: Vec<Entry> = diags
+            .iter()
+            .map(|d| Entry {
+                code: d.code.to_string(),
+                fingerprint: fingerprint(d),
+                message: d.message.clone(),
+            })
+            .collect();
+        accepted.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        accepted.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        Baseline {
+            version: "1".into(),
+            accepted,
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("not an esgx baseline: {e}"))
+    }
+
+    /// Remove accepted findings; returns how many were removed.
+    pub fn apply(&self, diags: &mut Vec<Diagnostic>) -> usize {
+        let before = diags.len();
+        diags.retain(|d| {
+            let fp = fingerprint(d);
+            !self.accepted.iter().any(|e| e.fingerprint == fp)
+        });
+        before - diags.len()
+    }
+}

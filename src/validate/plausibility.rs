@@ -1,0 +1,185 @@
+//! Plausibility: figures that are possible but suspicious. Negative quantities, percentages
+//! outside 0-100%, large year-on-year swings, and figures moving against what drives them.
+
+use super::arithmetic::derived;
+use super::{FactIndex, Interval, Options, describe, fact_location, overlaps, prior, show};
+use crate::diag::{Diagnostic, Severity};
+use crate::report::FactValue;
+use crate::taxonomy::Taxonomy;
+use crate::taxonomy::source::DataType;
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+
+pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for f in index.facts {
+        let Some(c) = tax.concept(&f.concept.local) else {
+            continue;
+        };
+        let FactValue::Number(v) = f.value else {
+            continue;
+        };
+        let is_change = c.def.change_of.is_some();
+        let quantity = matches!(
+            c.def.data_type,
+            DataType::Integer
+                | DataType::GhgEmissions
+                | DataType::Energy
+                | DataType::Mass
+                | DataType::Volume
+                | DataType::Percent
+        ) || c.def.intensity.is_some();
+        if quantity && !is_change && v.is_sign_negative() && !v.is_zero() {
+            out.push(
+                Diagnostic::new("W0501", Severity::Warning, fact_location(f), format!("{} is negative: {}", c.name(), describe(f)))
+                    .with_hint("quantities, counts and percentages of this kind cannot be below zero; a reduction is reported as a separate figure")
+                    .with_facts([f.id.clone()]),
+            );
+        }
+        if c.def.data_type == DataType::Percent
+            && !is_change
+            && (v > Decimal::ONE || v.is_sign_negative() && !v.is_zero())
+        {
+            out.push(
+                Diagnostic::new(
+                    "W0502",
+                    Severity::Warning,
+                    fact_location(f),
+                    format!(
+                        "{} is a percentage outside 0-100%: {}",
+                        c.name(),
+                        describe(f)
+                    ),
+                )
+                .with_hint("percentages are stored as fractions: write \"20%\" (or 0.20), not 20")
+                .with_facts([f.id.clone()]),
+            );
+        }
+        // Year on year, once per concept and breakdown.
+        if !index.is_primary(f) || c.def.data_type == DataType::Percent || is_change {
+            continue;
+        }
+        let dims = index.primary_dims(f);
+        if !seen.insert((f.concept.local.clone(), f.period.clone(), dims.clone())) {
+            continue;
+        }
+        let Some(prev_p) = prior(&f.period) else {
+            continue;
+        };
+        let (Some(cur), Some(prev)) = (
+            index.value(&f.concept.local, &f.period, &dims),
+            index.value(&f.concept.local, &prev_p, &dims),
+        ) else {
+            continue;
+        };
+        if let Some(d) = yoy(index, c.name(), f, &prev_p, cur, prev, opts) {
+            out.push(d);
+        }
+        if !c.def.moves_with.is_empty() && dims.is_empty() {
+            let sum = |p: &crate::report::Period| -> Option<(Interval, Vec<&str>)> {
+                let mut acc = (Decimal::ZERO, Decimal::ZERO);
+                let mut used = Vec::new();
+                for m in &c.def.moves_with {
+                    if let (Some(a), Some(_)) = (
+                        derived(index, tax, m, p, &[]),
+                        derived(index, tax, m, &prev_p, &[]),
+                    ) {
+                        acc = (acc.0 + a.0, acc.1 + a.1);
+                        used.push(m.as_str());
+                    }
+                }
+                (!used.is_empty()).then_some((acc, used))
+            };
+            let (Some((dc, used)), Some((dp, _))) = (sum(&f.period), sum(&prev_p)) else {
+                continue;
+            };
+            let dir = |a: Interval, b: Interval| {
+                if overlaps(a, b) {
+                    0
+                } else if a.0 > b.1 {
+                    1
+                } else {
+                    -1
+                }
+            };
+            let (own, driver) = (dir(cur, prev), dir(dc, dp));
+            if own * driver < 0 {
+                let pct = |a: Interval, b: Interval| {
+                    let m = |i: Interval| (i.0 + i.1) / Decimal::TWO;
+                    if m(b).is_zero() {
+                        "n/a".to_string()
+                    } else {
+                        format!(
+                            "{:+}%",
+                            ((m(a) - m(b)) / m(b) * Decimal::ONE_HUNDRED).round_dp(1)
+                        )
+                    }
+                };
+                out.push(
+                    Diagnostic::new(
+                        "W0504",
+                        Severity::Warning,
+                        fact_location(f),
+                        format!(
+                            "{} and what drives it move in opposite directions from {} to {}: {} {} ({} → {}) while {} {} ({} → {})",
+                            c.name(),
+                            prev_p,
+                            f.period,
+                            c.name(),
+                            pct(cur, prev),
+                            show(prev),
+                            show(cur),
+                            used.join(" + "),
+                            pct(dc, dp),
+                            show(dp),
+                            show(dc)
+                        ),
+                    )
+                    .with_hint("a change of emission factor or of boundary can explain it; the report should say so")
+                    .with_facts([f.id.clone()]),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn yoy(
+    index: &FactIndex,
+    name: &str,
+    f: &crate::report::Fact,
+    prev_p: &crate::report::Period,
+    cur: Interval,
+    prev: Interval,
+    opts: &Options,
+) -> Option<Diagnostic> {
+    let mid = |i: Interval| (i.0 + i.1) / Decimal::TWO;
+    let (c, p) = (mid(cur), mid(prev));
+    if p.is_zero() || overlaps(cur, prev) {
+        return None;
+    }
+    let change = (c - p) / p.abs();
+    if change.abs() <= opts.yoy_threshold {
+        return None;
+    }
+    let prev_fact = index
+        .get(&f.concept.local, prev_p, &index.primary_dims(f))
+        .first()
+        .map(|x| x.id.clone());
+    Some(
+        Diagnostic::new(
+            "I0503",
+            Severity::Info,
+            fact_location(f),
+            format!(
+                "{name} changes by {:+}% from {prev_p} to {}: {} → {}",
+                (change * Decimal::ONE_HUNDRED).round_dp(1),
+                f.period,
+                show(prev),
+                describe(f)
+            ),
+        )
+        .with_facts(std::iter::once(f.id.clone()).chain(prev_fact)),
+    )
+}
