@@ -56,7 +56,11 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                     .unwrap_or_else(|| infer_framework(&imported.report, &imported.taxonomy));
                 imported.report.framework = Some(fw.clone());
                 imported.report.reporting_period = latest_duration(&imported.report);
-                let (d, c) = validate::validate(&imported.report, &imported.taxonomy, &opts.rules);
+                let rules = validate::Options {
+                    filing: true,
+                    ..opts.rules.clone()
+                };
+                let (d, c) = validate::validate(&imported.report, &imported.taxonomy, &rules);
                 result.framework = fw;
                 result.diagnostics = d;
                 result.coverage = c;

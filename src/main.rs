@@ -181,6 +181,7 @@ fn validate(
         framework,
         rules: esgx::validate::Options {
             yoy_threshold: yoy_threshold / rust_decimal::Decimal::ONE_HUNDRED,
+            ..Default::default()
         },
         baseline,
     };

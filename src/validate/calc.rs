@@ -7,7 +7,7 @@ use crate::report::QName;
 use crate::taxonomy::Taxonomy;
 use rust_decimal::Decimal;
 
-pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
+pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut totals: Vec<_> = index.by_aspects.iter().collect();
     totals.sort_by_key(|(_, fs)| &fs[0].id);
@@ -63,8 +63,8 @@ pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
             let parts: Vec<String> = items.iter().map(|f| describe(f)).collect();
             out.push(
                 Diagnostic::new(
-                    "W0301",
-                    Severity::Warning,
+                    if filing { "E0301" } else { "W0301" },
+                    if filing { Severity::Error } else { Severity::Warning },
                     fact_location(total),
                     format!("{} does not add up: {} but its items sum to {} ({})", concept.local, describe(total), show((lo, hi)), parts.join(" + ")),
                 )

@@ -69,6 +69,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a filing fact refers to a context or unit it does not define",
     ),
     (
+        "E0301",
+        "a filing's total does not equal the sum of its parts (XBRL Calculations 1.1): XBRL processors report an inconsistency",
+    ),
+    (
         "W0301",
         "a total does not equal the sum of its parts (XBRL Calculations 1.1, round-to-nearest)",
     ),
@@ -99,6 +103,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "W0308",
         "the parts of a breakdown do not add up to its total",
+    ),
+    (
+        "E0401",
+        "a filing reports the same fact twice with different values (inconsistent duplicate)",
     ),
     (
         "W0401",

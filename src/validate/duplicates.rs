@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue};
 use crate::value::interval;
 
-pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
+pub fn check(index: &FactIndex, filing: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut groups: Vec<_> = index.by_aspects.values().filter(|g| g.len() > 1).collect();
     groups.sort_by_key(|g| &g[0].id);
@@ -34,8 +34,8 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
         } else {
             out.push(
                 Diagnostic::new(
-                    "W0401",
-                    Severity::Warning,
+                    if filing { "E0401" } else { "W0401" },
+                    if filing { Severity::Error } else { Severity::Warning },
                     fact_location(group[1]),
                     format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept.local, group.len(), figures.join("; ")),
                 )

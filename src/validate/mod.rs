@@ -46,12 +46,17 @@ impl ValidationResult {
 pub struct Options {
     /// Year-on-year relative change above which a figure is pointed out (0.5 = 50%).
     pub yoy_threshold: Decimal,
+    /// The facts come from a filing: what an XBRL processor rejects (calculation inconsistencies,
+    /// inconsistent duplicates) is an error there, while in a dataset it is a finding about the
+    /// source report.
+    pub filing: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             yoy_threshold: Decimal::new(5, 1),
+            filing: false,
         }
     }
 }
@@ -213,8 +218,8 @@ pub fn validate(
     let index = FactIndex::new(&report.facts, tax);
     let mut out = Vec::new();
     out.extend(conformance::check(report, tax));
-    out.extend(duplicates::check(&index));
-    out.extend(calc::check(&index, tax));
+    out.extend(duplicates::check(&index, opts.filing));
+    out.extend(calc::check(&index, tax, opts.filing));
     out.extend(arithmetic::check(&index, tax));
     out.extend(plausibility::check(&index, tax, opts));
     let coverage = match &report.framework {

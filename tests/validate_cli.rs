@@ -1,0 +1,454 @@
+//! `esgx validate` as a CI job runs it: datasets and filings, renderings, exit codes, baselines,
+//! and filings broken on purpose in ways an XBRL processor rejects.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn export_qifu(dir: &Path) -> PathBuf {
+    let out = dir.join("qifu");
+    esgx()
+        .args(["export", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+fn validate_json(args: &[&std::ffi::OsStr]) -> (i32, Value) {
+    let out = esgx()
+        .arg("validate")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap(), v)
+}
+
+/// (code, sorted facts) of every finding, for comparing runs.
+fn findings(v: &Value) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let mut f: Vec<String> = d["facts"]
+                .as_array()
+                .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default();
+            f.sort();
+            (d["code"].as_str().unwrap().to_string(), f)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn bundled_dataset_validates_with_a_coverage_table() {
+    let (code, v) = validate_json(&[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["kind"], "dataset");
+    assert_eq!(v["summary"]["errors"], 0);
+    assert!(v["diagnostics"].is_array());
+    let coverage = v["coverage"].as_array().unwrap();
+    for row in coverage {
+        assert!(
+            ["reported", "explained", "missing"].contains(&row["status"].as_str().unwrap()),
+            "{row}"
+        );
+    }
+    // Everything printed on stdout is the JSON document; progress stays on stderr.
+}
+
+#[test]
+fn exported_filings_read_back_to_the_same_findings() {
+    let t = tempfile::tempdir().unwrap();
+    let out = export_qifu(t.path());
+    let (_, dataset) = validate_json(&[]);
+    for f in ["report.xbrl", "report.json"] {
+        let p = out.join(f);
+        let (code, v) = validate_json(&[p.as_os_str()]);
+        assert_eq!(code, 0, "{f}: {v}");
+        assert_eq!(v["kind"], "filing");
+        assert_eq!(v["framework"], dataset["framework"]);
+        assert_eq!(
+            findings(&v),
+            findings(&dataset),
+            "{f} gives other findings than the dataset it came from"
+        );
+        assert_eq!(v["coverage"], dataset["coverage"], "{f}");
+    }
+}
+
+#[test]
+fn sarif_output_has_the_2_1_0_shape() {
+    let out = esgx()
+        .args(["validate", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "esgx");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], id);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"].is_string());
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn fail_on_and_baselines() {
+    let t = tempfile::tempdir().unwrap();
+    // Info findings exist in the bundled dataset: they fail only at --fail-on info.
+    esgx()
+        .args(["validate", "--fail-on", "info"])
+        .assert()
+        .code(1);
+    esgx()
+        .args(["validate", "--fail-on", "never"])
+        .assert()
+        .code(0);
+    let base = t.path().join("baseline.json");
+    esgx()
+        .args(["validate", "--fail-on", "never", "--write-baseline"])
+        .arg(&base)
+        .assert()
+        .code(0);
+    esgx()
+        .args(["validate", "--fail-on", "info", "--baseline"])
+        .arg(&base)
+        .assert()
+        .code(0);
+    // A new finding is not covered by the baseline.
+    let mut ds: Value = serde_json::from_slice(
+        &std::fs::read(repo().join("examples/qifu-2023/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    let mut extra = ds["facts"][0].clone();
+    extra["value"] = "9,999.99".into();
+    extra["id"] = "new-conflict".into();
+    ds["facts"].as_array_mut().unwrap().push(extra);
+    let p = t.path().join("changed.json");
+    std::fs::write(&p, serde_json::to_vec(&ds).unwrap()).unwrap();
+    let out = esgx()
+        .arg("validate")
+        .arg(&p)
+        .args(["--fail-on", "warning", "--format", "json", "--baseline"])
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] != "info")
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"W0401"), "{codes:?}");
+    assert!(v["baselined"].as_u64().unwrap() > 0);
+    // A baseline that is not one is a usage error.
+    std::fs::write(t.path().join("bad.json"), "[]").unwrap();
+    esgx()
+        .args(["validate", "--baseline"])
+        .arg(t.path().join("bad.json"))
+        .assert()
+        .code(2);
+}
+
+/// Break an exported filing in one known way; esgx must say error and exit 1. The broken files are
+/// kept in ESGX_BROKEN_OUT when set, so that CI can confirm Arelle rejects each one too.
+fn broken(name: &str, src: &Path, edit: impl Fn(String) -> String, code: &str) {
+    let text = std::fs::read_to_string(src).unwrap();
+    let changed = edit(text.clone());
+    assert_ne!(changed, text, "{name}: the edit changed nothing");
+    let dir = src.parent().unwrap();
+    let p = dir.join(format!(
+        "broken-{name}.{}",
+        src.extension().unwrap().to_str().unwrap()
+    ));
+    std::fs::write(&p, &changed).unwrap();
+    let (exit, v) = validate_json(&[p.as_os_str()]);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(exit, 1, "{name}: exit {exit}, findings {codes:?}");
+    assert!(
+        codes.contains(&code),
+        "{name}: expected {code}, got {codes:?}"
+    );
+    if let Some(keep) = std::env::var_os("ESGX_BROKEN_OUT") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep).unwrap();
+        // Keep the taxonomy beside the broken filing so that it resolves.
+        let tax_dst = keep.join("taxonomy");
+        if !tax_dst.exists() {
+            std::fs::create_dir_all(&tax_dst).unwrap();
+            for e in std::fs::read_dir(dir.join("taxonomy")).unwrap().flatten() {
+                std::fs::copy(e.path(), tax_dst.join(e.file_name())).unwrap();
+            }
+        }
+        std::fs::copy(&p, keep.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+fn replace_first(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from:?} not found");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn broken_xml_filings_are_errors() {
+    let t = tempfile::tempdir().unwrap();
+    let out = export_qifu(t.path());
+    let x = out.join("report.xbrl");
+    broken(
+        "unknown-concept",
+        &x,
+        |s| {
+            replace_first(
+                &s,
+                "<esgx:GhgEmissionsScope1 ",
+                "<esgx:GhgEmissionsScopeOne ",
+            )
+            .replacen(
+                "</esgx:GhgEmissionsScope1>",
+                "</esgx:GhgEmissionsScopeOne>",
+                1,
+            )
+        },
+        "E0210",
+    );
+    // Every statement of the total changes, so that it is not an inconsistent duplicate instead.
+    broken(
+        "calculation",
+        &x,
+        |s| s.replace("decimals=\"2\">1397.96<", "decimals=\"2\">1399.96<"),
+        "E0301",
+    );
+    broken(
+        "member",
+        &x,
+        |s| {
+            s.replace(
+                "qifu:EastChinaMember</xbrldi:explicitMember>",
+                "qifu:AtlantisMember</xbrldi:explicitMember>",
+            )
+        },
+        "E0219",
+    );
+    broken(
+        "unit",
+        &x,
+        |s| {
+            replace_first(
+                &s,
+                "unitRef=\"tCO2e\" decimals=\"2\">1397.96<",
+                "unitRef=\"pure\" decimals=\"2\">1397.96<",
+            )
+        },
+        "E0216",
+    );
+    broken(
+        "period-type",
+        &x,
+        |s| {
+            replace_first(
+                &s,
+                "contextRef=\"D20230101_20231231\" unitRef=\"tCO2e\"",
+                "contextRef=\"I20231231\" unitRef=\"tCO2e\"",
+            )
+        },
+        "E0212",
+    );
+    broken(
+        "value",
+        &x,
+        |s| replace_first(&s, ">1397.96<", ">1,397.96<"),
+        "E0213",
+    );
+    broken(
+        "context",
+        &x,
+        |s| {
+            replace_first(
+                &s,
+                "contextRef=\"D20230101_20231231\" unitRef=\"tCO2e\"",
+                "contextRef=\"nowhere\" unitRef=\"tCO2e\"",
+            )
+        },
+        "E0222",
+    );
+    broken(
+        "duplicate",
+        &x,
+        |s| {
+            let line = s
+                .lines()
+                .find(|l| l.contains("<esgx:GhgEmissionsScope1 "))
+                .unwrap()
+                .to_string();
+            let dup = line
+                .replace("id=\"f3\"", "id=\"f3dup\"")
+                .replace(">14.35<", ">15.35<");
+            s.replacen(&line, &format!("{line}\n{dup}"), 1)
+        },
+        "E0401",
+    );
+}
+
+#[test]
+fn broken_json_filings_are_errors() {
+    let t = tempfile::tempdir().unwrap();
+    let out = export_qifu(t.path());
+    let j = out.join("report.json");
+    broken(
+        "unknown-concept",
+        &j,
+        |s| {
+            replace_first(
+                &s,
+                "\"esgx:GhgEmissionsScope1\"",
+                "\"esgx:GhgEmissionsScopeOne\"",
+            )
+        },
+        "E0210",
+    );
+    broken(
+        "calculation",
+        &j,
+        |s| s.replace("\"value\": \"1397.96\"", "\"value\": \"1399.96\""),
+        "E0301",
+    );
+    broken(
+        "member",
+        &j,
+        |s| s.replace("\"qifu:EastChinaMember\"", "\"qifu:AtlantisMember\""),
+        "E0219",
+    );
+    broken(
+        "period-type",
+        &j,
+        |s| {
+            replace_first(
+                &s,
+                "\"period\": \"2023-01-01T00:00:00/2024-01-01T00:00:00\"",
+                "\"period\": \"2024-01-01T00:00:00\"",
+            )
+        },
+        "E0212",
+    );
+    broken(
+        "value",
+        &j,
+        |s| replace_first(&s, "\"value\": \"1397.96\"", "\"value\": \"1,397.96\""),
+        "E0213",
+    );
+}
+
+#[test]
+fn hostile_xml_is_refused_without_expansion() {
+    let t = tempfile::tempdir().unwrap();
+    let out = export_qifu(t.path());
+    let text = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+    let evil = text.replacen(
+        "<xbrli:xbrl",
+        "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<xbrli:xbrl",
+        1,
+    );
+    let p = out.join("evil.xbrl");
+    std::fs::write(&p, evil).unwrap();
+    let (exit, v) = validate_json(&[p.as_os_str()]);
+    assert_eq!(exit, 1);
+    assert_eq!(v["diagnostics"][0]["code"], "E0007");
+    let p2 = out.join("entity.xbrl");
+    std::fs::write(&p2, text.replacen(">1397.96<", ">&e;<", 1)).unwrap();
+    let (exit, v) = validate_json(&[p2.as_os_str()]);
+    assert_eq!(exit, 1);
+    assert_eq!(v["diagnostics"][0]["code"], "E0007");
+    // A filing whose taxonomy is remote is not fetched.
+    let p3 = out.join("remote.xbrl");
+    std::fs::write(
+        &p3,
+        text.replace(
+            "taxonomy/qifu-extension.xsd",
+            "https://example.com/qifu.xsd",
+        ),
+    )
+    .unwrap();
+    let (exit, v) = validate_json(&[p3.as_os_str()]);
+    assert_eq!(exit, 1, "{v}");
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "E0007"),
+        "{v}"
+    );
+}
+
+#[test]
+fn every_code_is_documented() {
+    let doc = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    for (code, _) in esgx::validate::codes::CODES {
+        assert!(
+            doc.contains(&format!("| {code} |")),
+            "{code} is not in docs/diagnostics.md"
+        );
+    }
+    // And every code the source emits is in the table.
+    let mut stack = vec![repo().join("src")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (i, _) in text.match_indices('"') {
+                let c = &text[i + 1..];
+                if c.len() > 6
+                    && c.as_bytes()[5] == b'"'
+                    && matches!(c.as_bytes()[0], b'E' | b'W' | b'I')
+                    && c[1..5].bytes().all(|b| b.is_ascii_digit())
+                {
+                    let code = &c[..5];
+                    assert!(
+                        esgx::validate::codes::CODES.iter().any(|(k, _)| *k == code),
+                        "{code} used in {} is not in CODES",
+                        p.display()
+                    );
+                }
+            }
+        }
+    }
+}
