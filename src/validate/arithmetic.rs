@@ -340,36 +340,39 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                     continue;
                 }
                 let wp = period_for(tax, weight, &f.period);
-                // Parts with no people behind them (a zero weight) carry no rate.
+                let weight_of = |dims: &[(&str, &str)]| -> Option<Decimal> {
+                    let w = index.get(weight, wp.as_ref()?, dims).first().copied()?;
+                    if let FactValue::Number(n) = w.value {
+                        Some(n)
+                    } else {
+                        None
+                    }
+                };
+                // Parts with no people behind them (a zero weight) carry no rate; a member with
+                // neither a rate nor a headcount is fine if the reported headcounts make up the whole.
                 let mut sum_w = Decimal::ZERO;
                 let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO);
                 let mut all_weighted = true;
+                let mut unreported = false;
+                let mut known_weights = Decimal::ZERO;
                 for (name, part, _) in &parts {
-                    let w = wp.as_ref().and_then(|wp| {
-                        index
-                            .get(weight, wp, &with_member(&rest, axis_name, Some(name)))
-                            .first()
-                            .copied()
-                    });
-                    let w = match w.map(|w| &w.value) {
-                        Some(FactValue::Number(n)) => *n,
-                        _ => {
-                            all_weighted = false;
-                            break;
-                        }
-                    };
-                    match part {
-                        Some(i) => {
+                    let w = weight_of(&with_member(&rest, axis_name, Some(name)));
+                    match (w, part) {
+                        (Some(w), Some(i)) => {
                             sum_w += w;
+                            known_weights += w;
                             lo += w * i.0;
                             hi += w * i.1;
                         }
-                        None if w.is_zero() => {}
-                        None => {
-                            all_weighted = false;
-                            break;
-                        }
+                        (Some(w), None) if w.is_zero() => {}
+                        (None, None) => unreported = true,
+                        _ => all_weighted = false,
                     }
+                }
+                if unreported && all_weighted {
+                    let whole = wp.as_ref().and_then(|wp| index.value(weight, wp, &rest));
+                    all_weighted =
+                        whole.is_some_and(|w| w.0 <= known_weights && known_weights <= w.1);
                 }
                 if all_weighted && !sum_w.is_zero() {
                     let implied = (lo / sum_w, hi / sum_w);
