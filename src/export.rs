@@ -83,7 +83,7 @@ pub fn prepare(
     .map_err(classify)?;
     if let Some(ext) = &dataset.doc.extensions {
         taxonomy
-            .extend(ext, &dataset.file)
+            .extend(ext, &dataset.doc.framework, &dataset.file)
             .map_err(ExportError::Findings)?;
     }
     let (report, mut diagnostics) = map::map(&dataset, &taxonomy);

@@ -94,7 +94,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         entity,
         facts,
         namespaces: tax.namespaces(),
-        schema_ref: format!("taxonomy/{}", tax.entry_schema()),
+        schema_ref: format!("taxonomy/{}", tax.entry_schema(&doc.framework)),
         dimension_container: tax.info.dimension_container,
         framework: Some(doc.framework.clone()),
         reporting_period: doc

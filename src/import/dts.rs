@@ -389,6 +389,12 @@ pub fn load_extension(
             "labels": {"en": label},
         }));
     }
-    tax.extend(&ext, &path)?;
+    let first_framework = tax
+        .info
+        .frameworks
+        .first()
+        .map(|f| f.id.clone())
+        .unwrap_or_default();
+    tax.extend(&ext, &first_framework, &path)?;
     Ok(files)
 }

@@ -110,10 +110,21 @@ fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
         stem: stem_of(&schema_file),
         hypercubes,
     };
+    // The base schema holds every concept of every framework version; each version's entry
+    // point imports it and adds the presentation of that version's concepts. An extension is one
+    // schema with all its linkbases.
     let mut linkbases = vec![
         ("lab", "labelLinkbaseRef", labels(&lay)),
         ("ref", "referenceLinkbaseRef", references(&lay)),
-        ("pre", "presentationLinkbaseRef", presentation(&lay)),
+        (
+            "pre",
+            "presentationLinkbaseRef",
+            if layer == Layer::Extension {
+                presentation(&lay, None)
+            } else {
+                None
+            },
+        ),
         ("cal", "calculationLinkbaseRef", calculation(&lay)),
         ("def", "definitionLinkbaseRef", definition(&lay)),
     ];
@@ -130,7 +141,71 @@ fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
             text: text.expect("retained"),
         });
     }
+    if layer == Layer::Base {
+        for fw in &tax.info.frameworks {
+            let pre = presentation(&lay, Some(&fw.id));
+            files.push(GeneratedFile {
+                path: entry_point_file(tax, &fw.id),
+                kind: "taxonomy-schema",
+                text: entry_point(&lay, &fw.id, pre.is_some()),
+            });
+            if let Some(text) = pre {
+                files.push(GeneratedFile {
+                    path: format!("{}-{}-pre.xml", lay.stem, fw.id),
+                    kind: "taxonomy-linkbase",
+                    text,
+                });
+            }
+        }
+    }
     files
+}
+
+/// The entry point schema of a framework version.
+pub fn entry_point_file(tax: &Taxonomy, framework: &str) -> String {
+    format!("{}-{framework}.xsd", stem_of(&tax.info.schema_file))
+}
+
+/// A framework version's entry point: imports the base schema, adds its presentation.
+fn entry_point(lay: &Layout, framework: &str, has_pre: bool) -> String {
+    let tax = lay.tax;
+    let mut w = XmlWriter::new();
+    let xmlns = format!("xmlns:{}", tax.info.prefix);
+    w.start(
+        "xs:schema",
+        &[
+            ("xmlns:xs", XS),
+            ("xmlns:link", LINK),
+            ("xmlns:xlink", XLINK),
+            (xmlns.as_str(), &tax.info.namespace),
+            ("targetNamespace", &tax.info.namespace),
+            ("elementFormDefault", "qualified"),
+        ],
+    );
+    if has_pre {
+        w.start("xs:annotation", &[]);
+        w.start("xs:appinfo", &[]);
+        let href = format!("{}-{framework}-pre.xml", lay.stem);
+        w.empty(
+            "link:linkbaseRef",
+            &[
+                ("xlink:type", "simple"),
+                ("xlink:href", &href),
+                (
+                    "xlink:role",
+                    "http://www.xbrl.org/2003/role/presentationLinkbaseRef",
+                ),
+                (
+                    "xlink:arcrole",
+                    "http://www.w3.org/1999/xlink/properties/linkbase",
+                ),
+            ],
+        );
+        w.end();
+        w.end();
+    }
+    w.empty("xs:include", &[("schemaLocation", &tax.info.schema_file)]);
+    w.finish()
 }
 
 fn capitalize(s: &str) -> String {
@@ -151,17 +226,6 @@ impl Layout<'_> {
     }
     fn base_role(&self, kind: &str, name: &str) -> String {
         format!("{}/role/{kind}/{name}", self.tax.info.namespace)
-    }
-    fn groups(&self) -> Vec<&super::source::Group> {
-        match self.layer {
-            Layer::Base => self.tax.info.groups.iter().collect(),
-            Layer::Extension => self
-                .tax
-                .extension
-                .iter()
-                .flat_map(|e| e.groups.iter())
-                .collect(),
-        }
     }
     /// Groups with at least one concept of this layer, each with its concepts in source order.
     fn group_members(&self) -> Vec<(&super::source::Group, Vec<usize>)> {
@@ -349,7 +413,14 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
             "xs:import",
             &[
                 ("namespace", &tax.info.namespace),
-                ("schemaLocation", lay.base_schema_href()),
+                (
+                    "schemaLocation",
+                    &lay.tax
+                        .extension
+                        .as_ref()
+                        .expect("extension layer")
+                        .base_entry,
+                ),
             ],
         );
     }
@@ -651,8 +722,22 @@ fn role_refs(w: &mut XmlWriter, lay: &Layout, refs: &BTreeMap<String, String>) {
     }
 }
 
-fn presentation(lay: &Layout) -> Option<String> {
-    let groups = lay.group_members();
+fn presentation(lay: &Layout, framework: Option<&str>) -> Option<String> {
+    let in_framework = |ci: &usize| {
+        let fws = &lay.tax.concepts[*ci].def.frameworks;
+        framework.is_none_or(|f| fws.is_empty() || fws.iter().any(|x| x == f))
+    };
+    let groups: Vec<_> = lay
+        .group_members()
+        .into_iter()
+        .map(|(g, members)| {
+            (
+                g,
+                members.into_iter().filter(in_framework).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, members)| !members.is_empty())
+        .collect();
     if groups.is_empty() {
         return None;
     }
@@ -666,7 +751,6 @@ fn presentation(lay: &Layout) -> Option<String> {
         );
     }
     role_refs(&mut w, lay, &refs);
-    let _ = lay.groups();
     for (g, members) in &groups {
         let role = lay.role("group", &g.id);
         w.start(

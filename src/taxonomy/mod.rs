@@ -106,6 +106,8 @@ pub struct ExtensionInfo {
     pub groups: Vec<Group>,
     /// Name used for its schema file and roles, derived from the prefix.
     pub schema_file: String,
+    /// The base schema it imports: the entry point of the dataset's framework version.
+    pub base_entry: String,
 }
 
 /// The resolved taxonomy: base plus, optionally, one company extension.
@@ -450,9 +452,11 @@ impl Taxonomy {
     }
 
     /// Add a company extension: its own members on base axes and its own concepts.
+    /// `framework` is the version the dataset reports under: the extension imports its entry point.
     pub fn extend(
         &mut self,
         ext: &crate::dataset::Extensions,
+        framework: &str,
         file: &str,
     ) -> Result<(), Vec<Diagnostic>> {
         let mut errs = Vec::new();
@@ -469,6 +473,7 @@ impl Taxonomy {
             namespace: ext.namespace.clone(),
             groups: ext.groups.clone(),
             schema_file: format!("{}-extension.xsd", ext.prefix),
+            base_entry: generate::entry_point_file(self, framework),
         });
         for (i, m) in ext.members.iter().enumerate() {
             let Some(&ai) = self.axis_index.get(&m.axis) else {
@@ -569,11 +574,11 @@ impl Taxonomy {
     }
 
     /// The schema an instance should reference: the extension's when there is one.
-    pub fn entry_schema(&self) -> &str {
-        self.extension
-            .as_ref()
-            .map(|e| e.schema_file.as_str())
-            .unwrap_or(&self.info.schema_file)
+    pub fn entry_schema(&self, framework: &str) -> String {
+        match &self.extension {
+            Some(e) => e.schema_file.clone(),
+            None => generate::entry_point_file(self, framework),
+        }
     }
 }
 
