@@ -194,6 +194,24 @@ pub fn load_extension(
     if tns == tax.info.namespace {
         return Ok(files);
     }
+    // Extensions are tied to a framework version by what they import; concepts shared by all
+    // versions keep one name, so the first version serves to read one.
+    let first_framework = tax
+        .info
+        .frameworks
+        .first()
+        .map(|f| f.id.clone())
+        .unwrap_or_default();
+    // An extension written by esgx carries its source definition: use it whole.
+    if let Some(src) = schema
+        .iter()
+        .find(|e| e.ns == crate::taxonomy::generate::EXTENSION_SOURCE_NS && e.local == "extension")
+        && let Ok(ext) = serde_json::from_str::<Extensions>(&src.text)
+        && ext.namespace == tns
+    {
+        tax.extend(&ext, &first_framework, &path)?;
+        return Ok(files);
+    }
     let prefix = prefixes
         .get(&tns)
         .cloned()
@@ -389,12 +407,6 @@ pub fn load_extension(
             "labels": {"en": label},
         }));
     }
-    let first_framework = tax
-        .info
-        .frameworks
-        .first()
-        .map(|f| f.id.clone())
-        .unwrap_or_default();
     tax.extend(&ext, &first_framework, &path)?;
     Ok(files)
 }

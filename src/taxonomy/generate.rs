@@ -25,6 +25,9 @@ const SUMMATION_ITEM: &str = "https://xbrl.org/2023/arcrole/summation-item";
 const LABEL_ROLE: &str = "http://www.xbrl.org/2003/role/label";
 const DOC_ROLE: &str = "http://www.xbrl.org/2003/role/documentation";
 const DIM: &str = "http://xbrl.org/int/dim/arcrole/";
+/// Where an extension schema carries its esgx source definition (JSON) in its appinfo.
+pub const EXTENSION_SOURCE_NS: &str = "https://esgx.dev/ns/taxonomy-source/1.0";
+pub const EXTENSION_SOURCE_ELEMENT: &str = "esgxsrc:extension";
 
 /// A generated file: its path relative to the taxonomy folder, and its text.
 #[derive(Debug, Clone)]
@@ -324,6 +327,15 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
     w.start("xs:schema", &attrs);
     w.start("xs:annotation", &[]);
     w.start("xs:appinfo", &[]);
+    if let (Layer::Extension, Some(ext)) = (lay.layer, &tax.extension) {
+        // The extension's source definition, for esgx to read back; XBRL processors skip it.
+        let json = serde_json::to_string(&ext.source).expect("extension serializes");
+        w.text_element(
+            EXTENSION_SOURCE_ELEMENT,
+            &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)],
+            &json,
+        );
+    }
     for (suffix, role, _) in linkbases {
         let href = format!("{}-{suffix}.xml", lay.stem);
         let role = format!("http://www.xbrl.org/2003/role/{role}");

@@ -108,6 +108,9 @@ pub struct ExtensionInfo {
     pub schema_file: String,
     /// The base schema it imports: the entry point of the dataset's framework version.
     pub base_entry: String,
+    /// Its definition as the dataset gave it, carried into the extension schema so that a
+    /// filing read back recovers every rule-relevant property (shares, stated changes ...).
+    pub source: crate::dataset::Extensions,
 }
 
 /// The resolved taxonomy: base plus, optionally, one company extension.
@@ -474,6 +477,7 @@ impl Taxonomy {
             groups: ext.groups.clone(),
             schema_file: format!("{}-extension.xsd", ext.prefix),
             base_entry: generate::entry_point_file(self, framework),
+            source: ext.clone(),
         });
         for (i, m) in ext.members.iter().enumerate() {
             let Some(&ai) = self.axis_index.get(&m.axis) else {
