@@ -32,8 +32,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         .unwrap_or_else(|| crate::dataset::BUNDLED_QIFU_2023_PATH.to_string());
     let is_filing = match &opts.path {
         Some(p) => {
-            let bytes =
-                std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
+            let bytes = std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
             crate::import::looks_like_filing(p, &bytes)
         }
         None => false,
@@ -50,16 +49,11 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         let path = opts.path.as_deref().expect("a filing has a path");
         match crate::import::read(path, opts.taxonomy_dir.as_deref()) {
             Ok(mut imported) => {
-                let fw = opts
-                    .framework
-                    .clone()
-                    .unwrap_or_else(|| infer_framework(&imported.report, &imported.taxonomy));
+                let fw =
+                    opts.framework.clone().unwrap_or_else(|| infer_framework(&imported.report, &imported.taxonomy));
                 imported.report.framework = Some(fw.clone());
                 imported.report.reporting_period = latest_duration(&imported.report);
-                let rules = validate::Options {
-                    filing: true,
-                    ..opts.rules.clone()
-                };
+                let rules = validate::Options { filing: true, ..opts.rules.clone() };
                 let (d, c) = validate::validate(&imported.report, &imported.taxonomy, &rules);
                 result.framework = fw;
                 result.diagnostics = d;
@@ -69,11 +63,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
             Err(d) => result.diagnostics = io_or_findings(d)?,
         }
     } else {
-        match prepare(
-            opts.path.as_deref(),
-            opts.taxonomy_dir.as_deref(),
-            &opts.rules,
-        ) {
+        match prepare(opts.path.as_deref(), opts.taxonomy_dir.as_deref(), &opts.rules) {
             Ok(p) => {
                 result.framework = p.report.framework.clone().unwrap_or_default();
                 if let Some(fw) = &opts.framework
@@ -102,20 +92,15 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
 }
 
 fn io_or_findings(d: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, String> {
-    if d.len() == 1 && d[0].code == "E0001" {
-        Err(d[0].to_string())
-    } else {
-        Ok(d)
-    }
+    if d.len() == 1 && d[0].code == "E0001" { Err(d[0].to_string()) } else { Ok(d) }
 }
 
 /// The newest framework version whose concepts cover every concept the report uses.
 fn infer_framework(report: &crate::report::Report, tax: &Taxonomy) -> String {
     let fits = |fw: &str| {
         report.facts.iter().all(|f| {
-            tax.concept(&f.concept.local).is_none_or(|c| {
-                c.def.frameworks.is_empty() || c.def.frameworks.iter().any(|x| x == fw)
-            })
+            tax.concept(&f.concept.local)
+                .is_none_or(|c| c.def.frameworks.is_empty() || c.def.frameworks.iter().any(|x| x == fw))
         })
     };
     tax.info

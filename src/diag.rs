@@ -36,24 +36,13 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location {
-            file: file.into(),
-            ..Default::default()
-        }
+        Location { file: file.into(), ..Default::default() }
     }
     pub fn pointer(file: impl Into<String>, pointer: impl Into<String>) -> Self {
-        Location {
-            file: file.into(),
-            line: None,
-            pointer: Some(pointer.into()),
-        }
+        Location { file: file.into(), line: None, pointer: Some(pointer.into()) }
     }
     pub fn line(file: impl Into<String>, line: u64) -> Self {
-        Location {
-            file: file.into(),
-            line: Some(line),
-            pointer: None,
-        }
+        Location { file: file.into(), line: Some(line), pointer: None }
     }
 }
 
@@ -84,20 +73,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        code: &'static str,
-        severity: Severity,
-        location: Location,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            code,
-            severity,
-            message: message.into(),
-            location,
-            hint: None,
-            facts: Vec::new(),
-        }
+    pub fn new(code: &'static str, severity: Severity, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity, message: message.into(), location, hint: None, facts: Vec::new() }
     }
     pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, location, message)
@@ -117,11 +94,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}]: {}\n  --> {}",
-            self.severity, self.code, self.message, self.location
-        )?;
+        write!(f, "{}[{}]: {}\n  --> {}", self.severity, self.code, self.message, self.location)?;
         if !self.facts.is_empty() {
             write!(f, "\n  = facts: {}", self.facts.join(", "))?;
         }

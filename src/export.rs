@@ -82,9 +82,7 @@ pub fn prepare(
     }
     .map_err(classify)?;
     if let Some(ext) = &dataset.doc.extensions {
-        taxonomy
-            .extend(ext, &dataset.doc.framework, &dataset.file)
-            .map_err(ExportError::Findings)?;
+        taxonomy.extend(ext, &dataset.doc.framework, &dataset.file).map_err(ExportError::Findings)?;
     }
     let (report, mut diagnostics) = map::map(&dataset, &taxonomy);
     let mut coverage = Vec::new();
@@ -94,13 +92,7 @@ pub fn prepare(
         coverage = cov;
     }
     locate_lines(&mut diagnostics, &dataset.inputs);
-    Ok(Prepared {
-        dataset,
-        taxonomy,
-        report,
-        diagnostics,
-        coverage,
-    })
+    Ok(Prepared { dataset, taxonomy, report, diagnostics, coverage })
 }
 
 /// I/O failures (E0001) are not findings about the input's content.
@@ -114,8 +106,9 @@ fn classify(diags: Vec<Diagnostic>) -> ExportError {
 
 pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
     let t = match epoch {
-        Some(s) => chrono::DateTime::from_timestamp(s, 0)
-            .ok_or_else(|| format!("SOURCE_DATE_EPOCH {s} is out of range"))?,
+        Some(s) => {
+            chrono::DateTime::from_timestamp(s, 0).ok_or_else(|| format!("SOURCE_DATE_EPOCH {s} is out of range"))?
+        }
         None => chrono::Utc::now(),
     };
     Ok(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -125,11 +118,7 @@ pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
 pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
     let mut outputs = Vec::new();
     for f in generate::generate(&p.taxonomy) {
-        outputs.push(Output {
-            path: format!("{TAXONOMY_DIR}/{}", f.path),
-            format: f.kind,
-            bytes: f.text.into_bytes(),
-        });
+        outputs.push(Output { path: format!("{TAXONOMY_DIR}/{}", f.path), format: f.kind, bytes: f.text.into_bytes() });
     }
     outputs.push(Output {
         path: INSTANCE_FILE.into(),
@@ -142,28 +131,16 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
         bytes: xbrl_json::write(&p.report).into_bytes(),
     });
 
-    let mut inputs: Vec<FileEntry> = p
-        .dataset
-        .inputs
-        .iter()
-        .map(|(path, b)| FileEntry::input(path, "dataset", b))
-        .collect();
-    inputs.extend(
-        p.taxonomy
-            .sources
-            .iter()
-            .map(|s| FileEntry::input(&s.path, "taxonomy-source", &s.bytes)),
-    );
+    let mut inputs: Vec<FileEntry> =
+        p.dataset.inputs.iter().map(|(path, b)| FileEntry::input(path, "dataset", b)).collect();
+    inputs.extend(p.taxonomy.sources.iter().map(|s| FileEntry::input(&s.path, "taxonomy-source", &s.bytes)));
     let doc = &p.dataset.doc;
     let manifest = Manifest {
         schema: "https://esgx.dev/schema/manifest-1.json",
         manifest_version: "1.0",
         filing_id: manifest::filing_id(&inputs, created).to_string(),
         created: created.to_string(),
-        generator: Generator {
-            name: "esgx",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        generator: Generator { name: "esgx", version: env!("CARGO_PKG_VERSION") },
         entity: EntityInfo {
             name: doc.entity.name.clone(),
             scheme: doc.entity.identifier.scheme.clone(),
@@ -176,35 +153,25 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
             version: p.taxonomy.info.version.clone(),
             namespace: p.taxonomy.info.namespace.clone(),
             entry_point: p.report.schema_ref.clone(),
-            extension: p.taxonomy.extension.as_ref().map(|e| ExtensionInfo {
-                prefix: e.prefix.clone(),
-                namespace: e.namespace.clone(),
-            }),
+            extension: p
+                .taxonomy
+                .extension
+                .as_ref()
+                .map(|e| ExtensionInfo { prefix: e.prefix.clone(), namespace: e.namespace.clone() }),
         },
         inputs,
         outputs: outputs.iter().map(FileEntry::output).collect(),
         facts: p.report.facts.len(),
-        validation: Validation {
-            summary: Summary::of(&p.diagnostics),
-            diagnostics: p.diagnostics.clone(),
-        },
+        validation: Validation { summary: Summary::of(&p.diagnostics), diagnostics: p.diagnostics.clone() },
     };
-    outputs.push(Output {
-        path: manifest::MANIFEST_FILE.into(),
-        format: "manifest",
-        bytes: manifest.to_bytes(),
-    });
+    outputs.push(Output { path: manifest::MANIFEST_FILE.into(), format: "manifest", bytes: manifest.to_bytes() });
     outputs
 }
 
 /// The whole job. Nothing is written unless every output could be produced.
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
-    let prepared = prepare(
-        opts.dataset.as_deref(),
-        opts.taxonomy_dir.as_deref(),
-        &validate::Options::default(),
-    )?;
+    let prepared = prepare(opts.dataset.as_deref(), opts.taxonomy_dir.as_deref(), &validate::Options::default())?;
     if has_errors(&prepared.diagnostics) {
         let mut d = prepared.diagnostics;
         d.retain(|d| d.severity == Severity::Error);
@@ -213,10 +180,7 @@ pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let outputs = render(&prepared, &created);
     fsio::write_all(&opts.out_dir, &outputs).map_err(ExportError::Io)?;
     Ok(ExportOutcome {
-        outputs: outputs
-            .iter()
-            .map(|o| (opts.out_dir.join(&o.path), o.format))
-            .collect(),
+        outputs: outputs.iter().map(|o| (opts.out_dir.join(&o.path), o.format)).collect(),
         diagnostics: prepared.diagnostics,
         facts: prepared.report.facts.len(),
     })

@@ -10,8 +10,7 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<(), String> {
     for o in outputs {
         let target = dir.join(&o.path);
         let parent = target.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".esgx-")
             .suffix(".tmp")
@@ -24,8 +23,7 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<(), String> {
         // A failure above drops `staged`, and with it every temporary file written so far.
     }
     for (tmp, target) in staged {
-        tmp.persist(&target)
-            .map_err(|e| format!("cannot write {}: {}", target.display(), e.error))?;
+        tmp.persist(&target).map_err(|e| format!("cannot write {}: {}", target.display(), e.error))?;
     }
     Ok(())
 }

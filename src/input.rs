@@ -34,19 +34,11 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 /// Parse JSON text; a syntax error points at its line.
 pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(
-            "E0003",
-            Location::file(file),
-            "the file is empty",
-        ));
+        return Err(Diagnostic::error("E0003", Location::file(file), "the file is empty"));
     }
     serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(
-            "E0003",
-            Location::line(file, e.line() as u64),
-            format!("invalid JSON: {e}"),
-        )
-        .with_hint("check the JSON syntax at that line (commas, quotes, brackets)")
+        Diagnostic::error("E0003", Location::line(file, e.line() as u64), format!("invalid JSON: {e}"))
+            .with_hint("check the JSON syntax at that line (commas, quotes, brackets)")
     })
 }
 
@@ -57,39 +49,23 @@ pub struct Schema {
 
 impl Schema {
     pub fn compile(schema_text: &str) -> Self {
-        let schema: Value =
-            serde_json::from_str(schema_text).expect("bundled JSON Schema is valid JSON");
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .expect("bundled JSON Schema compiles");
+        let schema: Value = serde_json::from_str(schema_text).expect("bundled JSON Schema is valid JSON");
+        let validator =
+            jsonschema::options().should_validate_formats(true).build(&schema).expect("bundled JSON Schema compiles");
         Schema { validator }
     }
 
     /// Every violation as a diagnostic located by JSON pointer, or by `locate` when the caller
     /// knows better (a CSV reader maps pointers back to lines).
-    pub fn check(
-        &self,
-        doc: &Value,
-        locate: &dyn Fn(&str) -> Location,
-        hint: &str,
-    ) -> Vec<Diagnostic> {
+    pub fn check(&self, doc: &Value, locate: &dyn Fn(&str) -> Location, hint: &str) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = self
             .validator
             .iter_errors(doc)
             .map(|e| {
                 let pointer = e.instance_path().as_str().to_string();
-                let shown = if pointer.is_empty() {
-                    "/".to_string()
-                } else {
-                    pointer.clone()
-                };
-                Diagnostic::error(
-                    "E0100",
-                    locate(&pointer),
-                    format!("schema: {} (at {shown})", short(&e.to_string())),
-                )
-                .with_hint(hint)
+                let shown = if pointer.is_empty() { "/".to_string() } else { pointer.clone() };
+                Diagnostic::error("E0100", locate(&pointer), format!("schema: {} (at {shown})", short(&e.to_string())))
+                    .with_hint(hint)
             })
             .collect();
         out.truncate(200);

@@ -7,11 +7,7 @@ pub fn line_of(text: &str, pointer: &str) -> Option<u64> {
     let target: Vec<String> = if pointer.is_empty() {
         Vec::new()
     } else {
-        pointer
-            .strip_prefix('/')?
-            .split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect()
+        pointer.strip_prefix('/')?.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
     };
     let b = text.as_bytes();
     let mut s = Scanner { b, i: 0, line: 1 };

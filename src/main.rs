@@ -31,6 +31,11 @@ enum Command {
         #[arg(long)]
         taxonomy: Option<PathBuf>,
     },
+    /// Look into the taxonomy, build it, or make a dataset template.
+    Taxonomy {
+        #[command(subcommand)]
+        command: TaxonomyCommand,
+    },
     /// Validate a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
     Validate {
         /// What to check. Default: the bundled Qifu 2023 dataset.
@@ -59,6 +64,58 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum TaxonomyCommand {
+    /// List concepts, optionally those of one KPI code (e.g. B1.1, or B1 for the aspect) or matching a text.
+    List {
+        #[arg(long)]
+        kpi: Option<String>,
+        /// Text to look for in names and labels (any language).
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        framework: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+    },
+    /// Show a concept: labels, type, units, dimensions, references.
+    Show {
+        concept: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+    },
+    /// Write the XBRL taxonomy (schemas, linkbases) and its Taxonomy Package zip.
+    Build {
+        #[arg(long, short)]
+        out: PathBuf,
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+    },
+    /// Write an empty dataset to fill in (template.json, template.csv + template.meta.json).
+    Template {
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Framework version (default: the newest).
+        #[arg(long)]
+        framework: Option<String>,
+        /// The fiscal year to fill in (default: last year).
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
     Human,
@@ -78,30 +135,11 @@ enum FailOn {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate {
-            path,
-            format,
-            fail_on,
-            baseline,
-            write_baseline,
-            taxonomy,
-            framework,
-            yoy_threshold,
-        } => validate(
-            path,
-            format,
-            fail_on,
-            baseline,
-            write_baseline,
-            taxonomy,
-            framework,
-            yoy_threshold,
-        ),
-        Command::Export {
-            dataset,
-            out,
-            taxonomy,
-        } => {
+        Command::Taxonomy { command } => taxonomy(command),
+        Command::Validate { path, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold } => {
+            validate(path, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
+        }
+        Command::Export { dataset, out, taxonomy } => {
             let epoch = match source_date_epoch() {
                 Ok(e) => e,
                 Err(msg) => {
@@ -109,12 +147,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let opts = ExportOptions {
-                dataset,
-                out_dir: out,
-                taxonomy_dir: taxonomy,
-                source_date_epoch: epoch,
-            };
+            let opts = ExportOptions { dataset, out_dir: out, taxonomy_dir: taxonomy, source_date_epoch: epoch };
             match esgx::export::run(&opts) {
                 Ok(outcome) => {
                     print_diagnostics(&outcome.diagnostics);
@@ -124,11 +157,7 @@ fn main() -> ExitCode {
                     eprintln!(
                         "exported {} facts; {} warnings",
                         outcome.facts,
-                        outcome
-                            .diagnostics
-                            .iter()
-                            .filter(|d| d.severity == Severity::Warning)
-                            .count()
+                        outcome.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
                     );
                     ExitCode::SUCCESS
                 }
@@ -136,10 +165,7 @@ fn main() -> ExitCode {
                     print_diagnostics(&diags);
                     eprintln!(
                         "export failed: {} errors; nothing was written",
-                        diags
-                            .iter()
-                            .filter(|d| d.severity == Severity::Error)
-                            .count()
+                        diags.iter().filter(|d| d.severity == Severity::Error).count()
                     );
                     ExitCode::from(1)
                 }
@@ -197,27 +223,18 @@ fn validate(
         let mut text = serde_json::to_string_pretty(&b).expect("baseline serializes");
         text.push('\n');
         let out = esgx::emit::Output {
-            path: p
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
+            path: p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
             format: "baseline",
             bytes: text.into_bytes(),
         };
         if let Err(e) = esgx::fsio::write_all(
-            p.parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new(".")),
+            p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")),
             &[out],
         ) {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
-        eprintln!(
-            "wrote a baseline of {} findings to {}",
-            b.accepted.len(),
-            p.display()
-        );
+        eprintln!("wrote a baseline of {} findings to {}", b.accepted.len(), p.display());
     }
     use std::io::IsTerminal;
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -236,10 +253,120 @@ fn validate(
         (FailOn::Warning, Some(s)) => s >= Severity::Warning,
         (FailOn::Error, Some(s)) => s >= Severity::Error,
     };
-    if failing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn load_taxonomy(dir: Option<&std::path::Path>) -> Result<esgx::taxonomy::Taxonomy, ExitCode> {
+    match dir {
+        Some(d) => esgx::taxonomy::Taxonomy::from_dir(d),
+        None => esgx::taxonomy::Taxonomy::bundled("hkex-esg"),
+    }
+    .map_err(|diags| {
+        print_diagnostics(&diags);
+        ExitCode::from(if diags.iter().any(|d| d.code == "E0001") { 2 } else { 1 })
+    })
+}
+
+fn write_outputs(dir: &std::path::Path, outputs: &[esgx::emit::Output]) -> ExitCode {
+    match esgx::fsio::write_all(dir, outputs) {
+        Ok(()) => {
+            for o in outputs {
+                println!("wrote {} ({})", dir.join(&o.path).display(), o.format);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn taxonomy(command: TaxonomyCommand) -> ExitCode {
+    use esgx::taxonomy::{package, query};
+    use std::io::Write;
+    let dir = match &command {
+        TaxonomyCommand::List { taxonomy, .. }
+        | TaxonomyCommand::Show { taxonomy, .. }
+        | TaxonomyCommand::Build { taxonomy, .. }
+        | TaxonomyCommand::Template { taxonomy, .. } => taxonomy.clone(),
+    };
+    let tax = match load_taxonomy(dir.as_deref()) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let mut stdout = std::io::stdout();
+    match command {
+        TaxonomyCommand::List { kpi, search, framework, format, .. } => {
+            let found = query::list(&tax, kpi.as_deref(), search.as_deref(), framework.as_deref());
+            let text = match format {
+                ListFormat::Human => query::list_text(&found),
+                ListFormat::Json => {
+                    let defs: Vec<&esgx::taxonomy::source::ConceptDef> = found.iter().map(|c| &c.def).collect();
+                    serde_json::to_string_pretty(&defs).expect("concepts serialize") + "\n"
+                }
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            if found.is_empty() {
+                eprintln!("no concept matches");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        TaxonomyCommand::Show { concept, format, .. } => {
+            let Some(c) = tax.concept(&concept) else {
+                let hint = esgx::map::suggest(&concept, tax.concepts.iter().map(|c| c.name()));
+                eprintln!(
+                    "error: unknown concept {concept:?}{}",
+                    hint.map(|h| format!("; did you mean {h:?}?")).unwrap_or_default()
+                );
+                return ExitCode::from(1);
+            };
+            let text = match format {
+                ListFormat::Human => query::show_text(&tax, c),
+                ListFormat::Json => serde_json::to_string_pretty(&c.def).expect("concept serializes") + "\n",
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        TaxonomyCommand::Build { out, .. } => write_outputs(&out, &package::build_outputs(&tax)),
+        TaxonomyCommand::Template { out, framework, year, .. } => {
+            let framework =
+                framework.unwrap_or_else(|| tax.info.frameworks.last().map(|f| f.id.clone()).unwrap_or_default());
+            if !tax.info.frameworks.iter().any(|f| f.id == framework) {
+                eprintln!("error: unknown framework {framework:?}");
+                return ExitCode::from(2);
+            }
+            let year = year.unwrap_or_else(|| {
+                use chrono::Datelike;
+                let now = source_date_epoch()
+                    .ok()
+                    .flatten()
+                    .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                    .unwrap_or_else(chrono::Utc::now);
+                now.year() - 1
+            });
+            let doc = query::template(&tax, &framework, year);
+            let mut json = serde_json::to_string_pretty(&doc).expect("template serializes");
+            json.push('\n');
+            let parsed: esgx::dataset::DatasetDoc =
+                serde_json::from_value(doc.clone()).expect("the template is a dataset");
+            let csv = esgx::dataset::csv::facts_to_csv(&parsed);
+            let mut meta = doc;
+            meta.as_object_mut().expect("object").remove("facts");
+            let mut meta_text = serde_json::to_string_pretty(&meta).expect("serializes");
+            meta_text.push('\n');
+            let outputs = vec![
+                esgx::emit::Output { path: "template.json".into(), format: "dataset-json", bytes: json.into_bytes() },
+                esgx::emit::Output { path: "template.csv".into(), format: "dataset-csv", bytes: csv.into_bytes() },
+                esgx::emit::Output {
+                    path: "template.meta.json".into(),
+                    format: "dataset-meta",
+                    bytes: meta_text.into_bytes(),
+                },
+            ];
+            write_outputs(&out, &outputs)
+        }
     }
 }
 
@@ -255,11 +382,11 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if v.trim().is_empty() => Ok(None),
-        Ok(v) => {
-            v.trim().parse::<i64>().map(Some).map_err(|_| {
-                format!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not {v:?}")
-            })
-        }
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not {v:?}")),
         Err(_) => Ok(None),
     }
 }

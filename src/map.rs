@@ -19,31 +19,21 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         diags.push(Diagnostic::error(
             "E0201",
             top("/taxonomy"),
-            format!(
-                "the dataset uses taxonomy {:?} but {:?} is loaded",
-                doc.taxonomy, tax.info.name
-            ),
+            format!("the dataset uses taxonomy {:?} but {:?} is loaded", doc.taxonomy, tax.info.name),
         ));
     }
     if !tax.info.frameworks.iter().any(|f| f.id == doc.framework) {
         let known: Vec<&str> = tax.info.frameworks.iter().map(|f| f.id.as_str()).collect();
         diags.push(
-            Diagnostic::error(
-                "E0202",
-                top("/framework"),
-                format!("unknown framework {:?}", doc.framework),
-            )
-            .with_hint(format!("the taxonomy knows: {}", known.join(", "))),
+            Diagnostic::error("E0202", top("/framework"), format!("unknown framework {:?}", doc.framework))
+                .with_hint(format!("the taxonomy knows: {}", known.join(", "))),
         );
     }
     if !doc.periods.contains_key(&doc.reporting_period) {
         diags.push(Diagnostic::error(
             "E0203",
             top("/reportingPeriod"),
-            format!(
-                "{:?} is not one of the dataset's periods",
-                doc.reporting_period
-            ),
+            format!("{:?} is not one of the dataset's periods", doc.reporting_period),
         ));
     }
     for (name, p) in &doc.periods {
@@ -51,10 +41,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             diags.push(Diagnostic::error(
                 "E0203",
                 top(&format!("/periods/{name}")),
-                format!(
-                    "period {name} ends ({}) before it starts ({})",
-                    p.end, p.start
-                ),
+                format!("period {name} ends ({}) before it starts ({})", p.end, p.start),
             ));
         }
     }
@@ -74,7 +61,12 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     };
     let mut facts = Vec::with_capacity(doc.facts.len());
     let mut ids = HashSet::new();
+    let mut placeholders = 0;
     for (i, rec) in doc.facts.iter().enumerate() {
+        if rec.value.is_none() && rec.omission.is_none() {
+            placeholders += 1; // an unfilled template row
+            continue;
+        }
         match map_fact(dataset, tax, i, rec) {
             Ok(f) => {
                 if !ids.insert(f.id.clone()) {
@@ -90,6 +82,14 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             Err(mut e) => diags.append(&mut e),
         }
     }
+    if placeholders > 0 {
+        diags.push(Diagnostic::new(
+            "I0001",
+            crate::diag::Severity::Info,
+            top("/facts"),
+            format!("{placeholders} rows have neither a value nor an omission and were left out"),
+        ));
+    }
     let report = Report {
         entity,
         facts,
@@ -100,40 +100,22 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         reporting_period: doc
             .periods
             .get(&doc.reporting_period)
-            .map(|p| Period::Duration {
-                start: p.start,
-                end: p.end,
-            }),
+            .map(|p| Period::Duration { start: p.start, end: p.end }),
     };
     (report, diags)
 }
 
 fn concept_qname(tax: &Taxonomy, c: &Concept) -> QName {
-    QName::new(
-        tax.layer_prefix(c.layer),
-        tax.layer_namespace(c.layer),
-        c.name(),
-    )
+    QName::new(tax.layer_prefix(c.layer), tax.layer_namespace(c.layer), c.name())
 }
 
-fn map_fact(
-    ds: &Dataset,
-    tax: &Taxonomy,
-    i: usize,
-    rec: &FactRecord,
-) -> Result<Fact, Vec<Diagnostic>> {
+fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<Fact, Vec<Diagnostic>> {
     let doc = &ds.doc;
     let mut errs = Vec::new();
-    let err = |field: &str, code: &'static str, msg: String| {
-        Diagnostic::error(code, ds.locate(i, field), msg)
-    };
+    let err = |field: &str, code: &'static str, msg: String| Diagnostic::error(code, ds.locate(i, field), msg);
     let Some(concept) = tax.concept(&rec.concept) else {
         let hint = suggest(&rec.concept, tax.concepts.iter().map(|c| c.name()));
-        let mut d = err(
-            "concept",
-            "E0210",
-            format!("unknown concept {:?}", rec.concept),
-        );
+        let mut d = err("concept", "E0210", format!("unknown concept {:?}", rec.concept));
         d = d.with_hint(match hint {
             Some(h) => format!("did you mean {h:?}? `esgx taxonomy list` shows the concepts"),
             None => "`esgx taxonomy list` shows the concepts".into(),
@@ -142,44 +124,24 @@ fn map_fact(
     };
     let def = &concept.def;
     if !def.frameworks.is_empty() && !def.frameworks.contains(&doc.framework) {
-        errs.push(err(
-            "concept",
-            "E0211",
-            format!(
-                "concept {} is not part of framework {}",
-                def.name, doc.framework
-            ),
-        ));
+        errs.push(err("concept", "E0211", format!("concept {} is not part of framework {}", def.name, doc.framework)));
     }
-    let period = resolve_period(ds, &rec.period, def.period_type)
-        .map_err(|m| vec![err("period", "E0212", m)])?;
+    let period = resolve_period(ds, &rec.period, def.period_type).map_err(|m| vec![err("period", "E0212", m)])?;
 
     // Value
     let mut decimals = None;
     let value = match (&rec.value, &rec.omission) {
         (Some(text), None) if concept.is_numeric() => match parse_reported(text) {
             Ok(n) => {
-                if n.percent
-                    && !matches!(
-                        def.data_type,
-                        DataType::Percent | DataType::Pure | DataType::Decimal
-                    )
-                {
+                if n.percent && !matches!(def.data_type, DataType::Percent | DataType::Pure | DataType::Decimal) {
                     errs.push(err(
                         "value",
                         "E0213",
-                        format!(
-                            "{text:?} is a percentage but {} is of type {:?}",
-                            def.name, def.data_type
-                        ),
+                        format!("{text:?} is a percentage but {} is of type {:?}", def.name, def.data_type),
                     ));
                 }
                 if def.data_type == DataType::Integer && !n.value.fract().is_zero() {
-                    errs.push(err(
-                        "value",
-                        "E0213",
-                        format!("{} takes whole numbers; {text:?} is not one", def.name),
-                    ));
+                    errs.push(err("value", "E0213", format!("{} takes whole numbers; {text:?} is not one", def.name)));
                 }
                 decimals = Some(n.decimals);
                 FactValue::Number(n.value)
@@ -193,19 +155,11 @@ fn map_fact(
         },
         (Some(text), None) => match def.data_type {
             DataType::Boolean if !matches!(text.as_str(), "true" | "false") => {
-                errs.push(err(
-                    "value",
-                    "E0213",
-                    format!("{} takes true or false, not {text:?}", def.name),
-                ));
+                errs.push(err("value", "E0213", format!("{} takes true or false, not {text:?}", def.name)));
                 FactValue::Nil
             }
             DataType::Date if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() => {
-                errs.push(err(
-                    "value",
-                    "E0213",
-                    format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name),
-                ));
+                errs.push(err("value", "E0213", format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name)));
                 FactValue::Nil
             }
             _ => FactValue::Text(text.clone()),
@@ -218,10 +172,7 @@ fn map_fact(
         Some(_) => errs.push(err(
             "decimals",
             "E0214",
-            format!(
-                "{} is not numeric, so `decimals` means nothing for it",
-                def.name
-            ),
+            format!("{} is not numeric, so `decimals` means nothing for it", def.name),
         )),
         None => {}
     }
@@ -230,116 +181,80 @@ fn map_fact(
     }
 
     // Unit
-    let unit =
-        if concept.is_numeric() {
-            let pct = rec
-                .value
-                .as_deref()
-                .is_some_and(|v| v.trim_end().ends_with('%'));
-            let chosen = match &rec.unit {
-                Some(u) => Some(u.as_str()),
-                None if def.units.len() == 1 => Some(def.units[0].as_str()),
-                None if pct && def.units.iter().any(|u| u == "pure") => Some("pure"),
-                None if rec.omission.is_some() => def.units.first().map(String::as_str),
-                None => None,
-            };
-            match chosen {
+    let unit = if concept.is_numeric() {
+        let pct = rec.value.as_deref().is_some_and(|v| v.trim_end().ends_with('%'));
+        let chosen = match &rec.unit {
+            Some(u) => Some(u.as_str()),
+            None if def.units.len() == 1 => Some(def.units[0].as_str()),
+            None if pct && def.units.iter().any(|u| u == "pure") => Some("pure"),
+            None if rec.omission.is_some() => def.units.first().map(String::as_str),
+            None => None,
+        };
+        match chosen {
+            None => {
+                errs.push(err("unit", "E0215", format!("{} needs a unit: one of {}", def.name, def.units.join(", "))));
+                None
+            }
+            Some(key) => match tax.unit(key) {
                 None => {
-                    errs.push(err(
-                        "unit",
-                        "E0215",
-                        format!("{} needs a unit: one of {}", def.name, def.units.join(", ")),
-                    ));
+                    errs.push(err("unit", "E0215", format!("unknown unit {key:?}")).with_hint(format!(
+                        "{} accepts {}",
+                        def.name,
+                        def.units.join(", ")
+                    )));
                     None
                 }
-                Some(key) => match tax.unit(key) {
-                    None => {
-                        errs.push(
-                            err("unit", "E0215", format!("unknown unit {key:?}")).with_hint(
-                                format!("{} accepts {}", def.name, def.units.join(", ")),
-                            ),
-                        );
-                        None
-                    }
-                    Some(u) if !def.units.contains(&u.id) => {
-                        errs.push(
-                            err(
-                                "unit",
-                                "E0216",
-                                format!("unit {} is not allowed for {}", u.id, def.name),
-                            )
-                            .with_hint(format!(
-                                "{} accepts {}",
-                                def.name,
-                                def.units.join(", ")
-                            )),
-                        );
-                        None
-                    }
-                    Some(u) => Some(resolve_unit(tax, u)),
-                },
-            }
-        } else {
-            if rec.unit.is_some() {
-                errs.push(err(
-                    "unit",
-                    "E0215",
-                    format!("{} is not numeric and takes no unit", def.name),
-                ));
-            }
-            None
-        };
+                Some(u) if !def.units.contains(&u.id) => {
+                    errs.push(
+                        err("unit", "E0216", format!("unit {} is not allowed for {}", u.id, def.name))
+                            .with_hint(format!("{} accepts {}", def.name, def.units.join(", "))),
+                    );
+                    None
+                }
+                Some(u) => Some(resolve_unit(tax, u)),
+            },
+        }
+    } else {
+        if rec.unit.is_some() {
+            errs.push(err("unit", "E0215", format!("{} is not numeric and takes no unit", def.name)));
+        }
+        None
+    };
 
     // Dimensions
     let mut dimensions = Vec::new();
     for (axis_key, member_key) in &rec.dimensions {
-        let field = format!(
-            "dimensions/{}",
-            axis_key.replace('~', "~0").replace('/', "~1")
-        );
+        let field = format!("dimensions/{}", axis_key.replace('~', "~0").replace('/', "~1"));
         let Some(ai) = tax.axis(axis_key) else {
             errs.push(
                 err(&field, "E0217", format!("unknown axis {axis_key:?}")).with_hint(
-                    suggest(axis_key, tax.axes.iter().map(|a| a.name())).map_or(
-                        "see `esgx taxonomy show` for the concept's axes".into(),
-                        |s| format!("did you mean {s:?}?"),
-                    ),
+                    suggest(axis_key, tax.axes.iter().map(|a| a.name()))
+                        .map_or("see `esgx taxonomy show` for the concept's axes".into(), |s| {
+                            format!("did you mean {s:?}?")
+                        }),
                 ),
             );
             continue;
         };
         let axis = &tax.axes[ai];
         if !concept.hypercube_axes.contains(&ai) {
-            let allowed: Vec<&str> = concept
-                .hypercube_axes
-                .iter()
-                .map(|a| tax.axes[*a].name())
-                .collect();
+            let allowed: Vec<&str> = concept.hypercube_axes.iter().map(|a| tax.axes[*a].name()).collect();
             errs.push(
-                err(
-                    &field,
-                    "E0218",
-                    format!("{} cannot be broken down by {}", def.name, axis.name()),
-                )
-                .with_hint(if allowed.is_empty() {
-                    format!("{} takes no dimensions", def.name)
-                } else {
-                    format!("{} takes {}", def.name, allowed.join(", "))
-                }),
+                err(&field, "E0218", format!("{} cannot be broken down by {}", def.name, axis.name())).with_hint(
+                    if allowed.is_empty() {
+                        format!("{} takes no dimensions", def.name)
+                    } else {
+                        format!("{} takes {}", def.name, allowed.join(", "))
+                    },
+                ),
             );
             continue;
         }
         let Some(mi) = axis.member(member_key) else {
             errs.push(
-                err(
-                    &field,
-                    "E0219",
-                    format!("{member_key:?} is not a member of {}", axis.name()),
-                )
-                .with_hint(
+                err(&field, "E0219", format!("{member_key:?} is not a member of {}", axis.name())).with_hint(
                     suggest(member_key, axis.members.iter().map(|m| m.def.name.as_str())).map_or(
-                        "a company-specific member belongs in the dataset's `extensions.members`"
-                            .into(),
+                        "a company-specific member belongs in the dataset's `extensions.members`".into(),
                         |s| format!("did you mean {s:?}?"),
                     ),
                 ),
@@ -352,11 +267,7 @@ fn map_fact(
         let m = &axis.members[mi];
         dimensions.push((
             QName::new(&tax.info.prefix, &tax.info.namespace, axis.name()),
-            QName::new(
-                tax.layer_prefix(m.layer),
-                tax.layer_namespace(m.layer),
-                &m.def.name,
-            ),
+            QName::new(tax.layer_prefix(m.layer), tax.layer_namespace(m.layer), &m.def.name),
         ));
     }
     dimensions.sort();
@@ -365,32 +276,18 @@ fn map_fact(
         errs.push(err(
             "source/document",
             "E0221",
-            format!(
-                "source document {:?} is not listed in `sources`",
-                rec.source.document
-            ),
+            format!("source document {:?} is not listed in `sources`", rec.source.document),
         ));
     }
     if let Some(q) = &rec.qualifier
         && !concept.is_numeric()
     {
-        errs.push(err(
-            "qualifier",
-            "E0214",
-            format!(
-                "{} is not numeric; qualifier {q:?} does not apply",
-                def.name
-            ),
-        ));
+        errs.push(err("qualifier", "E0214", format!("{} is not numeric; qualifier {q:?} does not apply", def.name)));
     }
     if !errs.is_empty() {
         return Err(errs);
     }
-    let title = doc
-        .sources
-        .iter()
-        .find(|s| s.id == rec.source.document)
-        .map(|s| s.title.clone());
+    let title = doc.sources.iter().find(|s| s.id == rec.source.document).map(|s| s.title.clone());
     let record = ds.fact_locations[i].to_string();
     let provenance = Provenance {
         record,
@@ -421,34 +318,24 @@ fn map_fact(
 fn resolve_unit(tax: &Taxonomy, u: &crate::taxonomy::source::UnitDef) -> Unit {
     let ns = tax.namespaces();
     let q = |m: &String| {
-        let (p, l) = m
-            .split_once(':')
-            .expect("unit measures are prefixed (schema-checked)");
+        let (p, l) = m.split_once(':').expect("unit measures are prefixed (schema-checked)");
         QName::new(p, ns.get(p).map(String::as_str).unwrap_or(""), l)
     };
     let mut numerator: Vec<QName> = u.numerator.iter().map(q).collect();
     let mut denominator: Vec<QName> = u.denominator.iter().map(q).collect();
     numerator.sort();
     denominator.sort();
-    Unit {
-        id: u.id.clone(),
-        numerator,
-        denominator,
-    }
+    Unit { id: u.id.clone(), numerator, denominator }
 }
 
 /// A period name from the dataset, a date, or START/END; the concept's period type decides.
 fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, String> {
     let date = |s: &str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
     };
     let period = if let Some(p) = ds.doc.periods.get(text) {
         match pt {
-            PeriodType::Duration => Period::Duration {
-                start: p.start,
-                end: p.end,
-            },
+            PeriodType::Duration => Period::Duration { start: p.start, end: p.end },
             PeriodType::Instant => Period::Instant(p.end),
         }
     } else if let Some((a, b)) = text.split_once('/') {
@@ -461,10 +348,7 @@ fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, St
         Period::Instant(date(text)?)
     } else {
         let names: Vec<&str> = ds.doc.periods.keys().map(String::as_str).collect();
-        return Err(format!(
-            "unknown period {text:?}: use one of {} or a date",
-            names.join(", ")
-        ));
+        return Err(format!("unknown period {text:?}: use one of {} or a date", names.join(", ")));
     };
     match (&period, pt) {
         (Period::Instant(_), PeriodType::Duration) => Err(format!(
@@ -493,9 +377,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -504,25 +386,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// ISO 17442: 20 characters whose letters map to 10..35, and the whole is 1 mod 97.
 pub fn lei_check_digits_ok(lei: &str) -> bool {
-    if lei.len() != 20
-        || !lei
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-    {
+    if lei.len() != 20 || !lei.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
         return false;
     }
     let mut rem: u32 = 0;
     for b in lei.bytes() {
-        let v = if b.is_ascii_digit() {
-            (b - b'0') as u32
-        } else {
-            (b - b'A') as u32 + 10
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
+        let v = if b.is_ascii_digit() { (b - b'0') as u32 } else { (b - b'A') as u32 + 10 };
+        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
     }
     rem == 1
 }
@@ -540,15 +410,8 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let names = [
-            "GhgEmissionsScope1",
-            "GhgEmissionsScope2",
-            "NumberOfEmployees",
-        ];
-        assert_eq!(
-            suggest("GhgEmissionScope1", names.iter().copied()).as_deref(),
-            Some("GhgEmissionsScope1")
-        );
+        let names = ["GhgEmissionsScope1", "GhgEmissionsScope2", "NumberOfEmployees"];
+        assert_eq!(suggest("GhgEmissionScope1", names.iter().copied()).as_deref(), Some("GhgEmissionsScope1"));
         assert_eq!(suggest("Banana", names.iter().copied()), None);
     }
 }

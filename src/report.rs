@@ -18,11 +18,7 @@ pub struct QName {
 
 impl QName {
     pub fn new(prefix: &str, namespace: &str, local: &str) -> Self {
-        QName {
-            prefix: prefix.into(),
-            namespace: namespace.into(),
-            local: local.into(),
-        }
+        QName { prefix: prefix.into(), namespace: namespace.into(), local: local.into() }
     }
 }
 
@@ -45,12 +41,7 @@ pub enum Period {
 impl Period {
     /// The OIM form: end-exclusive date-times (an XML instant 2023-12-31 is 2024-01-01T00:00:00).
     pub fn oim(&self) -> String {
-        let next = |d: &NaiveDate| {
-            d.succ_opt()
-                .unwrap_or(*d)
-                .format("%Y-%m-%dT00:00:00")
-                .to_string()
-        };
+        let next = |d: &NaiveDate| d.succ_opt().unwrap_or(*d).format("%Y-%m-%dT00:00:00").to_string();
         match self {
             Period::Instant(d) => next(d),
             Period::Duration { start, end } => {
@@ -89,11 +80,7 @@ impl Unit {
     pub fn oim(&self) -> String {
         let join = |ms: &[QName]| {
             let s: Vec<String> = ms.iter().map(|m| m.to_string()).collect();
-            if ms.len() > 1 {
-                format!("({})", s.join("*"))
-            } else {
-                s.join("*")
-            }
+            if ms.len() > 1 { format!("({})", s.join("*")) } else { s.join("*") }
         };
         if self.denominator.is_empty() {
             join(&self.numerator)
@@ -143,10 +130,7 @@ pub struct Provenance {
 impl Provenance {
     /// One human sentence, for an XBRL footnote.
     pub fn sentence(&self) -> String {
-        let mut s = format!(
-            "Source: {}",
-            self.document_title.as_deref().unwrap_or(&self.document)
-        );
+        let mut s = format!("Source: {}", self.document_title.as_deref().unwrap_or(&self.document));
         if let Some(x) = &self.section {
             s.push_str(&format!(", section \"{x}\""));
         }

@@ -27,17 +27,14 @@ impl fmt::Display for NumberError {
         match self {
             NumberError::Empty => f.write_str("the value is empty"),
             NumberError::NotANumber(why) => write!(f, "not a decimal number ({why})"),
-            NumberError::TooLarge => f.write_str("the number has more digits than can be kept exactly (28 significant digits at most)"),
+            NumberError::TooLarge => {
+                f.write_str("the number has more digits than can be kept exactly (28 significant digits at most)")
+            }
         }
     }
 }
 
-const SCALES: &[(&str, i32)] = &[
-    ("thousand", 3),
-    ("million", 6),
-    ("billion", 9),
-    ("trillion", 12),
-];
+const SCALES: &[(&str, i32)] = &[("thousand", 3), ("million", 6), ("billion", 9), ("trillion", 12)];
 
 /// Parse reported decimal text: an optional sign, digits with optional `,` thousands separators,
 /// an optional fraction, then optionally `%` or a scale word (thousand, million, billion, trillion).
@@ -48,10 +45,7 @@ pub fn parse_reported(text: &str) -> Result<ReportedNumber, NumberError> {
     }
     let (body, percent, exp) = if let Some(b) = t.strip_suffix('%') {
         (b.trim_end(), true, -2)
-    } else if let Some((b, e)) = SCALES
-        .iter()
-        .find_map(|(w, e)| strip_suffix_ci(t, w).map(|b| (b.trim_end(), *e)))
-    {
+    } else if let Some((b, e)) = SCALES.iter().find_map(|(w, e)| strip_suffix_ci(t, w).map(|b| (b.trim_end(), *e))) {
         (b, false, e)
     } else {
         (t, false, 0)
@@ -67,14 +61,10 @@ pub fn parse_reported(text: &str) -> Result<ReportedNumber, NumberError> {
     };
     check_grouping(int_part)?;
     if !frac_part.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(NumberError::NotANumber(format!(
-            "unexpected characters in {text:?}"
-        )));
+        return Err(NumberError::NotANumber(format!("unexpected characters in {text:?}")));
     }
     if digits.contains('.') && frac_part.is_empty() {
-        return Err(NumberError::NotANumber(format!(
-            "no digits after the decimal point in {text:?}"
-        )));
+        return Err(NumberError::NotANumber(format!("no digits after the decimal point in {text:?}")));
     }
     let int_digits: String = int_part.chars().filter(|c| *c != ',').collect();
     if int_digits.is_empty() && frac_part.is_empty() {
@@ -87,10 +77,7 @@ pub fn parse_reported(text: &str) -> Result<ReportedNumber, NumberError> {
     let shift = exp - frac_len;
     let mantissa_text = if all.is_empty() { "0" } else { all };
     let (mantissa_text, scale) = if shift >= 0 {
-        (
-            format!("{mantissa_text}{}", "0".repeat(shift as usize)),
-            0u32,
-        )
+        (format!("{mantissa_text}{}", "0".repeat(shift as usize)), 0u32)
     } else {
         (mantissa_text.to_string(), (-shift) as u32)
     };
@@ -101,38 +88,25 @@ pub fn parse_reported(text: &str) -> Result<ReportedNumber, NumberError> {
     if negative {
         mantissa = -mantissa;
     }
-    let value =
-        Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| NumberError::TooLarge)?;
-    Ok(ReportedNumber {
-        value,
-        decimals: -shift,
-        percent,
-    })
+    let value = Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| NumberError::TooLarge)?;
+    Ok(ReportedNumber { value, decimals: -shift, percent })
 }
 
 fn strip_suffix_ci<'a>(t: &'a str, suffix: &str) -> Option<&'a str> {
     let n = t.len().checked_sub(suffix.len())?;
-    if t.is_char_boundary(n) && t[n..].eq_ignore_ascii_case(suffix) {
-        Some(&t[..n])
-    } else {
-        None
-    }
+    if t.is_char_boundary(n) && t[n..].eq_ignore_ascii_case(suffix) { Some(&t[..n]) } else { None }
 }
 
 /// Thousands separators must sit between groups of three digits: "1,397" yes, "13,97" no.
 fn check_grouping(int_part: &str) -> Result<(), NumberError> {
     if !int_part.bytes().all(|b| b.is_ascii_digit() || b == b',') {
-        return Err(NumberError::NotANumber(format!(
-            "unexpected characters in {int_part:?}"
-        )));
+        return Err(NumberError::NotANumber(format!("unexpected characters in {int_part:?}")));
     }
     if int_part.contains(',') {
         let groups: Vec<&str> = int_part.split(',').collect();
         let first_ok = !groups[0].is_empty() && groups[0].len() <= 3;
         if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
-            return Err(NumberError::NotANumber(format!(
-                "misplaced thousands separator in {int_part:?}"
-            )));
+            return Err(NumberError::NotANumber(format!("misplaced thousands separator in {int_part:?}")));
         }
     }
     Ok(())
@@ -143,15 +117,11 @@ fn check_grouping(int_part: &str) -> Result<(), NumberError> {
 pub fn parse_xs_decimal(text: &str) -> Result<Decimal, NumberError> {
     let t = text.trim();
     let ok = !t.is_empty()
-        && t.bytes()
-            .enumerate()
-            .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && (b == b'-' || b == b'+')))
+        && t.bytes().enumerate().all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && (b == b'-' || b == b'+')))
         && t.bytes().filter(|b| *b == b'.').count() <= 1
         && t.bytes().any(|b| b.is_ascii_digit());
     if !ok {
-        return Err(NumberError::NotANumber(format!(
-            "{t:?} is not an xs:decimal"
-        )));
+        return Err(NumberError::NotANumber(format!("{t:?} is not an xs:decimal")));
     }
     parse_reported(t).map(|n| n.value)
 }
@@ -206,30 +176,19 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in [
-            "", "abc", "1.2.3", "12,34", "1e5", "NaN", "1.", "--1", "1 000", "١٢", "0x10", ",123",
-        ] {
+        for bad in ["", "abc", "1.2.3", "12,34", "1e5", "NaN", "1.", "--1", "1 000", "١٢", "0x10", ",123"] {
             assert!(parse_reported(bad).is_err(), "{bad:?} should be rejected");
         }
-        assert_eq!(
-            parse_reported("1".repeat(40).as_str()),
-            Err(NumberError::TooLarge)
-        );
+        assert_eq!(parse_reported("1".repeat(40).as_str()), Err(NumberError::TooLarge));
         assert_eq!(parse_reported("999999999 trillion trillion").is_err(), true);
     }
 
     #[test]
     fn intervals() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
-        assert_eq!(
-            interval(d("1620.95"), Some(2)),
-            (d("1620.945"), d("1620.955"))
-        );
+        assert_eq!(interval(d("1620.95"), Some(2)), (d("1620.945"), d("1620.955")));
         assert_eq!(interval(d("1558"), Some(0)), (d("1557.5"), d("1558.5")));
-        assert_eq!(
-            interval(d("162100000000"), Some(-8)),
-            (d("162050000000"), d("162150000000"))
-        );
+        assert_eq!(interval(d("162100000000"), Some(-8)), (d("162050000000"), d("162150000000")));
         assert_eq!(interval(d("7"), None), (d("7"), d("7")));
     }
 }

@@ -27,6 +27,9 @@ pub const COLUMNS: &[&str] = &[
     "source_line",
     "source_quote",
     "note",
+    "label",
+    "label_zh",
+    "hint",
 ];
 
 pub fn meta_path(csv_path: &Path) -> PathBuf {
@@ -85,9 +88,7 @@ pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Dia
 
 /// The rows as JSON facts, with the line each starts on.
 fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic>> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
+    let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| vec![csv_error(file, &e)])?
@@ -98,22 +99,14 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     for h in &headers {
         if !COLUMNS.contains(&h.as_str()) {
             errs.push(
-                Diagnostic::error(
-                    "E0005",
-                    Location::line(file, 1),
-                    format!("unknown column {h:?}"),
-                )
-                .with_hint(format!("columns: {}", COLUMNS.join(", "))),
+                Diagnostic::error("E0005", Location::line(file, 1), format!("unknown column {h:?}"))
+                    .with_hint(format!("columns: {}", COLUMNS.join(", "))),
             );
         }
     }
     for req in ["concept", "period", "source_document"] {
         if !headers.iter().any(|h| h == req) {
-            errs.push(Diagnostic::error(
-                "E0005",
-                Location::line(file, 1),
-                format!("missing column {req:?}"),
-            ));
+            errs.push(Diagnostic::error("E0005", Location::line(file, 1), format!("missing column {req:?}")));
         }
     }
     if !errs.is_empty() {
@@ -129,7 +122,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
         let free_text = |name: &str| {
             matches!(
                 name,
-                "source_quote" | "source_section" | "note" | "omission_explanation"
+                "source_quote" | "source_section" | "note" | "omission_explanation" | "label" | "label_zh" | "hint"
             )
         };
         let cell = |name: &str| {
@@ -144,16 +137,19 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
             continue;
         }
         let mut fact = Map::new();
-        for key in [
-            "id",
-            "concept",
-            "value",
-            "unit",
-            "period",
-            "qualifier",
-            "note",
+        for (col, key) in [
+            ("id", "id"),
+            ("concept", "concept"),
+            ("value", "value"),
+            ("unit", "unit"),
+            ("period", "period"),
+            ("qualifier", "qualifier"),
+            ("note", "note"),
+            ("label", "label"),
+            ("label_zh", "labelZh"),
+            ("hint", "hint"),
         ] {
-            if let Some(v) = cell(key) {
+            if let Some(v) = cell(col) {
                 fact.insert(key.into(), json!(v));
             }
         }
@@ -161,8 +157,16 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
             let mut dims = Map::new();
             for pair in d.split(';').map(str::trim).filter(|p| !p.is_empty()) {
                 let Some((axis, member)) = pair.split_once('=') else {
-                    errs.push(Diagnostic::error("E0006", Location::line(file, line), format!("dimension {pair:?} is not AXIS=MEMBER"))
-                        .with_hint("write dimensions as Axis=Member pairs separated by ';', e.g. GenderAxis=FemaleMember"));
+                    errs.push(
+                        Diagnostic::error(
+                            "E0006",
+                            Location::line(file, line),
+                            format!("dimension {pair:?} is not AXIS=MEMBER"),
+                        )
+                        .with_hint(
+                            "write dimensions as Axis=Member pairs separated by ';', e.g. GenderAxis=FemaleMember",
+                        ),
+                    );
                     continue;
                 };
                 dims.insert(axis.trim().into(), json!(member.trim()));
@@ -221,9 +225,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
 fn csv_error(file: &str, e: &::csv::Error) -> Diagnostic {
     let line = e.position().map_or(1, |p| p.line());
     let msg = match e.kind() {
-        ::csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("this row has {len} fields but the header has {expected_len}")
         }
         ::csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
@@ -238,12 +240,7 @@ pub fn facts_to_csv(doc: &super::DatasetDoc) -> String {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(COLUMNS).expect("write to memory");
     for f in &doc.facts {
-        let dims = f
-            .dimensions
-            .iter()
-            .map(|(a, m)| format!("{a}={m}"))
-            .collect::<Vec<_>>()
-            .join(";");
+        let dims = f.dimensions.iter().map(|(a, m)| format!("{a}={m}")).collect::<Vec<_>>().join(";");
         let decimals = match f.decimals {
             Some(super::DecimalsSpec::Finite(d)) => d.to_string(),
             Some(super::DecimalsSpec::Inf(_)) => "INF".into(),
@@ -260,23 +257,19 @@ pub fn facts_to_csv(doc: &super::DatasetDoc) -> String {
             dims,
             decimals,
             opt(&f.qualifier),
-            f.omission
-                .as_ref()
-                .map(|o| o.reason.clone())
-                .unwrap_or_default(),
-            f.omission
-                .as_ref()
-                .map(|o| o.explanation.clone())
-                .unwrap_or_default(),
+            f.omission.as_ref().map(|o| o.reason.clone()).unwrap_or_default(),
+            f.omission.as_ref().map(|o| o.explanation.clone()).unwrap_or_default(),
             f.source.document.clone(),
             opt(&f.source.section),
             num(f.source.page),
             num(f.source.line),
             opt(&f.source.quote),
             opt(&f.note),
+            opt(&f.label),
+            opt(&f.label_zh),
+            opt(&f.hint),
         ];
         w.write_record(&row).expect("write to memory");
     }
-    String::from_utf8(w.into_inner().expect("flush to memory"))
-        .expect("CSV of UTF-8 strings is UTF-8")
+    String::from_utf8(w.into_inner().expect("flush to memory")).expect("CSV of UTF-8 strings is UTF-8")
 }

@@ -117,6 +117,13 @@ pub struct FactRecord {
     pub source: SourceRef,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Template aids, ignored when mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, rename = "labelZh", skip_serializing_if = "Option::is_none")]
+    pub label_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -178,18 +185,9 @@ impl Dataset {
 pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error(
-            "E0001",
-            Location::file(&shown),
-            format!("cannot read the dataset: {e}"),
-        )]
+        vec![Diagnostic::error("E0001", Location::file(&shown), format!("cannot read the dataset: {e}"))]
     })?;
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .as_deref()
-    {
+    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("csv") => csv::read(path, &shown, bytes),
         Some("json") => from_json_bytes(&shown, bytes),
         _ => Err(vec![
@@ -201,30 +199,16 @@ pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
 
 /// The bundled Qifu 2023 dataset.
 pub fn bundled_qifu_2023() -> Result<Dataset, Vec<Diagnostic>> {
-    from_json_bytes(
-        BUNDLED_QIFU_2023_PATH,
-        BUNDLED_QIFU_2023.as_bytes().to_vec(),
-    )
+    from_json_bytes(BUNDLED_QIFU_2023_PATH, BUNDLED_QIFU_2023.as_bytes().to_vec())
 }
 
 /// Parse and check a JSON dataset.
 pub fn from_json_bytes(file: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
     let text = decode_text(file, &bytes).map_err(|d| vec![d])?;
     let value = parse_json(file, &text).map_err(|d| vec![d])?;
-    let n = value
-        .get("facts")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
-    let locations = (0..n)
-        .map(|i| Location::pointer(file, format!("/facts/{i}")))
-        .collect();
-    from_value(
-        file,
-        value,
-        locations,
-        &|p| Location::pointer(file, p),
-        vec![(file.to_string(), bytes)],
-    )
+    let n = value.get("facts").and_then(Value::as_array).map_or(0, Vec::len);
+    let locations = (0..n).map(|i| Location::pointer(file, format!("/facts/{i}"))).collect();
+    from_value(file, value, locations, &|p| Location::pointer(file, p), vec![(file.to_string(), bytes)])
 }
 
 /// Check a dataset in its JSON form against the schema and deserialize it.
@@ -240,15 +224,7 @@ pub(crate) fn from_value(
         return Err(errs);
     }
     let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {
-        vec![
-            Diagnostic::error("E0100", Location::file(file), format!("dataset: {e}"))
-                .with_hint(SCHEMA_HINT),
-        ]
+        vec![Diagnostic::error("E0100", Location::file(file), format!("dataset: {e}")).with_hint(SCHEMA_HINT)]
     })?;
-    Ok(Dataset {
-        file: file.to_string(),
-        doc,
-        fact_locations,
-        inputs,
-    })
+    Ok(Dataset { file: file.to_string(), doc, fact_locations, inputs })
 }

@@ -13,10 +13,7 @@ const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 pub fn write(report: &Report) -> String {
     // Contexts keyed by period and dimensions, units by their id: each written once.
     let mut contexts: Vec<(&Period, &[(crate::report::QName, crate::report::QName)])> = Vec::new();
-    let mut context_ids: HashMap<
-        (&Period, &[(crate::report::QName, crate::report::QName)]),
-        String,
-    > = HashMap::new();
+    let mut context_ids: HashMap<(&Period, &[(crate::report::QName, crate::report::QName)]), String> = HashMap::new();
     let mut fact_contexts = Vec::with_capacity(report.facts.len());
     let mut units: Vec<&Unit> = Vec::new();
     for f in &report.facts {
@@ -49,15 +46,9 @@ pub fn write(report: &Report) -> String {
             attrs.push((format!("xmlns:{p}"), ns.clone()));
         }
     }
-    let attr_refs: Vec<(&str, &str)> = attrs
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
+    let attr_refs: Vec<(&str, &str)> = attrs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     w.start("xbrli:xbrl", &attr_refs);
-    w.empty(
-        "link:schemaRef",
-        &[("xlink:type", "simple"), ("xlink:href", &report.schema_ref)],
-    );
+    w.empty("link:schemaRef", &[("xlink:type", "simple"), ("xlink:href", &report.schema_ref)]);
 
     let container = match report.dimension_container {
         DimensionContainer::Scenario => "xbrli:scenario",
@@ -67,11 +58,7 @@ pub fn write(report: &Report) -> String {
         let id = &context_ids[&(*period, *dims)];
         w.start("xbrli:context", &[("id", id)]);
         w.start("xbrli:entity", &[]);
-        w.text_element(
-            "xbrli:identifier",
-            &[("scheme", &report.entity.scheme)],
-            &report.entity.identifier,
-        );
+        w.text_element("xbrli:identifier", &[("scheme", &report.entity.scheme)], &report.entity.identifier);
         if !dims.is_empty() && container == "xbrli:segment" {
             write_dims(&mut w, container, dims);
         }
@@ -98,10 +85,7 @@ pub fn write(report: &Report) -> String {
             }
         } else {
             w.start("xbrli:divide", &[]);
-            for (side, ms) in [
-                ("xbrli:unitNumerator", &u.numerator),
-                ("xbrli:unitDenominator", &u.denominator),
-            ] {
+            for (side, ms) in [("xbrli:unitNumerator", &u.numerator), ("xbrli:unitDenominator", &u.denominator)] {
                 w.start(side, &[]);
                 for m in ms.iter() {
                     w.text_element("xbrli:measure", &[], &m.to_string());
@@ -138,21 +122,14 @@ pub fn write(report: &Report) -> String {
     if !report.facts.is_empty() {
         w.start(
             "link:footnoteLink",
-            &[
-                ("xlink:type", "extended"),
-                ("xlink:role", "http://www.xbrl.org/2003/role/link"),
-            ],
+            &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")],
         );
         for f in &report.facts {
             let loc = format!("loc_{}", f.id);
             let note = format!("fn_{}", f.id);
             w.empty(
                 "link:loc",
-                &[
-                    ("xlink:type", "locator"),
-                    ("xlink:href", &format!("#{}", f.id)),
-                    ("xlink:label", &loc),
-                ],
+                &[("xlink:type", "locator"), ("xlink:href", &format!("#{}", f.id)), ("xlink:label", &loc)],
             );
             w.text_element(
                 "link:footnote",
@@ -168,10 +145,7 @@ pub fn write(report: &Report) -> String {
                 "link:footnoteArc",
                 &[
                     ("xlink:type", "arc"),
-                    (
-                        "xlink:arcrole",
-                        "http://www.xbrl.org/2003/arcrole/fact-footnote",
-                    ),
+                    ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/fact-footnote"),
                     ("xlink:from", &loc),
                     ("xlink:to", &note),
                 ],
@@ -182,18 +156,10 @@ pub fn write(report: &Report) -> String {
     w.finish()
 }
 
-fn write_dims(
-    w: &mut XmlWriter,
-    container: &str,
-    dims: &[(crate::report::QName, crate::report::QName)],
-) {
+fn write_dims(w: &mut XmlWriter, container: &str, dims: &[(crate::report::QName, crate::report::QName)]) {
     w.start(container, &[]);
     for (axis, member) in dims {
-        w.text_element(
-            "xbrldi:explicitMember",
-            &[("dimension", &axis.to_string())],
-            &member.to_string(),
-        );
+        w.text_element("xbrldi:explicitMember", &[("dimension", &axis.to_string())], &member.to_string());
     }
     w.end();
 }
@@ -206,9 +172,5 @@ fn context_id(p: &Period, n: usize, dimensional: bool) -> String {
             format!("D{}_{}", start.format("%Y%m%d"), end.format("%Y%m%d"))
         }
     };
-    if dimensional {
-        format!("{base}_c{n}")
-    } else {
-        base
-    }
+    if dimensional { format!("{base}_c{n}") } else { base }
 }

@@ -23,18 +23,11 @@ struct Element {
 
 impl Element {
     fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
     fn resolve(&self, qname: &str) -> Option<(String, String)> {
         let (p, l) = qname.split_once(':').unwrap_or(("", qname));
-        self.scope
-            .iter()
-            .rev()
-            .find(|(pp, _)| pp == p)
-            .map(|(_, n)| (n.clone(), l.to_string()))
+        self.scope.iter().rev().find(|(pp, _)| pp == p).map(|(_, n)| (n.clone(), l.to_string()))
     }
 }
 
@@ -46,18 +39,10 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
     loop {
         match reader.read_event() {
             Err(e) => {
-                return Err(Diagnostic::error(
-                    "E0003",
-                    Location::file(file),
-                    format!("malformed XML: {e}"),
-                ));
+                return Err(Diagnostic::error("E0003", Location::file(file), format!("malformed XML: {e}")));
             }
             Ok(Event::DocType(_)) => {
-                return Err(Diagnostic::error(
-                    "E0007",
-                    Location::file(file),
-                    "DOCTYPE refused".to_string(),
-                ));
+                return Err(Diagnostic::error("E0007", Location::file(file), "DOCTYPE refused".to_string()));
             }
             Ok(Event::GeneralRef(r)) => {
                 let c = match &*r.xml10_content() {
@@ -81,9 +66,7 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
             }
             Ok(ev @ (Event::Start(_) | Event::Empty(_))) => {
                 let empty = matches!(ev, Event::Empty(_));
-                let (Event::Start(e) | Event::Empty(e)) = ev else {
-                    unreachable!("matched above")
-                };
+                let (Event::Start(e) | Event::Empty(e)) = ev else { unreachable!("matched above") };
                 let mut decls = Vec::new();
                 let mut attrs = Vec::new();
                 for a in e.attributes().flatten() {
@@ -104,19 +87,8 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 let flat: Vec<(String, String)> = scope.iter().flatten().cloned().collect();
                 let name = e.name().as_ref().to_string();
                 let (p, l) = name.split_once(':').unwrap_or(("", &name));
-                let ns = flat
-                    .iter()
-                    .rev()
-                    .find(|(pp, _)| pp == p)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default();
-                out.push(Element {
-                    ns,
-                    local: l.to_string(),
-                    attrs,
-                    text: String::new(),
-                    scope: flat,
-                });
+                let ns = flat.iter().rev().find(|(pp, _)| pp == p).map(|(_, n)| n.clone()).unwrap_or_default();
+                out.push(Element { ns, local: l.to_string(), attrs, text: String::new(), scope: flat });
                 if empty {
                     scope.pop();
                 } else {
@@ -151,17 +123,11 @@ fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, Strin
             Location::file(shown),
             format!("{href} is a remote resource; esgx never fetches anything over the network"),
         )
-        .with_hint(
-            "put the taxonomy files beside the filing and reference them by a relative path",
-        ));
+        .with_hint("put the taxonomy files beside the filing and reference them by a relative path"));
     }
     let path = base_dir.join(href);
     let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error(
-            "E0001",
-            Location::file(path.display().to_string()),
-            format!("cannot read {href}: {e}"),
-        )
+        Diagnostic::error("E0001", Location::file(path.display().to_string()), format!("cannot read {href}: {e}"))
     })?;
     let text = crate::input::decode_text(&path.display().to_string(), &bytes)?;
     Ok((path.display().to_string(), text))
@@ -196,42 +162,25 @@ pub fn load_extension(
     }
     // Extensions are tied to a framework version by what they import; concepts shared by all
     // versions keep one name, so the first version serves to read one.
-    let first_framework = tax
-        .info
-        .frameworks
-        .first()
-        .map(|f| f.id.clone())
-        .unwrap_or_default();
+    let first_framework = tax.info.frameworks.first().map(|f| f.id.clone()).unwrap_or_default();
     // An extension written by esgx carries its source definition: use it whole.
-    if let Some(src) = schema
-        .iter()
-        .find(|e| e.ns == crate::taxonomy::generate::EXTENSION_SOURCE_NS && e.local == "extension")
+    if let Some(src) =
+        schema.iter().find(|e| e.ns == crate::taxonomy::generate::EXTENSION_SOURCE_NS && e.local == "extension")
         && let Ok(ext) = serde_json::from_str::<Extensions>(&src.text)
         && ext.namespace == tns
     {
         tax.extend(&ext, &first_framework, &path)?;
         return Ok(files);
     }
-    let prefix = prefixes
-        .get(&tns)
-        .cloned()
-        .unwrap_or_else(|| "ext".to_string());
+    let prefix = prefixes.get(&tns).cloned().unwrap_or_else(|| "ext".to_string());
     let schema_dir = Path::new(&path).parent().unwrap_or(dir).to_path_buf();
     // Linkbases: labels and definitions.
     let mut labels: HashMap<String, String> = HashMap::new(); // element id -> en label
     let mut parents: Vec<(String, String, String)> = Vec::new(); // (role, parent id, child id)
     let mut concept_hypercube: Vec<(String, String)> = Vec::new(); // (concept id, hypercube id)
     let mut hypercube_axis: Vec<(String, String)> = Vec::new(); // (hypercube id, axis id)
-    for lb in schema
-        .iter()
-        .filter(|e| e.ns == LINK && e.local == "linkbaseRef")
-    {
-        let Some(h) = lb
-            .attrs
-            .iter()
-            .find(|(k, _)| k.ends_with(":href"))
-            .map(|(_, v)| v.clone())
-        else {
+    for lb in schema.iter().filter(|e| e.ns == LINK && e.local == "linkbaseRef") {
+        let Some(h) = lb.attrs.iter().find(|(k, _)| k.ends_with(":href")).map(|(_, v)| v.clone()) else {
             continue;
         };
         let (lpath, ltext) = read_local(&schema_dir, &h, &path).map_err(|d| vec![d])?;
@@ -242,9 +191,7 @@ pub fn load_extension(
                 .iter()
                 .find(|(k, _)| {
                     k.split_once(':').is_some_and(|(p, l)| {
-                        l == local
-                            && e.resolve(&format!("{p}:x"))
-                                .is_some_and(|(n, _)| n == XLINK)
+                        l == local && e.resolve(&format!("{p}:x")).is_some_and(|(n, _)| n == XLINK)
                     })
                 })
                 .map(|(_, v)| v.clone())
@@ -268,9 +215,7 @@ pub fn load_extension(
                     }
                 }
             } else if e.ns == LINK && e.local.ends_with("Arc") {
-                if let (Some(a), Some(f), Some(t)) =
-                    (attr(e, "arcrole"), attr(e, "from"), attr(e, "to"))
-                {
+                if let (Some(a), Some(f), Some(t)) = (attr(e, "arcrole"), attr(e, "from"), attr(e, "to")) {
                     arcs.push((role.clone(), a, f, t));
                 }
             }
@@ -304,11 +249,7 @@ pub fn load_extension(
             }
         }
     }
-    let local_of = |id: &str| {
-        id.split_once('_')
-            .map(|(_, l)| l.to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
+    let local_of = |id: &str| id.split_once('_').map(|(_, l)| l.to_string()).unwrap_or_else(|| id.to_string());
     let mut ext = Extensions {
         prefix: prefix.clone(),
         namespace: tns.clone(),
@@ -318,11 +259,7 @@ pub fn load_extension(
     };
     ext.groups.push(crate::taxonomy::source::Group {
         id: "extension".into(),
-        labels: Labels {
-            en: "Company extension".into(),
-            zh_hant: None,
-            zh_hans: None,
-        },
+        labels: Labels { en: "Company extension".into(), zh_hant: None, zh_hans: None },
     });
     let all_units: Vec<String> = tax.units.iter().map(|u| u.id.clone()).collect();
     for e in schema.iter().filter(|e| e.ns == XS && e.local == "element") {
@@ -330,11 +267,7 @@ pub fn load_extension(
             continue;
         };
         let label = labels.get(id).cloned().unwrap_or_else(|| name.to_string());
-        let ty = e
-            .attr("type")
-            .and_then(|t| e.resolve(t))
-            .map(|(_, l)| l)
-            .unwrap_or_default();
+        let ty = e.attr("type").and_then(|t| e.resolve(t)).map(|(_, l)| l).unwrap_or_default();
         let abstract_ = e.attr("abstract") == Some("true");
         if ty == "domainItemType" {
             // A member: on the axis whose role its domain-member arc is in.
@@ -343,30 +276,20 @@ pub fn load_extension(
             };
             let axis = role.rsplit('/').next().unwrap_or("").to_string();
             let parent_local = local_of(parent);
-            let is_domain = tax
-                .axis(&axis)
-                .is_some_and(|a| tax.axes[a].domain().def.name == parent_local);
+            let is_domain = tax.axis(&axis).is_some_and(|a| tax.axes[a].domain().def.name == parent_local);
             ext.members.push(ExtensionMember {
                 axis,
                 def: MemberDef {
                     name: name.to_string(),
                     aliases: Vec::new(),
-                    labels: Labels {
-                        en: label,
-                        zh_hant: None,
-                        zh_hans: None,
-                    },
+                    labels: Labels { en: label, zh_hant: None, zh_hans: None },
                     parent: (!is_domain).then_some(parent_local),
                 },
             });
             continue;
         }
         let sg = e.attr("substitutionGroup").and_then(|t| e.resolve(t));
-        if abstract_
-            || sg
-                .as_ref()
-                .is_none_or(|(n, l)| !(n == XBRLI && l == "item"))
-        {
+        if abstract_ || sg.as_ref().is_none_or(|(n, l)| !(n == XBRLI && l == "item")) {
             continue;
         }
         let data_type = match ty.as_str() {
@@ -388,12 +311,7 @@ pub fn load_extension(
         let axes: Vec<String> = concept_hypercube
             .iter()
             .filter(|(c, _)| c == id)
-            .flat_map(|(_, h)| {
-                hypercube_axis
-                    .iter()
-                    .filter(move |(hh, _)| hh == h)
-                    .map(|(_, a)| local_of(a))
-            })
+            .flat_map(|(_, h)| hypercube_axis.iter().filter(move |(hh, _)| hh == h).map(|(_, a)| local_of(a)))
             .collect();
         let common: Vec<&String> = tax.info.common_axes.iter().collect();
         let axes: Vec<String> = axes.into_iter().filter(|a| !common.contains(&a)).collect();

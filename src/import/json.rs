@@ -10,18 +10,11 @@ pub const DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
 
 pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
     let at = |p: &str, msg: String| Diagnostic::error("E0003", Location::pointer(file, p), msg);
-    let info = doc
-        .get("documentInfo")
-        .ok_or_else(|| vec![at("", "no documentInfo: not an xBRL-JSON report".into())])?;
-    let dt = info
-        .get("documentType")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let info =
+        doc.get("documentInfo").ok_or_else(|| vec![at("", "no documentInfo: not an xBRL-JSON report".into())])?;
+    let dt = info.get("documentType").and_then(Value::as_str).unwrap_or("");
     if dt != DOCUMENT_TYPE {
-        return Err(vec![at(
-            "/documentInfo/documentType",
-            format!("document type {dt:?} is not {DOCUMENT_TYPE}"),
-        )]);
+        return Err(vec![at("/documentInfo/documentType", format!("document type {dt:?} is not {DOCUMENT_TYPE}"))]);
     }
     let mut raw = Raw::default();
     if let Some(ns) = info.get("namespaces").and_then(Value::as_object) {
@@ -34,16 +27,10 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
     raw.schema_refs = info
         .get("taxonomy")
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
         .unwrap_or_default();
-    let facts = doc
-        .get("facts")
-        .and_then(Value::as_object)
-        .ok_or_else(|| vec![at("/facts", "no facts object".into())])?;
+    let facts =
+        doc.get("facts").and_then(Value::as_object).ok_or_else(|| vec![at("/facts", "no facts object".into())])?;
     let mut errs = Vec::new();
     let qname = |raw: &Raw, s: &str| -> Option<QName> {
         let (p, l) = s.split_once(':')?;
@@ -56,41 +43,20 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             errs.push(err("", "fact has no dimensions".into()));
             continue;
         };
-        let Some(concept) = dims
-            .get("concept")
-            .and_then(Value::as_str)
-            .and_then(|c| qname(&raw, c))
-        else {
-            errs.push(err(
-                "/dimensions/concept",
-                "missing or unresolvable concept".into(),
-            ));
+        let Some(concept) = dims.get("concept").and_then(Value::as_str).and_then(|c| qname(&raw, c)) else {
+            errs.push(err("/dimensions/concept", "missing or unresolvable concept".into()));
             continue;
         };
-        let mut rf = RawFact {
-            id: Some(id.clone()),
-            concept,
-            pointer: Some(ptr.clone()),
-            ..Default::default()
-        };
+        let mut rf = RawFact { id: Some(id.clone()), concept, pointer: Some(ptr.clone()), ..Default::default() };
         if let Some(e) = dims.get("entity").and_then(Value::as_str) {
-            match e
-                .split_once(':')
-                .and_then(|(p, v)| Some((raw.namespaces.get(p)?.clone(), v.to_string())))
-            {
+            match e.split_once(':').and_then(|(p, v)| Some((raw.namespaces.get(p)?.clone(), v.to_string()))) {
                 Some(x) => rf.entity = Some(x),
-                None => errs.push(err(
-                    "/dimensions/entity",
-                    format!("entity {e:?} has an undeclared prefix"),
-                )),
+                None => errs.push(err("/dimensions/entity", format!("entity {e:?} has an undeclared prefix"))),
             }
         }
         match dims.get("period").and_then(Value::as_str).map(parse_period) {
             Some(Some(p)) => rf.period = Some(p),
-            _ => errs.push(err(
-                "/dimensions/period",
-                "missing or unreadable period".into(),
-            )),
+            _ => errs.push(err("/dimensions/period", "missing or unreadable period".into())),
         }
         if let Some(u) = dims.get("unit").and_then(Value::as_str) {
             match parse_unit(&raw, u) {
@@ -98,25 +64,18 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
                     rf.unit = Some(u.to_string());
                     rf.unit_def = Some(ru);
                 }
-                None => errs.push(err(
-                    "/dimensions/unit",
-                    format!("unit {u:?} cannot be read"),
-                )),
+                None => errs.push(err("/dimensions/unit", format!("unit {u:?} cannot be read"))),
             }
         }
         for (k, v) in dims {
-            if matches!(
-                k.as_str(),
-                "concept" | "entity" | "period" | "unit" | "language" | "noteId"
-            ) {
+            if matches!(k.as_str(), "concept" | "entity" | "period" | "unit" | "language" | "noteId") {
                 continue;
             }
             match (qname(&raw, k), v.as_str().and_then(|m| qname(&raw, m))) {
                 (Some(a), Some(m)) => rf.dims.push((a, m)),
                 _ => errs.push(err(
                     &format!("/dimensions/{k}"),
-                    "dimension or member cannot be resolved (esgx reads explicit members only)"
-                        .into(),
+                    "dimension or member cannot be resolved (esgx reads explicit members only)".into(),
                 )),
             }
         }
@@ -129,10 +88,7 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
         match f.get("decimals") {
             None => {}
             Some(Value::Number(n)) if n.as_i64().is_some() => rf.decimals = Some(n.to_string()),
-            Some(other) => errs.push(err(
-                "/decimals",
-                format!("decimals {other} is not an integer"),
-            )),
+            Some(other) => errs.push(err("/decimals", format!("decimals {other} is not an integer"))),
         }
         if let Some(src) = f.get("esgxp:source")
             && let Ok(p) = serde_json::from_value::<Provenance>(src.clone())
@@ -153,16 +109,11 @@ pub fn parse_period(s: &str) -> Option<Period> {
         if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S") {
             return (dt.time() == chrono::NaiveTime::MIN).then_some((dt.date(), true));
         }
-        NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .ok()
-            .map(|d| (d, false))
+        NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(|d| (d, false))
     };
     let end_of = |(d, midnight): (NaiveDate, bool)| if midnight { d.pred_opt() } else { Some(d) };
     match s.split_once('/') {
-        Some((a, b)) => Some(Period::Duration {
-            start: point(a)?.0,
-            end: end_of(point(b)?)?,
-        }),
+        Some((a, b)) => Some(Period::Duration { start: point(a)?.0, end: end_of(point(b)?)? }),
         None => end_of(point(s)?).map(Period::Instant),
     }
 }
@@ -179,14 +130,8 @@ pub fn parse_unit(raw: &Raw, s: &str) -> Option<RawUnit> {
             .collect()
     };
     match s.split_once('/') {
-        Some((n, d)) => Some(RawUnit {
-            numerator: side(n)?,
-            denominator: side(d)?,
-        }),
-        None => Some(RawUnit {
-            numerator: side(s)?,
-            denominator: Vec::new(),
-        }),
+        Some((n, d)) => Some(RawUnit { numerator: side(n)?, denominator: side(d)? }),
+        None => Some(RawUnit { numerator: side(s)?, denominator: Vec::new() }),
     }
 }
 
@@ -197,21 +142,12 @@ mod tests {
     #[test]
     fn periods() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(
-            parse_period("2024-01-01T00:00:00"),
-            Some(Period::Instant(d("2023-12-31")))
-        );
+        assert_eq!(parse_period("2024-01-01T00:00:00"), Some(Period::Instant(d("2023-12-31"))));
         assert_eq!(
             parse_period("2023-01-01T00:00:00/2024-01-01T00:00:00"),
-            Some(Period::Duration {
-                start: d("2023-01-01"),
-                end: d("2023-12-31")
-            })
+            Some(Period::Duration { start: d("2023-01-01"), end: d("2023-12-31") })
         );
-        assert_eq!(
-            parse_period("2023-12-31"),
-            Some(Period::Instant(d("2023-12-31")))
-        );
+        assert_eq!(parse_period("2023-12-31"), Some(Period::Instant(d("2023-12-31"))));
         assert_eq!(parse_period("2023"), None);
     }
 }

@@ -83,12 +83,7 @@ pub struct Imported {
 /// Is this file a filing (rather than a dataset)? XML files are; JSON files are when they have an
 /// xBRL-JSON `documentInfo`.
 pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("xbrl" | "xml") => true,
         Some("json") => {
             let head = &bytes[..bytes.len().min(4096)];
@@ -100,13 +95,8 @@ pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
 
 pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error(
-            "E0001",
-            Location::file(&file),
-            format!("cannot read the filing: {e}"),
-        )]
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::error("E0001", Location::file(&file), format!("cannot read the filing: {e}"))])?;
     let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
     let is_xml = text.trim_start().starts_with('<');
     let raw = if is_xml {
@@ -128,22 +118,14 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
                 .find(|t| used.contains(&t.info.namespace.as_str()));
             found.ok_or_else(|| {
                 vec![
-                    Diagnostic::error(
-                        "E0102",
-                        Location::file(&file),
-                        "the filing uses none of esgx's taxonomies",
-                    )
-                    .with_hint("pass --taxonomy DIR for a taxonomy source of your own"),
+                    Diagnostic::error("E0102", Location::file(&file), "the filing uses none of esgx's taxonomies")
+                        .with_hint("pass --taxonomy DIR for a taxonomy source of your own"),
                 ]
             })?
         }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    let prefixes: HashMap<String, String> = raw
-        .namespaces
-        .iter()
-        .map(|(p, n)| (n.clone(), p.clone()))
-        .collect();
+    let prefixes: HashMap<String, String> = raw.namespaces.iter().map(|(p, n)| (n.clone(), p.clone())).collect();
     let uses_unknown = raw.facts.iter().any(|f| {
         let known = |ns: &str| ns == tax.info.namespace;
         !known(&f.concept.namespace) || f.dims.iter().any(|(_, m)| !known(&m.namespace))
@@ -154,11 +136,7 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
         }
     }
     let report = to_report(&file, raw, &tax)?;
-    Ok(Imported {
-        report,
-        taxonomy: tax,
-        inputs,
-    })
+    Ok(Imported { report, taxonomy: tax, inputs })
 }
 
 fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnostic>> {
@@ -177,10 +155,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 Some(first) if first != e => errs.push(Diagnostic::error(
                     "E0222",
                     loc.clone(),
-                    format!(
-                        "fact {} is about another entity ({}) than the first fact ({})",
-                        rf.concept, e.1, first.1
-                    ),
+                    format!("fact {} is about another entity ({}) than the first fact ({})", rf.concept, e.1, first.1),
                 )),
                 _ => {}
             }
@@ -188,10 +163,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         let Some(period) = rf.period.clone() else {
             continue;
         };
-        let numeric = rf.unit.is_some()
-            || tax
-                .concept(&rf.concept.local)
-                .is_some_and(|c| c.is_numeric());
+        let numeric = rf.unit.is_some() || tax.concept(&rf.concept.local).is_some_and(|c| c.is_numeric());
         let mut decimals = None;
         let value = if rf.nil {
             FactValue::Nil
@@ -200,17 +172,11 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 Ok(v) => {
                     match rf.decimals.as_deref().map(str::trim) {
                         None | Some("INF") => {
-                            if rf.decimals.is_none()
-                                && rf.precision.is_none()
-                                && rf.pointer.is_none()
-                            {
+                            if rf.decimals.is_none() && rf.precision.is_none() && rf.pointer.is_none() {
                                 errs.push(Diagnostic::error(
                                     "E0214",
                                     loc.clone(),
-                                    format!(
-                                        "numeric fact {} has neither decimals nor precision",
-                                        rf.concept
-                                    ),
+                                    format!("numeric fact {} has neither decimals nor precision", rf.concept),
                                 ));
                             }
                         }
@@ -226,11 +192,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                     FactValue::Number(v)
                 }
                 Err(e) => {
-                    errs.push(Diagnostic::error(
-                        "E0213",
-                        loc.clone(),
-                        format!("fact {}: {e}", rf.concept),
-                    ));
+                    errs.push(Diagnostic::error("E0213", loc.clone(), format!("fact {}: {e}", rf.concept)));
                     continue;
                 }
             }
@@ -238,14 +200,8 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             FactValue::Text(rf.value.clone())
         };
         // In OIM a numeric fact without a unit is a pure number.
-        let pure = RawUnit {
-            numerator: vec![QName::new("xbrli", crate::XBRLI_NS, "pure")],
-            denominator: Vec::new(),
-        };
-        let unit_def = rf
-            .unit_def
-            .as_ref()
-            .or((numeric && rf.pointer.is_some()).then_some(&pure));
+        let pure = RawUnit { numerator: vec![QName::new("xbrli", crate::XBRLI_NS, "pure")], denominator: Vec::new() };
+        let unit_def = rf.unit_def.as_ref().or((numeric && rf.pointer.is_some()).then_some(&pure));
         let unit = unit_def.map(|u| {
             let mut numerator = u.numerator.clone();
             let mut denominator = u.denominator.clone();
@@ -255,25 +211,13 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 .units
                 .iter()
                 .find(|ud| {
-                    let probe = Unit {
-                        id: String::new(),
-                        numerator: numerator.clone(),
-                        denominator: denominator.clone(),
-                    };
+                    let probe =
+                        Unit { id: String::new(), numerator: numerator.clone(), denominator: denominator.clone() };
                     unit_oim(tax, ud) == probe.oim_by_namespace()
                 })
                 .map(|ud| ud.id.clone())
-                .unwrap_or_else(|| {
-                    rf.unit
-                        .clone()
-                        .unwrap_or_default()
-                        .replace([':', '/', '*', '(', ')'], "_")
-                });
-            Unit {
-                id,
-                numerator,
-                denominator,
-            }
+                .unwrap_or_else(|| rf.unit.clone().unwrap_or_default().replace([':', '/', '*', '(', ')'], "_"));
+            Unit { id, numerator, denominator }
         });
         let mut provenance = rf.provenance.clone().unwrap_or_default();
         provenance.record = record;
@@ -299,11 +243,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     }
     let (scheme, identifier) = entity.unwrap_or_default();
     Ok(Report {
-        entity: Entity {
-            scheme,
-            identifier,
-            name: String::new(),
-        },
+        entity: Entity { scheme, identifier, name: String::new() },
         facts,
         namespaces: raw.namespaces,
         schema_ref: raw.schema_refs.first().cloned().unwrap_or_default(),
@@ -331,10 +271,7 @@ fn unit_oim(tax: &Taxonomy, ud: &crate::taxonomy::source::UnitDef) -> String {
 impl Unit {
     fn oim_by_namespace(&self) -> String {
         let side = |ms: &[QName]| {
-            let mut v: Vec<String> = ms
-                .iter()
-                .map(|m| format!("{{{}}}{}", m.namespace, m.local))
-                .collect();
+            let mut v: Vec<String> = ms.iter().map(|m| format!("{{{}}}{}", m.namespace, m.local)).collect();
             v.sort();
             v.join("*")
         };

@@ -21,12 +21,7 @@ struct Ns {
 
 impl Ns {
     fn resolve(&self, prefix: &str) -> Option<&str> {
-        self.stack
-            .iter()
-            .rev()
-            .flat_map(|s| s.iter().rev())
-            .find(|(p, _)| p == prefix)
-            .map(|(_, n)| n.as_str())
+        self.stack.iter().rev().flat_map(|s| s.iter().rev()).find(|(p, _)| p == prefix).map(|(_, n)| n.as_str())
     }
     fn qname(&self, text: &str) -> Option<QName> {
         let (p, l) = text.trim().split_once(':').unwrap_or(("", text.trim()));
@@ -55,12 +50,7 @@ enum In {
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
-    let mut ns = Ns {
-        stack: vec![vec![(
-            "xml".into(),
-            "http://www.w3.org/XML/1998/namespace".into(),
-        )]],
-    };
+    let mut ns = Ns { stack: vec![vec![("xml".into(), "http://www.w3.org/XML/1998/namespace".into())]] };
     let mut raw = Raw::default();
     let mut contexts: HashMap<String, Context> = HashMap::new();
     let mut units: HashMap<String, RawUnit> = HashMap::new();
@@ -73,19 +63,13 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     let mut footnotes: HashMap<String, String> = HashMap::new(); // resource label -> text
     let mut footnote_arcs: Vec<(String, String)> = Vec::new();
     let mut footnote_label = None;
-    let err_at = |line: u64, code: &'static str, msg: String| {
-        Diagnostic::error(code, Location::line(file, line), msg)
-    };
+    let err_at = |line: u64, code: &'static str, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
     loop {
         let pos = reader.buffer_position();
         let ev = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                errs.push(err_at(
-                    line_at.line(pos),
-                    "E0003",
-                    format!("malformed XML: {e}"),
-                ));
+                errs.push(err_at(line_at.line(pos), "E0003", format!("malformed XML: {e}")));
                 return Err(errs);
             }
         };
@@ -96,8 +80,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     err_at(
                         line,
                         "E0007",
-                        "the instance has a DOCTYPE; esgx refuses DTDs and entity declarations"
-                            .into(),
+                        "the instance has a DOCTYPE; esgx refuses DTDs and entity declarations".into(),
                     )
                     .with_hint("XBRL instances need no DTD; remove the <!DOCTYPE ...> declaration"),
                 ]);
@@ -127,9 +110,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
             Event::CData(t) => text_buf.push_str(&t.xml10_content()),
             ev @ (Event::Start(_) | Event::Empty(_)) => {
                 let empty = matches!(ev, Event::Empty(_));
-                let (Event::Start(e) | Event::Empty(e)) = ev else {
-                    unreachable!("matched above")
-                };
+                let (Event::Start(e) | Event::Empty(e)) = ev else { unreachable!("matched above") };
                 let mut decls = Vec::new();
                 let mut attrs: Vec<(String, String)> = Vec::new();
                 for a in e.attributes() {
@@ -159,11 +140,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 ns.stack.push(decls);
                 let name = e.name().as_ref().to_string();
                 let Some(q) = ns.qname(&name) else {
-                    errs.push(err_at(
-                        line,
-                        "E0003",
-                        format!("element {name} uses an undeclared prefix"),
-                    ));
+                    errs.push(err_at(line, "E0003", format!("element {name} uses an undeclared prefix")));
                     ns.stack.pop();
                     continue;
                 };
@@ -172,8 +149,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     attrs
                         .iter()
                         .find(|(k, _)| {
-                            k.split_once(':')
-                                .is_some_and(|(p, l)| l == local && ns.resolve(p) == Some(nsuri))
+                            k.split_once(':').is_some_and(|(p, l)| l == local && ns.resolve(p) == Some(nsuri))
                         })
                         .map(|(_, v)| v.clone())
                 };
@@ -182,21 +158,13 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 let (nsu, local) = (q.namespace.to_string(), q.local.to_string());
                 match (&mut state, nsu.as_str(), local.as_str()) {
                     (In::Nothing, XBRLI, "xbrl") if depth == 0 => {
-                        raw.namespaces = ns
-                            .stack
-                            .iter()
-                            .flatten()
-                            .filter(|(p, _)| p != "xml")
-                            .cloned()
-                            .collect();
+                        raw.namespaces = ns.stack.iter().flatten().filter(|(p, _)| p != "xml").cloned().collect();
                     }
                     (In::Nothing, _, _) if depth == 0 => {
                         return Err(vec![err_at(
                             line,
                             "E0004",
-                            format!(
-                                "the root element is {name}, not xbrli:xbrl: not an XBRL instance"
-                            ),
+                            format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
                         )]);
                     }
                     (In::Nothing, LINK, "schemaRef") => {
@@ -208,12 +176,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         state = In::Context(attr("id").unwrap_or_default(), Context::default())
                     }
                     (In::Nothing, XBRLI, "unit") => {
-                        state = In::Unit(
-                            attr("id").unwrap_or_default(),
-                            Vec::new(),
-                            Vec::new(),
-                            false,
-                        )
+                        state = In::Unit(attr("id").unwrap_or_default(), Vec::new(), Vec::new(), false)
                     }
                     (In::Nothing, LINK, "footnoteLink") => state = In::Footnotes,
                     (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
@@ -241,8 +204,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                             unit: attr("unitRef"),
                             decimals: attr("decimals"),
                             precision: attr("precision"),
-                            nil: attr_ns(XSI, "nil")
-                                .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
+                            nil: attr_ns(XSI, "nil").is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
                             value: String::new(),
                             line,
                             ..Default::default()
@@ -253,24 +215,18 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                             state = In::Fact(f);
                         }
                     }
-                    (In::Context(_, c), XBRLI, "identifier") => {
-                        c.scheme = attr("scheme").unwrap_or_default()
-                    }
+                    (In::Context(_, c), XBRLI, "identifier") => c.scheme = attr("scheme").unwrap_or_default(),
                     (In::Context(_, c), XBRLDI, "typedMember") => c.typed = true,
                     (In::Context(_, c), XBRLI, "forever") => c.period = None,
                     (In::Unit(_, _, _, div), XBRLI, "unitDenominator") => *div = true,
                     (In::Footnotes, LINK, "loc") => {
-                        if let (Some(label), Some(href)) =
-                            (attr_ns(XLINK, "label"), attr_ns(XLINK, "href"))
-                        {
+                        if let (Some(label), Some(href)) = (attr_ns(XLINK, "label"), attr_ns(XLINK, "href")) {
                             footnote_locs.insert(label, href.trim_start_matches('#').to_string());
                         }
                     }
                     (In::Footnotes, LINK, "footnote") => footnote_label = attr_ns(XLINK, "label"),
                     (In::Footnotes, LINK, "footnoteArc") => {
-                        if let (Some(from), Some(to)) =
-                            (attr_ns(XLINK, "from"), attr_ns(XLINK, "to"))
-                        {
+                        if let (Some(from), Some(to)) = (attr_ns(XLINK, "from"), attr_ns(XLINK, "to")) {
                             footnote_arcs.push((from, to));
                         }
                     }
@@ -279,11 +235,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         if let Some(d) = attr("dimension").and_then(|d| ns.qname(&d)) {
                             c.dims.push((d, QName::new("", "", "")));
                         } else {
-                            errs.push(err_at(
-                                line,
-                                "E0003",
-                                "explicitMember without a resolvable dimension".into(),
-                            ));
+                            errs.push(err_at(line, "E0003", "explicitMember without a resolvable dimension".into()));
                         }
                     }
                     _ => {}
@@ -330,11 +282,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
         }
     }
     if raw.schema_refs.is_empty() {
-        errs.push(Diagnostic::error(
-            "E0003",
-            Location::file(file),
-            "the instance has no link:schemaRef".to_string(),
-        ));
+        errs.push(Diagnostic::error("E0003", Location::file(file), "the instance has no link:schemaRef".to_string()));
     }
     // Footnotes become each fact's provenance note.
     for (from, to) in footnote_arcs {
@@ -349,40 +297,28 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
             None => errs.push(err_at(
                 f.line,
                 "E0222",
-                format!(
-                    "fact {} refers to undefined context {:?}",
-                    f.concept, f.context
-                ),
+                format!("fact {} refers to undefined context {:?}", f.concept, f.context),
             )),
             Some(c) if c.typed => errs.push(err_at(
                 f.line,
                 "E0219",
-                format!(
-                    "fact {} uses a typed dimension; esgx taxonomies use explicit members only",
-                    f.concept
-                ),
+                format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
             )),
             Some(c) => {
                 f.entity = Some((c.scheme.clone(), c.identifier.clone()));
                 f.period = c.period.clone();
                 f.dims = c.dims.clone();
                 if f.period.is_none() {
-                    errs.push(err_at(
-                        f.line,
-                        "E0212",
-                        format!("fact {} has a forever or missing period", f.concept),
-                    ));
+                    errs.push(err_at(f.line, "E0212", format!("fact {} has a forever or missing period", f.concept)));
                 }
             }
         }
         if let Some(u) = &f.unit {
             match units.get(u) {
                 Some(ru) => f.unit_def = Some(ru.clone()),
-                None => errs.push(err_at(
-                    f.line,
-                    "E0222",
-                    format!("fact {} refers to undefined unit {u:?}", f.concept),
-                )),
+                None => {
+                    errs.push(err_at(f.line, "E0222", format!("fact {} refers to undefined unit {u:?}", f.concept)))
+                }
             }
         }
     }
@@ -417,19 +353,12 @@ fn end_element(
             errs.push(Diagnostic::error(
                 "E0003",
                 Location::line(file, line),
-                format!(
-                    "{:?} is not a date (esgx reads date-only periods)",
-                    t.trim()
-                ),
+                format!("{:?} is not a date (esgx reads date-only periods)", t.trim()),
             ));
             None
         }
     };
-    match (
-        std::mem::replace(state, In::Nothing),
-        nsu.as_str(),
-        local.as_str(),
-    ) {
+    match (std::mem::replace(state, In::Nothing), nsu.as_str(), local.as_str()) {
         (In::Context(id, c), XBRLI, "context") => {
             contexts.insert(id, c);
         }
@@ -448,9 +377,7 @@ fn end_element(
             *state = In::Context(id, c);
         }
         (In::Context(id, mut c), XBRLI, "endDate") => {
-            if let (Some(d), Some(Period::Duration { start, .. })) =
-                (date(text, errs), c.period.clone())
-            {
+            if let (Some(d), Some(Period::Duration { start, .. })) = (date(text, errs), c.period.clone()) {
                 c.period = Some(Period::Duration { start, end: d });
             }
             *state = In::Context(id, c);
@@ -467,13 +394,7 @@ fn end_element(
             *state = In::Context(id, c);
         }
         (In::Unit(id, num, den, _), XBRLI, "unit") => {
-            units.insert(
-                id,
-                RawUnit {
-                    numerator: num,
-                    denominator: den,
-                },
-            );
+            units.insert(id, RawUnit { numerator: num, denominator: den });
         }
         (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
             match ns.qname(text) {
@@ -511,19 +432,12 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            pos: 0,
-            line: 1,
-        }
+        LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
     }
     fn line(&mut self, offset: u64) -> u64 {
         let offset = (offset as usize).min(self.text.len());
         if offset > self.pos {
-            self.line += self.text[self.pos..offset]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            self.line += self.text[self.pos..offset].iter().filter(|b| **b == b'\n').count() as u64;
             self.pos = offset;
         }
         self.line

@@ -62,27 +62,18 @@ pub fn generate(tax: &Taxonomy) -> Vec<GeneratedFile> {
     files
 }
 
-fn stem_of(schema_file: &str) -> String {
+/// A schema file's name without `.xsd`.
+pub fn stem(schema_file: &str) -> String {
     schema_file.trim_end_matches(".xsd").to_string()
 }
 
 fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
     let schema_file = match layer {
         Layer::Base => tax.info.schema_file.clone(),
-        Layer::Extension => tax
-            .extension
-            .as_ref()
-            .expect("extension layer exists")
-            .schema_file
-            .clone(),
+        Layer::Extension => tax.extension.as_ref().expect("extension layer exists").schema_file.clone(),
     };
     let mut hypercubes: Vec<Hypercube> = Vec::new();
-    for (ci, c) in tax
-        .concepts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.layer == layer)
-    {
+    for (ci, c) in tax.concepts.iter().enumerate().filter(|(_, c)| c.layer == layer) {
         if c.hypercube_axes.is_empty() {
             continue;
         }
@@ -93,15 +84,9 @@ fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
             None => {
                 let name = format!(
                     "{}Hypercube",
-                    axes.iter()
-                        .map(|a| tax.axes[*a].name().trim_end_matches("Axis"))
-                        .collect::<String>()
+                    axes.iter().map(|a| tax.axes[*a].name().trim_end_matches("Axis")).collect::<String>()
                 );
-                hypercubes.push(Hypercube {
-                    name,
-                    axes,
-                    primaries: vec![ci],
-                });
+                hypercubes.push(Hypercube { name, axes, primaries: vec![ci] });
             }
         }
     }
@@ -110,7 +95,7 @@ fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
         layer,
         prefix: tax.layer_prefix(layer),
         ns: tax.layer_namespace(layer),
-        stem: stem_of(&schema_file),
+        stem: stem(&schema_file),
         hypercubes,
     };
     // The base schema holds every concept of every framework version; each version's entry
@@ -119,24 +104,13 @@ fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
     let mut linkbases = vec![
         ("lab", "labelLinkbaseRef", labels(&lay)),
         ("ref", "referenceLinkbaseRef", references(&lay)),
-        (
-            "pre",
-            "presentationLinkbaseRef",
-            if layer == Layer::Extension {
-                presentation(&lay, None)
-            } else {
-                None
-            },
-        ),
+        ("pre", "presentationLinkbaseRef", if layer == Layer::Extension { presentation(&lay, None) } else { None }),
         ("cal", "calculationLinkbaseRef", calculation(&lay)),
         ("def", "definitionLinkbaseRef", definition(&lay)),
     ];
     linkbases.retain(|(_, _, text)| text.is_some());
-    let mut files = vec![GeneratedFile {
-        path: schema_file.clone(),
-        kind: "taxonomy-schema",
-        text: schema(&lay, &linkbases),
-    }];
+    let mut files =
+        vec![GeneratedFile { path: schema_file.clone(), kind: "taxonomy-schema", text: schema(&lay, &linkbases) }];
     for (suffix, _, text) in linkbases {
         files.push(GeneratedFile {
             path: format!("{}-{suffix}.xml", lay.stem),
@@ -166,7 +140,7 @@ fn generate_layer(tax: &Taxonomy, layer: Layer) -> Vec<GeneratedFile> {
 
 /// The entry point schema of a framework version.
 pub fn entry_point_file(tax: &Taxonomy, framework: &str) -> String {
-    format!("{}-{framework}.xsd", stem_of(&tax.info.schema_file))
+    format!("{}-{framework}.xsd", stem(&tax.info.schema_file))
 }
 
 /// A framework version's entry point: imports the base schema, adds its presentation.
@@ -194,14 +168,8 @@ fn entry_point(lay: &Layout, framework: &str, has_pre: bool) -> String {
             &[
                 ("xlink:type", "simple"),
                 ("xlink:href", &href),
-                (
-                    "xlink:role",
-                    "http://www.xbrl.org/2003/role/presentationLinkbaseRef",
-                ),
-                (
-                    "xlink:arcrole",
-                    "http://www.w3.org/1999/xlink/properties/linkbase",
-                ),
+                ("xlink:role", "http://www.xbrl.org/2003/role/presentationLinkbaseRef"),
+                ("xlink:arcrole", "http://www.w3.org/1999/xlink/properties/linkbase"),
             ],
         );
         w.end();
@@ -233,20 +201,9 @@ impl Layout<'_> {
     /// Groups with at least one concept of this layer, each with its concepts in source order.
     fn group_members(&self) -> Vec<(&super::source::Group, Vec<usize>)> {
         let mut out: Vec<(&super::source::Group, Vec<usize>)> = Vec::new();
-        let all_groups: Vec<&super::source::Group> = self
-            .tax
-            .info
-            .groups
-            .iter()
-            .chain(self.tax.extension.iter().flat_map(|e| e.groups.iter()))
-            .collect();
-        for (ci, c) in self
-            .tax
-            .concepts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.layer == self.layer)
-        {
+        let all_groups: Vec<&super::source::Group> =
+            self.tax.info.groups.iter().chain(self.tax.extension.iter().flat_map(|e| e.groups.iter())).collect();
+        for (ci, c) in self.tax.concepts.iter().enumerate().filter(|(_, c)| c.layer == self.layer) {
             let Some(g) = all_groups.iter().find(|g| g.id == c.def.group) else {
                 continue;
             };
@@ -268,10 +225,7 @@ impl Layout<'_> {
             Layer::Base => &self.tax.info.schema_file,
             Layer::Extension => &self.tax.extension.as_ref().expect("extension").schema_file,
         };
-        format!(
-            "{file}#{}",
-            self.element_id(self.tax.layer_prefix(layer), local)
-        )
+        format!("{file}#{}", self.element_id(self.tax.layer_prefix(layer), local))
     }
     fn base_schema_href(&self) -> &str {
         &self.tax.info.schema_file
@@ -281,21 +235,14 @@ impl Layout<'_> {
         (0..self.tax.axes.len())
             .filter(|a| match self.layer {
                 Layer::Base => true,
-                Layer::Extension => self.tax.axes[*a]
-                    .members
-                    .iter()
-                    .any(|m| m.layer == Layer::Extension),
+                Layer::Extension => self.tax.axes[*a].members.iter().any(|m| m.layer == Layer::Extension),
             })
             .collect()
     }
 }
 
 fn linkbase_root(w: &mut XmlWriter, extra_ns: &[(&str, &str)], schema_locations: &str) {
-    let mut attrs: Vec<(&str, &str)> = vec![
-        ("xmlns:link", LINK),
-        ("xmlns:xlink", XLINK),
-        ("xmlns:xsi", XSI),
-    ];
+    let mut attrs: Vec<(&str, &str)> = vec![("xmlns:link", LINK), ("xmlns:xlink", XLINK), ("xmlns:xsi", XSI)];
     attrs.extend_from_slice(extra_ns);
     let loc = format!("{LINK} {LINKBASE_XSD}{schema_locations}");
     attrs.push(("xsi:schemaLocation", &loc));
@@ -330,11 +277,7 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
     if let (Layer::Extension, Some(ext)) = (lay.layer, &tax.extension) {
         // The extension's source definition, for esgx to read back; XBRL processors skip it.
         let json = serde_json::to_string(&ext.source).expect("extension serializes");
-        w.text_element(
-            EXTENSION_SOURCE_ELEMENT,
-            &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)],
-            &json,
-        );
+        w.text_element(EXTENSION_SOURCE_ELEMENT, &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)], &json);
     }
     for (suffix, role, _) in linkbases {
         let href = format!("{}-{suffix}.xml", lay.stem);
@@ -345,23 +288,19 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
                 ("xlink:type", "simple"),
                 ("xlink:href", &href),
                 ("xlink:role", &role),
-                (
-                    "xlink:arcrole",
-                    "http://www.w3.org/1999/xlink/properties/linkbase",
-                ),
+                ("xlink:arcrole", "http://www.w3.org/1999/xlink/properties/linkbase"),
             ],
         );
     }
     // Role types: presentation groups, hypercubes, axis domains, calculations.
-    let role =
-        |w: &mut XmlWriter, id: String, uri: String, definition: String, used_on: &[&str]| {
-            w.start("link:roleType", &[("roleURI", &uri), ("id", &id)]);
-            w.text_element("link:definition", &[], &definition);
-            for u in used_on {
-                w.text_element("link:usedOn", &[], u);
-            }
-            w.end();
-        };
+    let role = |w: &mut XmlWriter, id: String, uri: String, definition: String, used_on: &[&str]| {
+        w.start("link:roleType", &[("roleURI", &uri), ("id", &id)]);
+        w.text_element("link:definition", &[], &definition);
+        for u in used_on {
+            w.text_element("link:usedOn", &[], u);
+        }
+        w.end();
+    };
     for (g, _) in lay.group_members() {
         role(
             &mut w,
@@ -371,12 +310,7 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
             &["link:presentationLink"],
         );
     }
-    if lay.layer == Layer::Base
-        || lay
-            .tax
-            .concepts
-            .iter()
-            .any(|c| c.layer == lay.layer && !c.def.summation.is_empty())
+    if lay.layer == Layer::Base || lay.tax.concepts.iter().any(|c| c.layer == lay.layer && !c.def.summation.is_empty())
     {
         role(
             &mut w,
@@ -408,31 +342,15 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
     }
     w.end();
     w.end();
-    w.empty(
-        "xs:import",
-        &[("namespace", XBRLI), ("schemaLocation", INSTANCE_XSD)],
-    );
-    w.empty(
-        "xs:import",
-        &[("namespace", XBRLDT), ("schemaLocation", XBRLDT_XSD)],
-    );
-    w.empty(
-        "xs:import",
-        &[("namespace", DTR_TYPES), ("schemaLocation", DTR_TYPES_XSD)],
-    );
+    w.empty("xs:import", &[("namespace", XBRLI), ("schemaLocation", INSTANCE_XSD)]);
+    w.empty("xs:import", &[("namespace", XBRLDT), ("schemaLocation", XBRLDT_XSD)]);
+    w.empty("xs:import", &[("namespace", DTR_TYPES), ("schemaLocation", DTR_TYPES_XSD)]);
     if lay.layer == Layer::Extension {
         w.empty(
             "xs:import",
             &[
                 ("namespace", &tax.info.namespace),
-                (
-                    "schemaLocation",
-                    &lay.tax
-                        .extension
-                        .as_ref()
-                        .expect("extension layer")
-                        .base_entry,
-                ),
+                ("schemaLocation", &lay.tax.extension.as_ref().expect("extension layer").base_entry),
             ],
         );
     }
@@ -444,13 +362,8 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
                    abstract_: bool,
                    balance: Option<&str>| {
         let id = lay.element_id(lay.prefix, name);
-        let mut a: Vec<(&str, &str)> = vec![
-            ("id", &id),
-            ("name", name),
-            ("type", ty),
-            ("substitutionGroup", sg),
-            ("xbrli:periodType", period),
-        ];
+        let mut a: Vec<(&str, &str)> =
+            vec![("id", &id), ("name", name), ("type", ty), ("substitutionGroup", sg), ("xbrli:periodType", period)];
         if let Some(b) = balance {
             a.push(("xbrli:balance", b));
         }
@@ -461,15 +374,7 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
         w.empty("xs:element", &a);
     };
     for (g, _) in lay.group_members() {
-        element(
-            &mut w,
-            &group_abstract(&g.id),
-            "xbrli:stringItemType",
-            "xbrli:item",
-            "duration",
-            true,
-            None,
-        );
+        element(&mut w, &group_abstract(&g.id), "xbrli:stringItemType", "xbrli:item", "duration", true, None);
     }
     for c in tax.concepts.iter().filter(|c| c.layer == lay.layer) {
         let (p, t) = c.def.data_type.xbrl_type();
@@ -478,51 +383,19 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
             super::source::Balance::Debit => "debit",
             super::source::Balance::Credit => "credit",
         });
-        element(
-            &mut w,
-            c.name(),
-            &ty,
-            "xbrli:item",
-            c.def.period_type.as_str(),
-            false,
-            balance,
-        );
+        element(&mut w, c.name(), &ty, "xbrli:item", c.def.period_type.as_str(), false, balance);
     }
     if lay.layer == Layer::Base {
         for a in &tax.axes {
-            element(
-                &mut w,
-                a.name(),
-                "xbrli:stringItemType",
-                "xbrldt:dimensionItem",
-                "duration",
-                true,
-                None,
-            );
+            element(&mut w, a.name(), "xbrli:stringItemType", "xbrldt:dimensionItem", "duration", true, None);
         }
     }
     for h in &lay.hypercubes {
-        element(
-            &mut w,
-            &h.name,
-            "xbrli:stringItemType",
-            "xbrldt:hypercubeItem",
-            "duration",
-            true,
-            None,
-        );
+        element(&mut w, &h.name, "xbrli:stringItemType", "xbrldt:hypercubeItem", "duration", true, None);
     }
     for a in &tax.axes {
         for m in a.members.iter().filter(|m| m.layer == lay.layer) {
-            element(
-                &mut w,
-                &m.def.name,
-                "dtr-types:domainItemType",
-                "xbrli:item",
-                "duration",
-                true,
-                None,
-            );
+            element(&mut w, &m.def.name, "dtr-types:domainItemType", "xbrli:item", "duration", true, None);
         }
     }
     w.finish()
@@ -535,20 +408,11 @@ struct Locs {
 
 impl Locs {
     fn new() -> Self {
-        Locs {
-            done: Default::default(),
-        }
+        Locs { done: Default::default() }
     }
     fn loc(&mut self, w: &mut XmlWriter, href: &str, label: &str) {
         if self.done.insert(label.to_string()) {
-            w.empty(
-                "link:loc",
-                &[
-                    ("xlink:type", "locator"),
-                    ("xlink:href", href),
-                    ("xlink:label", label),
-                ],
-            );
+            w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", href), ("xlink:label", label)]);
         }
     }
 }
@@ -560,11 +424,7 @@ fn labels(lay: &Layout) -> Option<String> {
         items.push((group_abstract(&g.id), g.labels.clone(), None));
     }
     for c in tax.concepts.iter().filter(|c| c.layer == lay.layer) {
-        items.push((
-            c.name().to_string(),
-            c.def.labels.clone(),
-            c.def.documentation.clone(),
-        ));
+        items.push((c.name().to_string(), c.def.labels.clone(), c.def.documentation.clone()));
     }
     if lay.layer == Layer::Base {
         for a in &tax.axes {
@@ -572,18 +432,10 @@ fn labels(lay: &Layout) -> Option<String> {
         }
     }
     for h in &lay.hypercubes {
-        let axes: Vec<&str> = h
-            .axes
-            .iter()
-            .map(|a| tax.axes[*a].def.labels.en.trim_end_matches(" [axis]"))
-            .collect();
+        let axes: Vec<&str> = h.axes.iter().map(|a| tax.axes[*a].def.labels.en.trim_end_matches(" [axis]")).collect();
         items.push((
             h.name.clone(),
-            Labels {
-                en: format!("Breakdown by {} [hypercube]", axes.join(", ")),
-                zh_hant: None,
-                zh_hans: None,
-            },
+            Labels { en: format!("Breakdown by {} [hypercube]", axes.join(", ")), zh_hant: None, zh_hans: None },
             None,
         ));
     }
@@ -597,35 +449,17 @@ fn labels(lay: &Layout) -> Option<String> {
     }
     let mut w = XmlWriter::new();
     linkbase_root(&mut w, &[], "");
-    w.start(
-        "link:labelLink",
-        &[
-            ("xlink:type", "extended"),
-            ("xlink:role", "http://www.xbrl.org/2003/role/link"),
-        ],
-    );
+    w.start("link:labelLink", &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")]);
     for (name, labels, doc) in &items {
         let href = format!("{}.xsd#{}", lay.stem, lay.element_id(lay.prefix, name));
-        w.empty(
-            "link:loc",
-            &[
-                ("xlink:type", "locator"),
-                ("xlink:href", &href),
-                ("xlink:label", name),
-            ],
-        );
+        w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &href), ("xlink:label", name)]);
         let res = format!("label_{name}");
         for (role, ls) in [(LABEL_ROLE, Some(labels)), (DOC_ROLE, doc.as_ref())] {
             let Some(ls) = ls else { continue };
             for (lang, text) in ls.iter() {
                 w.text_element(
                     "link:label",
-                    &[
-                        ("xlink:type", "resource"),
-                        ("xlink:label", &res),
-                        ("xlink:role", role),
-                        ("xml:lang", lang),
-                    ],
+                    &[("xlink:type", "resource"), ("xlink:label", &res), ("xlink:role", role), ("xml:lang", lang)],
                     text,
                 );
             }
@@ -634,10 +468,7 @@ fn labels(lay: &Layout) -> Option<String> {
             "link:labelArc",
             &[
                 ("xlink:type", "arc"),
-                (
-                    "xlink:arcrole",
-                    "http://www.xbrl.org/2003/arcrole/concept-label",
-                ),
+                ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/concept-label"),
                 ("xlink:from", name),
                 ("xlink:to", &res),
             ],
@@ -648,34 +479,20 @@ fn labels(lay: &Layout) -> Option<String> {
 }
 
 fn references(lay: &Layout) -> Option<String> {
-    let concepts: Vec<_> = lay
-        .tax
-        .concepts
-        .iter()
-        .filter(|c| c.layer == lay.layer && !c.def.references.is_empty())
-        .collect();
+    let concepts: Vec<_> =
+        lay.tax.concepts.iter().filter(|c| c.layer == lay.layer && !c.def.references.is_empty()).collect();
     if concepts.is_empty() {
         return None;
     }
     let mut w = XmlWriter::new();
     let locs = format!(" {REF_NS} {REF_XSD}");
     linkbase_root(&mut w, &[("xmlns:ref", REF_NS)], &locs);
-    w.start(
-        "link:referenceLink",
-        &[
-            ("xlink:type", "extended"),
-            ("xlink:role", "http://www.xbrl.org/2003/role/link"),
-        ],
-    );
+    w.start("link:referenceLink", &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")]);
     for c in concepts {
         let name = c.name();
         w.empty(
             "link:loc",
-            &[
-                ("xlink:type", "locator"),
-                ("xlink:href", &lay.href(lay.layer, name)),
-                ("xlink:label", name),
-            ],
+            &[("xlink:type", "locator"), ("xlink:href", &lay.href(lay.layer, name)), ("xlink:label", name)],
         );
         let res = format!("ref_{name}");
         for r in &c.def.references {
@@ -685,14 +502,7 @@ fn references(lay: &Layout) -> Option<String> {
             } else {
                 "http://www.xbrl.org/2003/role/reference"
             };
-            w.start(
-                "link:reference",
-                &[
-                    ("xlink:type", "resource"),
-                    ("xlink:label", &res),
-                    ("xlink:role", role),
-                ],
-            );
+            w.start("link:reference", &[("xlink:type", "resource"), ("xlink:label", &res), ("xlink:role", role)]);
             w.text_element("ref:Publisher", &[], &r.publisher);
             if let Some(n) = &r.name {
                 w.text_element("ref:Name", &[], n);
@@ -707,10 +517,7 @@ fn references(lay: &Layout) -> Option<String> {
             "link:referenceArc",
             &[
                 ("xlink:type", "arc"),
-                (
-                    "xlink:arcrole",
-                    "http://www.xbrl.org/2003/arcrole/concept-reference",
-                ),
+                ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/concept-reference"),
                 ("xlink:from", name),
                 ("xlink:to", &res),
             ],
@@ -723,14 +530,7 @@ fn references(lay: &Layout) -> Option<String> {
 fn role_refs(w: &mut XmlWriter, lay: &Layout, refs: &BTreeMap<String, String>) {
     let _ = lay;
     for (uri, href) in refs {
-        w.empty(
-            "link:roleRef",
-            &[
-                ("roleURI", uri),
-                ("xlink:type", "simple"),
-                ("xlink:href", href),
-            ],
-        );
+        w.empty("link:roleRef", &[("roleURI", uri), ("xlink:type", "simple"), ("xlink:href", href)]);
     }
 }
 
@@ -742,12 +542,7 @@ fn presentation(lay: &Layout, framework: Option<&str>) -> Option<String> {
     let groups: Vec<_> = lay
         .group_members()
         .into_iter()
-        .map(|(g, members)| {
-            (
-                g,
-                members.into_iter().filter(in_framework).collect::<Vec<_>>(),
-            )
-        })
+        .map(|(g, members)| (g, members.into_iter().filter(in_framework).collect::<Vec<_>>()))
         .filter(|(_, members)| !members.is_empty())
         .collect();
     if groups.is_empty() {
@@ -757,25 +552,15 @@ fn presentation(lay: &Layout, framework: Option<&str>) -> Option<String> {
     linkbase_root(&mut w, &[], "");
     let mut refs = BTreeMap::new();
     for (g, _) in &groups {
-        refs.insert(
-            lay.role("group", &g.id),
-            format!("{}.xsd#role_group_{}", lay.stem, g.id),
-        );
+        refs.insert(lay.role("group", &g.id), format!("{}.xsd#role_group_{}", lay.stem, g.id));
     }
     role_refs(&mut w, lay, &refs);
     for (g, members) in &groups {
         let role = lay.role("group", &g.id);
-        w.start(
-            "link:presentationLink",
-            &[("xlink:type", "extended"), ("xlink:role", &role)],
-        );
+        w.start("link:presentationLink", &[("xlink:type", "extended"), ("xlink:role", &role)]);
         let abs = group_abstract(&g.id);
         let mut locs = Locs::new();
-        locs.loc(
-            &mut w,
-            &format!("{}.xsd#{}", lay.stem, lay.element_id(lay.prefix, &abs)),
-            &abs,
-        );
+        locs.loc(&mut w, &format!("{}.xsd#{}", lay.stem, lay.element_id(lay.prefix, &abs)), &abs);
         for (order, ci) in members.iter().enumerate() {
             let c = &lay.tax.concepts[*ci];
             locs.loc(&mut w, &lay.href(c.layer, c.name()), c.name());
@@ -784,10 +569,7 @@ fn presentation(lay: &Layout, framework: Option<&str>) -> Option<String> {
                 "link:presentationArc",
                 &[
                     ("xlink:type", "arc"),
-                    (
-                        "xlink:arcrole",
-                        "http://www.xbrl.org/2003/arcrole/parent-child",
-                    ),
+                    ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/parent-child"),
                     ("xlink:from", &abs),
                     ("xlink:to", c.name()),
                     ("order", &ord),
@@ -801,11 +583,7 @@ fn presentation(lay: &Layout, framework: Option<&str>) -> Option<String> {
 
 fn calculation(lay: &Layout) -> Option<String> {
     let tax = lay.tax;
-    let totals: Vec<_> = tax
-        .concepts
-        .iter()
-        .filter(|c| c.layer == lay.layer && !c.def.summation.is_empty())
-        .collect();
+    let totals: Vec<_> = tax.concepts.iter().filter(|c| c.layer == lay.layer && !c.def.summation.is_empty()).collect();
     if totals.is_empty() {
         return None;
     }
@@ -816,18 +594,8 @@ fn calculation(lay: &Layout) -> Option<String> {
     refs.insert(role.clone(), format!("{}.xsd#role_calculation", lay.stem));
     role_refs(&mut w, lay, &refs);
     let calc_ref = format!("{CALC11_XSD}#summation-item");
-    w.empty(
-        "link:arcroleRef",
-        &[
-            ("arcroleURI", SUMMATION_ITEM),
-            ("xlink:type", "simple"),
-            ("xlink:href", &calc_ref),
-        ],
-    );
-    w.start(
-        "link:calculationLink",
-        &[("xlink:type", "extended"), ("xlink:role", &role)],
-    );
+    w.empty("link:arcroleRef", &[("arcroleURI", SUMMATION_ITEM), ("xlink:type", "simple"), ("xlink:href", &calc_ref)]);
+    w.start("link:calculationLink", &[("xlink:type", "extended"), ("xlink:role", &role)]);
     let mut locs = Locs::new();
     for t in totals {
         locs.loc(&mut w, &lay.href(t.layer, t.name()), t.name());
@@ -865,21 +633,12 @@ fn definition(lay: &Layout) -> Option<String> {
     linkbase_root(&mut w, &[("xmlns:xbrldt", XBRLDT)], &xbrldt_loc);
     let mut refs = BTreeMap::new();
     for h in &lay.hypercubes {
-        refs.insert(
-            lay.role("hypercube", &h.name),
-            format!("{}.xsd#role_hypercube_{}", lay.stem, h.name),
-        );
+        refs.insert(lay.role("hypercube", &h.name), format!("{}.xsd#role_hypercube_{}", lay.stem, h.name));
     }
     // Axis roles: those this layer writes members into, and those its hypercubes point at.
-    for a in axes
-        .iter()
-        .chain(lay.hypercubes.iter().flat_map(|h| h.axes.iter()))
-    {
+    for a in axes.iter().chain(lay.hypercubes.iter().flat_map(|h| h.axes.iter())) {
         let name = tax.axes[*a].name();
-        refs.insert(
-            lay.base_role("axis", name),
-            format!("{}#role_axis_{name}", lay.base_schema_href()),
-        );
+        refs.insert(lay.base_role("axis", name), format!("{}#role_axis_{name}", lay.base_schema_href()));
     }
     role_refs(&mut w, lay, &refs);
     let mut used_arcroles = vec!["domain-member"];
@@ -893,14 +652,7 @@ fn definition(lay: &Layout) -> Option<String> {
     for a in used_arcroles {
         let uri = format!("{DIM}{a}");
         let href = format!("{XBRLDT_XSD}#{a}");
-        w.empty(
-            "link:arcroleRef",
-            &[
-                ("arcroleURI", &uri),
-                ("xlink:type", "simple"),
-                ("xlink:href", &href),
-            ],
-        );
+        w.empty("link:arcroleRef", &[("arcroleURI", &uri), ("xlink:type", "simple"), ("xlink:href", &href)]);
     }
     let container = match tax.info.dimension_container {
         DimensionContainer::Scenario => "scenario",
@@ -908,10 +660,7 @@ fn definition(lay: &Layout) -> Option<String> {
     };
     for h in &lay.hypercubes {
         let role = lay.role("hypercube", &h.name);
-        w.start(
-            "link:definitionLink",
-            &[("xlink:type", "extended"), ("xlink:role", &role)],
-        );
+        w.start("link:definitionLink", &[("xlink:type", "extended"), ("xlink:role", &role)]);
         let mut locs = Locs::new();
         locs.loc(&mut w, &lay.href(lay.layer, &h.name), &h.name);
         for ci in &h.primaries {
@@ -964,10 +713,7 @@ fn definition(lay: &Layout) -> Option<String> {
     for a in axes {
         let axis = &tax.axes[a];
         let role = lay.base_role("axis", axis.name());
-        w.start(
-            "link:definitionLink",
-            &[("xlink:type", "extended"), ("xlink:role", &role)],
-        );
+        w.start("link:definitionLink", &[("xlink:type", "extended"), ("xlink:role", &role)]);
         let mut locs = Locs::new();
         let domain = axis.domain();
         if lay.layer == Layer::Base {
@@ -993,25 +739,12 @@ fn definition(lay: &Layout) -> Option<String> {
                 ],
             );
         }
-        locs.loc(
-            &mut w,
-            &lay.href(domain.layer, &domain.def.name),
-            &domain.def.name,
-        );
+        locs.loc(&mut w, &lay.href(domain.layer, &domain.def.name), &domain.def.name);
         let mut order = 0;
         for m in axis.members.iter().skip(1).filter(|m| m.layer == lay.layer) {
-            let parent = m
-                .def
-                .parent
-                .as_deref()
-                .and_then(|p| axis.member(p))
-                .map(|i| &axis.members[i])
-                .unwrap_or(domain);
-            locs.loc(
-                &mut w,
-                &lay.href(parent.layer, &parent.def.name),
-                &parent.def.name,
-            );
+            let parent =
+                m.def.parent.as_deref().and_then(|p| axis.member(p)).map(|i| &axis.members[i]).unwrap_or(domain);
+            locs.loc(&mut w, &lay.href(parent.layer, &parent.def.name), &parent.def.name);
             locs.loc(&mut w, &lay.href(m.layer, &m.def.name), &m.def.name);
             order += 1;
             let ord = format!("{order}");

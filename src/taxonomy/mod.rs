@@ -2,6 +2,8 @@
 //! and resolved into lookup tables that the mapper, validator and generators share.
 
 pub mod generate;
+pub mod package;
+pub mod query;
 pub mod source;
 
 use crate::diag::{Diagnostic, Location};
@@ -52,9 +54,7 @@ impl Concept {
         self.def.data_type.is_numeric()
     }
     pub fn additive(&self) -> bool {
-        self.def
-            .additive
-            .unwrap_or_else(|| self.def.data_type.additive_by_default())
+        self.def.additive.unwrap_or_else(|| self.def.data_type.additive_by_default())
     }
 }
 
@@ -88,10 +88,7 @@ impl Axis {
             if let Some(prev) = self.member_index.insert(key.clone(), i)
                 && prev != i
             {
-                return Err(format!(
-                    "member name or alias {key:?} is used twice on axis {}",
-                    self.def.name
-                ));
+                return Err(format!("member name or alias {key:?} is used twice on axis {}", self.def.name));
             }
         }
         Ok(())
@@ -154,11 +151,7 @@ fn load_part<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>
     match serde_json::from_value(value) {
         Ok(v) => Some(v),
         Err(e) => {
-            diags.push(Diagnostic::error(
-                "E0101",
-                Location::file(&file.path),
-                format!("taxonomy source: {e}"),
-            ));
+            diags.push(Diagnostic::error("E0101", Location::file(&file.path), format!("taxonomy source: {e}")));
             None
         }
     }
@@ -169,15 +162,8 @@ impl Taxonomy {
     pub fn bundled(name: &str) -> Result<Taxonomy, Vec<Diagnostic>> {
         let dir = BUNDLED.get_dir(name).ok_or_else(|| {
             vec![
-                Diagnostic::error(
-                    "E0102",
-                    Location::file(name),
-                    format!("no bundled taxonomy named {name:?}"),
-                )
-                .with_hint(format!(
-                    "bundled taxonomies: {}",
-                    bundled_names().join(", ")
-                )),
+                Diagnostic::error("E0102", Location::file(name), format!("no bundled taxonomy named {name:?}"))
+                    .with_hint(format!("bundled taxonomies: {}", bundled_names().join(", "))),
             ]
         })?;
         let mut files = Vec::new();
@@ -189,17 +175,9 @@ impl Taxonomy {
     pub fn from_dir(dir: &Path) -> Result<Taxonomy, Vec<Diagnostic>> {
         let mut files = Vec::new();
         let io_err = |p: &Path, e: std::io::Error| {
-            vec![Diagnostic::error(
-                "E0001",
-                Location::file(p.display().to_string()),
-                format!("cannot read: {e}"),
-            )]
+            vec![Diagnostic::error("E0001", Location::file(p.display().to_string()), format!("cannot read: {e}"))]
         };
-        let mut paths = vec![
-            dir.join("taxonomy.json"),
-            dir.join("units.json"),
-            dir.join("dimensions.json"),
-        ];
+        let mut paths = vec![dir.join("taxonomy.json"), dir.join("units.json"), dir.join("dimensions.json")];
         let cdir = dir.join("concepts");
         let mut concept_files: Vec<_> = std::fs::read_dir(&cdir)
             .map_err(|e| io_err(&cdir, e))?
@@ -210,10 +188,7 @@ impl Taxonomy {
         paths.extend(concept_files);
         for p in paths {
             let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
-            files.push(SourceFile {
-                path: p.display().to_string(),
-                bytes,
-            });
+            files.push(SourceFile { path: p.display().to_string(), bytes });
         }
         Self::from_files(&dir.display().to_string(), files)
     }
@@ -222,21 +197,11 @@ impl Taxonomy {
     pub fn from_files(root: &str, files: Vec<SourceFile>) -> Result<Taxonomy, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let find = |suffix: &str| files.iter().find(|f| f.path.ends_with(suffix));
-        let missing = |what: &str| {
-            Diagnostic::error(
-                "E0102",
-                Location::file(root),
-                format!("the taxonomy source has no {what}"),
-            )
-        };
-        let (Some(tf), Some(uf), Some(df)) = (
-            find("taxonomy.json"),
-            find("units.json"),
-            find("dimensions.json"),
-        ) else {
-            return Err(vec![missing(
-                "taxonomy.json, units.json or dimensions.json",
-            )]);
+        let missing =
+            |what: &str| Diagnostic::error("E0102", Location::file(root), format!("the taxonomy source has no {what}"));
+        let (Some(tf), Some(uf), Some(df)) = (find("taxonomy.json"), find("units.json"), find("dimensions.json"))
+        else {
+            return Err(vec![missing("taxonomy.json, units.json or dimensions.json")]);
         };
         let info: Option<TaxonomyFile> = load_part(tf, &mut diags);
         let units: Option<UnitsFile> = load_part(uf, &mut diags);
@@ -246,10 +211,7 @@ impl Taxonomy {
             None => RequirementsFile::default(),
         };
         let mut concept_defs = Vec::new();
-        for f in files
-            .iter()
-            .filter(|f| f.path.contains("concepts/") || f.path.contains("concepts\\"))
-        {
+        for f in files.iter().filter(|f| f.path.contains("concepts/") || f.path.contains("concepts\\")) {
             if let Some(c) = load_part::<ConceptsFile>(f, &mut diags) {
                 concept_defs.extend(c.concepts.into_iter().map(|c| (f.path.clone(), c)));
             }
@@ -298,27 +260,13 @@ impl Taxonomy {
             }
         }
         diags.extend(tax.check_references(root));
-        if diags.is_empty() {
-            Ok(tax)
-        } else {
-            Err(diags)
-        }
+        if diags.is_empty() { Ok(tax) } else { Err(diags) }
     }
 
     fn add_axis(&mut self, a: AxisDef) -> Result<(), String> {
-        let mut members = vec![Member {
-            def: a.domain.clone(),
-            layer: Layer::Base,
-        }];
-        members.extend(a.members.iter().map(|m| Member {
-            def: m.clone(),
-            layer: Layer::Base,
-        }));
-        let mut axis = Axis {
-            def: a,
-            members,
-            member_index: HashMap::new(),
-        };
+        let mut members = vec![Member { def: a.domain.clone(), layer: Layer::Base }];
+        members.extend(a.members.iter().map(|m| Member { def: m.clone(), layer: Layer::Base }));
+        let mut axis = Axis { def: a, members, member_index: HashMap::new() };
         for i in 0..axis.members.len() {
             axis.index_member(i)?;
         }
@@ -339,11 +287,7 @@ impl Taxonomy {
                 return Err(format!("concept name or alias {key:?} is defined twice"));
             }
         }
-        self.concepts.push(Concept {
-            def,
-            layer,
-            hypercube_axes: Vec::new(),
-        });
+        self.concepts.push(Concept { def, layer, hypercube_axes: Vec::new() });
         Ok(())
     }
 
@@ -355,11 +299,9 @@ impl Taxonomy {
         for a in &self.info.common_axes {
             match self.axis_index.get(a) {
                 Some(i) => common.push(*i),
-                None => errs.push(Diagnostic::error(
-                    "E0104",
-                    loc.clone(),
-                    format!("commonAxes names unknown axis {a:?}"),
-                )),
+                None => {
+                    errs.push(Diagnostic::error("E0104", loc.clone(), format!("commonAxes names unknown axis {a:?}")))
+                }
             }
         }
         let group_ids: Vec<&str> = self
@@ -384,9 +326,7 @@ impl Taxonomy {
         let mut hypercubes = Vec::with_capacity(self.concepts.len());
         for c in &self.concepts {
             let d = &c.def;
-            let at = |what: String| {
-                Diagnostic::error("E0104", loc.clone(), format!("concept {}: {what}", d.name))
-            };
+            let at = |what: String| Diagnostic::error("E0104", loc.clone(), format!("concept {}: {what}", d.name));
             if !group_ids.contains(&d.group.as_str()) {
                 errs.push(at(format!("unknown group {:?}", d.group)));
             }
@@ -410,9 +350,7 @@ impl Taxonomy {
             for a in &d.axes {
                 match self.axis_index.get(a) {
                     Some(i) if self.axes[*i].def.name == *a => axes.push(*i),
-                    _ => errs.push(at(format!(
-                        "unknown axis {a:?} (use the axis name, not an alias)"
-                    ))),
+                    _ => errs.push(at(format!("unknown axis {a:?} (use the axis name, not an alias)"))),
                 }
             }
             if d.data_type.is_numeric() {
@@ -424,20 +362,11 @@ impl Taxonomy {
             }
             hypercubes.push(axes);
             for s in &d.summation {
-                match self
-                    .concept_index
-                    .get(&s.concept)
-                    .map(|i| &self.concepts[*i])
-                {
+                match self.concept_index.get(&s.concept).map(|i| &self.concepts[*i]) {
                     Some(item) if item.is_numeric() && item.def.period_type == d.period_type => {}
-                    Some(_) => errs.push(at(format!(
-                        "summation item {:?} must be numeric with the same period type",
-                        s.concept
-                    ))),
-                    None => errs.push(at(format!(
-                        "summation names unknown concept {:?}",
-                        s.concept
-                    ))),
+                    Some(_) => errs
+                        .push(at(format!("summation item {:?} must be numeric with the same period type", s.concept))),
+                    None => errs.push(at(format!("summation names unknown concept {:?}", s.concept))),
                 }
             }
             if let Some(int) = &d.intensity {
@@ -463,8 +392,7 @@ impl Taxonomy {
         file: &str,
     ) -> Result<(), Vec<Diagnostic>> {
         let mut errs = Vec::new();
-        let at =
-            |p: String, msg: String| Diagnostic::error("E0105", Location::pointer(file, p), msg);
+        let at = |p: String, msg: String| Diagnostic::error("E0105", Location::pointer(file, p), msg);
         if ext.prefix == self.info.prefix || ext.namespace == self.info.namespace {
             errs.push(at(
                 "/extensions".into(),
@@ -481,10 +409,7 @@ impl Taxonomy {
         });
         for (i, m) in ext.members.iter().enumerate() {
             let Some(&ai) = self.axis_index.get(&m.axis) else {
-                errs.push(at(
-                    format!("/extensions/members/{i}/axis"),
-                    format!("unknown axis {:?}", m.axis),
-                ));
+                errs.push(at(format!("/extensions/members/{i}/axis"), format!("unknown axis {:?}", m.axis)));
                 continue;
             };
             let axis = &mut self.axes[ai];
@@ -497,10 +422,7 @@ impl Taxonomy {
                 ));
                 continue;
             }
-            axis.members.push(Member {
-                def: m.def.clone(),
-                layer: Layer::Extension,
-            });
+            axis.members.push(Member { def: m.def.clone(), layer: Layer::Extension });
             let mi = axis.members.len() - 1;
             if let Err(e) = axis.index_member(mi) {
                 errs.push(at(format!("/extensions/members/{i}/name"), e));
@@ -514,10 +436,7 @@ impl Taxonomy {
                 &|p| {
                     Location::pointer(
                         file,
-                        format!(
-                            "/extensions/concepts/{i}{}",
-                            p.strip_prefix("/concepts/0").unwrap_or(p)
-                        ),
+                        format!("/extensions/concepts/{i}{}", p.strip_prefix("/concepts/0").unwrap_or(p)),
                     )
                 },
                 SCHEMA_HINT,
@@ -593,10 +512,7 @@ fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<SourceFile>) {
         match e {
             include_dir::DirEntry::Dir(d) => collect_bundled(d, out),
             include_dir::DirEntry::File(f) if f.path().extension().is_some_and(|x| x == "json") => {
-                out.push(SourceFile {
-                    path: format!("taxonomy/{}", f.path().display()),
-                    bytes: f.contents().to_vec(),
-                })
+                out.push(SourceFile { path: format!("taxonomy/{}", f.path().display()), bytes: f.contents().to_vec() })
             }
             _ => {}
         }
@@ -604,8 +520,5 @@ fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<SourceFile>) {
 }
 
 pub fn bundled_names() -> Vec<String> {
-    BUNDLED
-        .dirs()
-        .map(|d| d.path().display().to_string())
-        .collect()
+    BUNDLED.dirs().map(|d| d.path().display().to_string()).collect()
 }

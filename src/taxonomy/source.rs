@@ -15,13 +15,9 @@ pub struct Labels {
 impl Labels {
     /// (xml:lang, text) pairs in a fixed order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        [
-            ("en", Some(self.en.as_str())),
-            ("zh-Hant", self.zh_hant.as_deref()),
-            ("zh-Hans", self.zh_hans.as_deref()),
-        ]
-        .into_iter()
-        .filter_map(|(l, t)| t.map(|t| (l, t)))
+        [("en", Some(self.en.as_str())), ("zh-Hant", self.zh_hant.as_deref()), ("zh-Hans", self.zh_hans.as_deref())]
+            .into_iter()
+            .filter_map(|(l, t)| t.map(|t| (l, t)))
     }
 }
 
@@ -134,10 +130,7 @@ pub enum DataType {
 
 impl DataType {
     pub fn is_numeric(self) -> bool {
-        !matches!(
-            self,
-            DataType::TextBlock | DataType::String | DataType::Boolean | DataType::Date
-        )
+        !matches!(self, DataType::TextBlock | DataType::String | DataType::Boolean | DataType::Date)
     }
     /// Counts and quantities add up over a partition; ratios do not.
     pub fn additive_by_default(self) -> bool {

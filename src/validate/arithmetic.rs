@@ -61,21 +61,11 @@ pub fn derived(
     let c = tax.concept(concept)?;
     let int = c.def.intensity.as_ref()?;
     let n = index.value(&int.numerator, &period_for(tax, &int.numerator, p)?, dims)?;
-    let d = index.value(
-        &int.denominator,
-        &period_for(tax, &int.denominator, p)?,
-        dims,
-    )?;
+    let d = index.value(&int.denominator, &period_for(tax, &int.denominator, p)?, dims)?;
     divide(n, d)
 }
 
-fn intensity(
-    index: &FactIndex,
-    tax: &Taxonomy,
-    c: &Concept,
-    f: &Fact,
-    mine: Interval,
-) -> Option<Diagnostic> {
+fn intensity(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interval) -> Option<Diagnostic> {
     let int = c.def.intensity.as_ref()?;
     let dims = index.primary_dims(f);
     let np = period_for(tax, &int.numerator, &f.period)?;
@@ -107,13 +97,7 @@ fn intensity(
     )
 }
 
-fn share(
-    index: &FactIndex,
-    tax: &Taxonomy,
-    c: &Concept,
-    f: &Fact,
-    mine: Interval,
-) -> Option<Diagnostic> {
+fn share(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interval) -> Option<Diagnostic> {
     let of = c.def.share_of.as_ref()?;
     let dims = index.primary_dims(f);
     if dims.is_empty() {
@@ -144,13 +128,7 @@ fn share(
     )
 }
 
-fn change(
-    index: &FactIndex,
-    tax: &Taxonomy,
-    c: &Concept,
-    f: &Fact,
-    mine: Interval,
-) -> Option<Diagnostic> {
+fn change(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interval) -> Option<Diagnostic> {
     let ch = c.def.change_of.as_ref()?;
     let dims = index.primary_dims(f);
     let cur_p = period_for(tax, &ch.concept, &f.period)?;
@@ -194,9 +172,7 @@ fn change(
                 show(cur)
             ),
         )
-        .with_hint(
-            "the stated change may be of another figure (e.g. the total rather than the intensity)",
-        )
+        .with_hint("the stated change may be of another figure (e.g. the total rather than the intensity)")
         .with_facts([f.id.clone()]),
     )
 }
@@ -227,8 +203,7 @@ fn with_member<'a>(rest: &Dims<'a>, axis: &'a str, member: Option<&'a str>) -> D
 fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut implied_by_axis: Vec<((String, Period, Dims), String, Interval, Vec<String>)> =
-        Vec::new();
+    let mut implied_by_axis: Vec<((String, Period, Dims), String, Interval, Vec<String>)> = Vec::new();
     for f in index.facts {
         if !index.is_primary(f) {
             continue;
@@ -248,24 +223,9 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
             let Some(mi) = axis.member(member) else {
                 continue;
             };
-            let parent = axis.members[mi]
-                .def
-                .parent
-                .as_deref()
-                .and_then(|p| axis.member(p))
-                .unwrap_or(0);
-            let rest: Dims = index
-                .primary_dims(f)
-                .into_iter()
-                .filter(|(a, _)| *a != axis_name)
-                .collect();
-            let key = (
-                f.concept.local.to_string(),
-                f.period.clone(),
-                rest.clone(),
-                axis_name.to_string(),
-                parent,
-            );
+            let parent = axis.members[mi].def.parent.as_deref().and_then(|p| axis.member(p)).unwrap_or(0);
+            let rest: Dims = index.primary_dims(f).into_iter().filter(|(a, _)| *a != axis_name).collect();
+            let key = (f.concept.local.to_string(), f.period.clone(), rest.clone(), axis_name.to_string(), parent);
             if !seen.insert(key) {
                 continue;
             }
@@ -277,15 +237,10 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
             let mut parts: Vec<(&str, Option<Interval>, Vec<&Fact>)> = Vec::new();
             for k in &kids {
                 let name = axis.members[*k].def.name.as_str();
-                let fs = index.get(
-                    &f.concept.local,
-                    &f.period,
-                    &with_member(&rest, axis_name, Some(name)),
-                );
+                let fs = index.get(&f.concept.local, &f.period, &with_member(&rest, axis_name, Some(name)));
                 parts.push((name, super::bound(&fs), fs));
             }
-            let reported: Vec<&(&str, Option<Interval>, Vec<&Fact>)> =
-                parts.iter().filter(|p| p.1.is_some()).collect();
+            let reported: Vec<&(&str, Option<Interval>, Vec<&Fact>)> = parts.iter().filter(|p| p.1.is_some()).collect();
             let complete = parent == 0 && axis.def.partition && reported.len() == kids.len();
             let ids = || {
                 total_facts
@@ -294,26 +249,14 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                     .map(|x| x.id.clone())
                     .collect::<Vec<_>>()
             };
-            let shown = || {
-                reported
-                    .iter()
-                    .map(|p| describe(p.2[0]))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            };
+            let shown = || reported.iter().map(|p| describe(p.2[0])).collect::<Vec<_>>().join(" + ");
             if c.additive() {
                 let Some(t) = total else { continue };
-                let (lo, hi) = reported
-                    .iter()
-                    .fold((Decimal::ZERO, Decimal::ZERO), |acc, p| {
-                        let i = p.1.expect("filtered");
-                        (acc.0 + i.0, acc.1 + i.1)
-                    });
-                let bad = if complete {
-                    !overlaps((lo, hi), t)
-                } else {
-                    lo > t.1
-                };
+                let (lo, hi) = reported.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, p| {
+                    let i = p.1.expect("filtered");
+                    (acc.0 + i.0, acc.1 + i.1)
+                });
+                let bad = if complete { !overlaps((lo, hi), t) } else { lo > t.1 };
                 if bad && !reported.is_empty() {
                     let how = if complete { "add up to" } else { "fit within" };
                     out.push(
@@ -342,11 +285,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                 let wp = period_for(tax, weight, &f.period);
                 let weight_of = |dims: &[(&str, &str)]| -> Option<Decimal> {
                     let w = index.get(weight, wp.as_ref()?, dims).first().copied()?;
-                    if let FactValue::Number(n) = w.value {
-                        Some(n)
-                    } else {
-                        None
-                    }
+                    if let FactValue::Number(n) = w.value { Some(n) } else { None }
                 };
                 // Parts with no people behind them (a zero weight) carry no rate; a member with
                 // neither a rate nor a headcount is fine if the reported headcounts make up the whole.
@@ -371,8 +310,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                 }
                 if unreported && all_weighted {
                     let whole = wp.as_ref().and_then(|wp| index.value(weight, wp, &rest));
-                    all_weighted =
-                        whole.is_some_and(|w| w.0 <= known_weights && known_weights <= w.1);
+                    all_weighted = whole.is_some_and(|w| w.0 <= known_weights && known_weights <= w.1);
                 }
                 if all_weighted && !sum_w.is_zero() {
                     let implied = (lo / sum_w, hi / sum_w);
@@ -408,23 +346,21 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                 if let Some(t) = total
                     && complete
                 {
-                    let lo = reported
-                        .iter()
-                        .map(|p| p.1.expect("filtered").0)
-                        .min()
-                        .expect("non-empty");
-                    let hi = reported
-                        .iter()
-                        .map(|p| p.1.expect("filtered").1)
-                        .max()
-                        .expect("non-empty");
+                    let lo = reported.iter().map(|p| p.1.expect("filtered").0).min().expect("non-empty");
+                    let hi = reported.iter().map(|p| p.1.expect("filtered").1).max().expect("non-empty");
                     if !overlaps((lo, hi), t) {
                         out.push(
                             Diagnostic::new(
                                 "W0304",
                                 Severity::Warning,
                                 fact_location(total_facts[0]),
-                                format!("{} lies outside the range of its {} breakdown: {} but the parts are {}", c.name(), axis.name(), describe(total_facts[0]), shown()),
+                                format!(
+                                    "{} lies outside the range of its {} breakdown: {} but the parts are {}",
+                                    c.name(),
+                                    axis.name(),
+                                    describe(total_facts[0]),
+                                    shown()
+                                ),
                             )
                             .with_facts(ids()),
                         );
@@ -450,7 +386,9 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                             show(*implied2)
                         ),
                     )
-                    .with_hint("both breakdowns describe the same people; at least one of them is wrong or uses another base")
+                    .with_hint(
+                        "both breakdowns describe the same people; at least one of them is wrong or uses another base",
+                    )
                     .with_facts(ids.iter().chain(ids2.iter()).cloned()),
                 );
             }

@@ -35,18 +35,11 @@ impl Baseline {
     pub fn of(diags: &[Diagnostic]) -> Self {
         let mut accepted: Vec<Entry> = diags
             .iter()
-            .map(|d| Entry {
-                code: d.code.to_string(),
-                fingerprint: fingerprint(d),
-                message: d.message.clone(),
-            })
+            .map(|d| Entry { code: d.code.to_string(), fingerprint: fingerprint(d), message: d.message.clone() })
             .collect();
         accepted.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
         accepted.dedup_by(|a, b| a.fingerprint == b.fingerprint);
-        Baseline {
-            version: "1".into(),
-            accepted,
-        }
+        Baseline { version: "1".into(), accepted }
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {

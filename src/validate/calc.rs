@@ -12,10 +12,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
     let mut totals: Vec<_> = index.by_aspects.iter().collect();
     totals.sort_by_key(|(_, fs)| &fs[0].id);
     for ((concept, ctx), total_facts) in totals {
-        let Some(def) = tax
-            .concept(&concept.local)
-            .filter(|c| !c.def.summation.is_empty())
-        else {
+        let Some(def) = tax.concept(&concept.local).filter(|c| !c.def.summation.is_empty()) else {
             continue;
         };
         let Some((tlo, thi)) = bound(total_facts) else {
@@ -28,16 +25,8 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
             let Some(item) = tax.concept(&s.concept) else {
                 continue;
             };
-            let q = QName::new(
-                tax.layer_prefix(item.layer),
-                tax.layer_namespace(item.layer),
-                item.name(),
-            );
-            let key = ContextKey {
-                period: ctx.period,
-                unit: ctx.unit,
-                dimensions: ctx.dimensions,
-            };
+            let q = QName::new(tax.layer_prefix(item.layer), tax.layer_namespace(item.layer), item.name());
+            let key = ContextKey { period: ctx.period, unit: ctx.unit, dimensions: ctx.dimensions };
             let Some(fs) = index.by_aspects.get(&(&q, key)) else {
                 continue;
             };
@@ -46,11 +35,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
                 break;
             };
             let w = Decimal::from(s.weight);
-            let (a, b) = if s.weight >= 0 {
-                (a * w, b * w)
-            } else {
-                (b * w, a * w)
-            };
+            let (a, b) = if s.weight >= 0 { (a * w, b * w) } else { (b * w, a * w) };
             lo += a;
             hi += b;
             items.push(fs[0]);
@@ -66,9 +51,17 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
                     if filing { "E0301" } else { "W0301" },
                     if filing { Severity::Error } else { Severity::Warning },
                     fact_location(total),
-                    format!("{} does not add up: {} but its items sum to {} ({})", concept.local, describe(total), show((lo, hi)), parts.join(" + ")),
+                    format!(
+                        "{} does not add up: {} but its items sum to {} ({})",
+                        concept.local,
+                        describe(total),
+                        show((lo, hi)),
+                        parts.join(" + ")
+                    ),
                 )
-                .with_hint("XBRL processors report this as a calculation inconsistency; check the figures against the report")
+                .with_hint(
+                    "XBRL processors report this as a calculation inconsistency; check the figures against the report",
+                )
                 .with_facts(std::iter::once(total.id.clone()).chain(items.iter().map(|f| f.id.clone()))),
             );
         }

@@ -44,20 +44,11 @@ pub fn check(
 ) -> (Vec<CoverageRow>, Vec<Diagnostic>) {
     let mut rows = Vec::new();
     let mut diags = Vec::new();
-    for r in tax
-        .requirements
-        .iter()
-        .filter(|r| r.frameworks.iter().any(|f| f == framework))
-    {
+    for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
         let concepts: Vec<&str> = tax
             .concepts
             .iter()
-            .filter(|c| {
-                c.def
-                    .references
-                    .iter()
-                    .any(|x| x.publisher == "HKEX" && x.code == r.code)
-            })
+            .filter(|c| c.def.references.iter().any(|x| x.publisher == "HKEX" && x.code == r.code))
             .map(|c| c.name())
             .collect();
         let facts: Vec<&crate::report::Fact> = index

@@ -10,18 +10,13 @@ use crate::taxonomy::source::{DataType, PeriodType};
 use crate::taxonomy::{Concept, Taxonomy};
 
 pub fn check(report: &Report, tax: &Taxonomy) -> Vec<Diagnostic> {
-    report
-        .facts
-        .iter()
-        .flat_map(|f| check_fact(f, tax))
-        .collect()
+    report.facts.iter().flat_map(|f| check_fact(f, tax)).collect()
 }
 
 /// Resolve a fact's concept by namespace and name.
 pub fn concept_of<'t>(tax: &'t Taxonomy, f: &Fact) -> Option<&'t Concept> {
-    tax.concept(&f.concept.local).filter(|c| {
-        tax.layer_namespace(c.layer) == &*f.concept.namespace && c.name() == &*f.concept.local
-    })
+    tax.concept(&f.concept.local)
+        .filter(|c| tax.layer_namespace(c.layer) == &*f.concept.namespace && c.name() == &*f.concept.local)
 }
 
 /// Does a period fit a period type? The message says why not.
@@ -42,12 +37,8 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     let at = || fact_location(f);
     let Some(c) = concept_of(tax, f) else {
         let hint = crate::map::suggest(&f.concept.local, tax.concepts.iter().map(|c| c.name()));
-        let mut d = Diagnostic::error(
-            "E0210",
-            at(),
-            format!("unknown concept {} in fact {}", f.concept, f.id),
-        )
-        .with_facts([f.id.clone()]);
+        let mut d = Diagnostic::error("E0210", at(), format!("unknown concept {} in fact {}", f.concept, f.id))
+            .with_facts([f.id.clone()]);
         if let Some(h) = hint {
             d = d.with_hint(format!("did you mean {h:?}?"));
         }
@@ -56,12 +47,8 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     let def = &c.def;
     if let Err(why) = period_fits(def.period_type, &f.period) {
         out.push(
-            Diagnostic::error(
-                "E0212",
-                at(),
-                format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period),
-            )
-            .with_facts([f.id.clone()]),
+            Diagnostic::error("E0212", at(), format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period))
+                .with_facts([f.id.clone()]),
         );
     }
     match (&f.value, c.is_numeric()) {
@@ -70,25 +57,17 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     "E0213",
                     at(),
-                    format!(
-                        "fact {} of numeric concept {} has the value {t:?}",
-                        f.id, f.concept
-                    ),
+                    format!("fact {} of numeric concept {} has the value {t:?}", f.id, f.concept),
                 )
                 .with_facts([f.id.clone()]),
             );
         }
-        (FactValue::Number(n), true)
-            if def.data_type == DataType::Integer && !n.fract().is_zero() =>
-        {
+        (FactValue::Number(n), true) if def.data_type == DataType::Integer && !n.fract().is_zero() => {
             out.push(
                 Diagnostic::error(
                     "E0213",
                     at(),
-                    format!(
-                        "fact {} of {} takes whole numbers, not {n}",
-                        f.id, f.concept
-                    ),
+                    format!("fact {} of {} takes whole numbers, not {n}", f.id, f.concept),
                 )
                 .with_facts([f.id.clone()]),
             );
@@ -98,10 +77,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     "E0213",
                     at(),
-                    format!(
-                        "fact {} of non-numeric concept {} has a number",
-                        f.id, f.concept
-                    ),
+                    format!("fact {} of non-numeric concept {} has a number", f.id, f.concept),
                 )
                 .with_facts([f.id.clone()]),
             );
@@ -111,30 +87,17 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     if c.is_numeric() {
         match &f.unit {
             None => out.push(
-                Diagnostic::error(
-                    "E0215",
-                    at(),
-                    format!("numeric fact {} of {} has no unit", f.id, f.concept),
-                )
-                .with_facts([f.id.clone()]),
+                Diagnostic::error("E0215", at(), format!("numeric fact {} of {} has no unit", f.id, f.concept))
+                    .with_facts([f.id.clone()]),
             ),
             Some(u) => {
-                let matches = def
-                    .units
-                    .iter()
-                    .filter_map(|id| tax.unit(id))
-                    .any(|ud| unit_matches(tax, ud, u));
+                let matches = def.units.iter().filter_map(|id| tax.unit(id)).any(|ud| unit_matches(tax, ud, u));
                 if !matches {
                     out.push(
                         Diagnostic::error(
                             "E0216",
                             at(),
-                            format!(
-                                "unit {} of fact {} is not allowed for {}",
-                                u.oim(),
-                                f.id,
-                                f.concept
-                            ),
+                            format!("unit {} of fact {} is not allowed for {}", u.oim(), f.id, f.concept),
                         )
                         .with_hint(format!("{} accepts {}", def.name, def.units.join(", ")))
                         .with_facts([f.id.clone()]),
@@ -144,25 +107,18 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         }
     } else if f.unit.is_some() {
         out.push(
-            Diagnostic::error(
-                "E0215",
-                at(),
-                format!("non-numeric fact {} of {} has a unit", f.id, f.concept),
-            )
-            .with_facts([f.id.clone()]),
+            Diagnostic::error("E0215", at(), format!("non-numeric fact {} of {} has a unit", f.id, f.concept))
+                .with_facts([f.id.clone()]),
         );
     }
     for (axis, member) in &f.dimensions {
-        let Some(ai) = tax.axis(&axis.local).filter(|i| {
-            &*tax.info.namespace == &*axis.namespace && tax.axes[*i].name() == &*axis.local
-        }) else {
+        let Some(ai) = tax
+            .axis(&axis.local)
+            .filter(|i| &*tax.info.namespace == &*axis.namespace && tax.axes[*i].name() == &*axis.local)
+        else {
             out.push(
-                Diagnostic::error(
-                    "E0217",
-                    at(),
-                    format!("fact {} uses unknown axis {}", f.id, axis),
-                )
-                .with_facts([f.id.clone()]),
+                Diagnostic::error("E0217", at(), format!("fact {} uses unknown axis {}", f.id, axis))
+                    .with_facts([f.id.clone()]),
             );
             continue;
         };
@@ -171,32 +127,35 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     "E0218",
                     at(),
-                    format!(
-                        "fact {}: {} cannot be broken down by {}",
-                        f.id, def.name, axis
-                    ),
+                    format!("fact {}: {} cannot be broken down by {}", f.id, def.name, axis),
                 )
                 .with_facts([f.id.clone()]),
             );
             continue;
         }
         let ax = &tax.axes[ai];
-        let ok = ax.member(&member.local).is_some_and(|mi| {
-            mi != 0 && tax.layer_namespace(ax.members[mi].layer) == &*member.namespace
-        });
+        let ok = ax
+            .member(&member.local)
+            .is_some_and(|mi| mi != 0 && tax.layer_namespace(ax.members[mi].layer) == &*member.namespace);
         if !ok {
-            out.push(Diagnostic::error("E0219", at(), format!("fact {}: {} is not a member of {} (the domain, the default, is never written)", f.id, member, axis)).with_facts([f.id.clone()]));
+            out.push(
+                Diagnostic::error(
+                    "E0219",
+                    at(),
+                    format!(
+                        "fact {}: {} is not a member of {} (the domain, the default, is never written)",
+                        f.id, member, axis
+                    ),
+                )
+                .with_facts([f.id.clone()]),
+            );
         }
     }
     out
 }
 
 /// Does a unit read from a filing have the measures of a taxonomy unit?
-fn unit_matches(
-    tax: &Taxonomy,
-    ud: &crate::taxonomy::source::UnitDef,
-    u: &crate::report::Unit,
-) -> bool {
+fn unit_matches(tax: &Taxonomy, ud: &crate::taxonomy::source::UnitDef, u: &crate::report::Unit) -> bool {
     let ns = tax.namespaces();
     let same = |defs: &[String], got: &[crate::report::QName]| {
         let mut want: Vec<(String, String)> = defs
@@ -204,10 +163,8 @@ fn unit_matches(
             .filter_map(|m| m.split_once(':'))
             .map(|(p, l)| (ns.get(p).cloned().unwrap_or_default(), l.to_string()))
             .collect();
-        let mut have: Vec<(String, String)> = got
-            .iter()
-            .map(|q| (q.namespace.to_string(), q.local.to_string()))
-            .collect();
+        let mut have: Vec<(String, String)> =
+            got.iter().map(|q| (q.namespace.to_string(), q.local.to_string())).collect();
         want.sort();
         have.sort();
         want == have

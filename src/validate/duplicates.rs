@@ -66,12 +66,8 @@ pub fn check(index: &FactIndex, filing: bool) -> Vec<Diagnostic> {
                         describe(f)
                     ),
                 )
-                .with_hint(
-                    "a finding about the source report: ask the preparer which figure is right",
-                )
-                .with_facts(
-                    std::iter::once(primary[0].id.clone()).chain(std::iter::once(f.id.clone())),
-                ),
+                .with_hint("a finding about the source report: ask the preparer which figure is right")
+                .with_facts(std::iter::once(primary[0].id.clone()).chain(std::iter::once(f.id.clone()))),
             );
         }
     }
@@ -80,17 +76,12 @@ pub fn check(index: &FactIndex, filing: bool) -> Vec<Diagnostic> {
 
 /// OIM/Arelle rule: equal `decimals` need equal values, and all value ranges must overlap.
 fn consistent(group: &[&Fact]) -> bool {
-    let numeric = group
-        .iter()
-        .all(|f| matches!(f.value, FactValue::Number(_)));
+    let numeric = group.iter().all(|f| matches!(f.value, FactValue::Number(_)));
     if !numeric {
         return group.iter().all(|f| f.value == group[0].value);
     }
     for (i, f) in group.iter().enumerate() {
-        if group[..i]
-            .iter()
-            .any(|g| g.decimals == f.decimals && g.value != f.value)
-        {
+        if group[..i].iter().any(|g| g.decimals == f.decimals && g.value != f.value) {
             return false;
         }
     }

@@ -54,10 +54,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            yoy_threshold: Decimal::new(5, 1),
-            filing: false,
-        }
+        Options { yoy_threshold: Decimal::new(5, 1), filing: false }
     }
 }
 
@@ -96,10 +93,7 @@ fn name_key(concept: &str, period: &Period, dims: &[(&str, &str)]) -> u64 {
 }
 
 pub fn dims_of(f: &Fact) -> Dims<'_> {
-    f.dimensions
-        .iter()
-        .map(|(a, m)| (&*a.local, &*m.local))
-        .collect()
+    f.dimensions.iter().map(|(a, m)| (&*a.local, &*m.local)).collect()
 }
 
 impl<'a> FactIndex<'a> {
@@ -107,23 +101,11 @@ impl<'a> FactIndex<'a> {
         let mut by_aspects: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         let mut by_name: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         for f in facts {
-            let key = ContextKey {
-                period: &f.period,
-                unit: f.unit.as_ref(),
-                dimensions: &f.dimensions,
-            };
+            let key = ContextKey { period: &f.period, unit: f.unit.as_ref(), dimensions: &f.dimensions };
             by_aspects.entry((&f.concept, key)).or_default().push(f);
-            by_name
-                .entry(name_key(&f.concept.local, &f.period, &dims_of(f)))
-                .or_default()
-                .push(f);
+            by_name.entry(name_key(&f.concept.local, &f.period, &dims_of(f))).or_default().push(f);
         }
-        FactIndex {
-            facts,
-            by_aspects,
-            by_name,
-            statement_axis: tax.info.statement_axis.clone(),
-        }
+        FactIndex { facts, by_aspects, by_name, statement_axis: tax.info.statement_axis.clone() }
     }
 
     /// The facts of a concept in a context (any unit), duplicates included.
@@ -134,9 +116,7 @@ impl<'a> FactIndex<'a> {
         bucket
             .iter()
             .copied()
-            .filter(|f| {
-                &*f.concept.local == concept && &f.period == period && dims_of(f).as_slice() == dims
-            })
+            .filter(|f| &*f.concept.local == concept && &f.period == period && dims_of(f).as_slice() == dims)
             .collect()
     }
 
@@ -148,17 +128,12 @@ impl<'a> FactIndex<'a> {
 
     /// Is this fact the primary statement (not marked as a differing figure stated elsewhere)?
     pub fn is_primary(&self, f: &Fact) -> bool {
-        self.statement_axis
-            .as_deref()
-            .is_none_or(|s| !f.dimensions.iter().any(|(a, _)| &*a.local == s))
+        self.statement_axis.as_deref().is_none_or(|s| !f.dimensions.iter().any(|(a, _)| &*a.local == s))
     }
 
     /// The dimensions of a fact without the statement axis.
     pub fn primary_dims<'f>(&self, f: &'f Fact) -> Dims<'f> {
-        dims_of(f)
-            .into_iter()
-            .filter(|(a, _)| Some(*a) != self.statement_axis.as_deref())
-            .collect()
+        dims_of(f).into_iter().filter(|(a, _)| Some(*a) != self.statement_axis.as_deref()).collect()
     }
 }
 
@@ -200,21 +175,14 @@ pub fn divide(n: Interval, d: Interval) -> Option<Interval> {
 pub fn prior(p: &Period) -> Option<Period> {
     let back = |d: &chrono::NaiveDate| d.checked_sub_months(chrono::Months::new(12));
     match p {
-        Period::Duration { start, end } => Some(Period::Duration {
-            start: back(start)?,
-            end: back(end)?,
-        }),
+        Period::Duration { start, end } => Some(Period::Duration { start: back(start)?, end: back(end)? }),
         Period::Instant(d) => Some(Period::Instant(back(d)?)),
     }
 }
 
 /// Run every rule family over a report. Its framework version selects the completeness
 /// requirements.
-pub fn validate(
-    report: &Report,
-    tax: &Taxonomy,
-    opts: &Options,
-) -> (Vec<Diagnostic>, Vec<CoverageRow>) {
+pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnostic>, Vec<CoverageRow>) {
     let index = FactIndex::new(&report.facts, tax);
     let mut out = Vec::new();
     out.extend(conformance::check(report, tax));
@@ -224,18 +192,14 @@ pub fn validate(
     out.extend(plausibility::check(&index, tax, opts));
     let coverage = match &report.framework {
         Some(fw) => {
-            let (rows, diags) =
-                completeness::check(&index, tax, fw, report.reporting_period.as_ref());
+            let (rows, diags) = completeness::check(&index, tax, fw, report.reporting_period.as_ref());
             out.extend(diags);
             rows
         }
         None => Vec::new(),
     };
     out.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.code.cmp(b.code))
-            .then_with(|| a.facts.cmp(&b.facts))
+        b.severity.cmp(&a.severity).then_with(|| a.code.cmp(b.code)).then_with(|| a.facts.cmp(&b.facts))
     });
     (out, coverage)
 }
@@ -246,9 +210,7 @@ pub(crate) fn fact_location(f: &Fact) -> Location {
     match rec.split_once('#') {
         Some((file, ptr)) => Location::pointer(file, ptr),
         None => match rec.rsplit_once(':') {
-            Some((file, line)) if line.parse::<u64>().is_ok() => {
-                Location::line(file, line.parse().unwrap_or(0))
-            }
+            Some((file, line)) if line.parse::<u64>().is_ok() => Location::line(file, line.parse().unwrap_or(0)),
             _ => Location::file(rec),
         },
     }
@@ -257,11 +219,7 @@ pub(crate) fn fact_location(f: &Fact) -> Location {
 /// A fact's value and source, as shown in a message.
 pub(crate) fn describe(f: &Fact) -> String {
     let v = match &f.value {
-        FactValue::Number(n) => f
-            .provenance
-            .reported
-            .clone()
-            .unwrap_or_else(|| n.to_string()),
+        FactValue::Number(n) => f.provenance.reported.clone().unwrap_or_else(|| n.to_string()),
         FactValue::Text(t) => format!("{:?}", t.chars().take(40).collect::<String>()),
         FactValue::Nil => "nil".into(),
     };
@@ -272,25 +230,13 @@ pub(crate) fn describe(f: &Fact) -> String {
         (None, Some(l)) => format!("line {l}"),
         (None, None) => p.document.clone(),
     };
-    let dims: Vec<String> = f
-        .dimensions
-        .iter()
-        .map(|(_, m)| m.local.trim_end_matches("Member").to_string())
-        .collect();
-    let what = if dims.is_empty() {
-        format!("{}", f.period)
-    } else {
-        format!("{}, {}", f.period, dims.join(", "))
-    };
+    let dims: Vec<String> = f.dimensions.iter().map(|(_, m)| m.local.trim_end_matches("Member").to_string()).collect();
+    let what = if dims.is_empty() { format!("{}", f.period) } else { format!("{}, {}", f.period, dims.join(", ")) };
     format!("{} {} = {} [{}; {}]", f.id, f.concept.local, v, what, place)
 }
 
 /// Show an interval briefly: one value when it is exact.
 pub(crate) fn show(i: Interval) -> String {
     let r = |d: Decimal| d.round_dp(4).normalize().to_string();
-    if i.0 == i.1 {
-        r(i.0)
-    } else {
-        format!("{}..{}", r(i.0), r(i.1))
-    }
+    if i.0 == i.1 { r(i.0) } else { format!("{}..{}", r(i.0), r(i.1)) }
 }

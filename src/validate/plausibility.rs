@@ -46,11 +46,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
                     "W0502",
                     Severity::Warning,
                     fact_location(f),
-                    format!(
-                        "{} is a percentage outside 0-100%: {}",
-                        c.name(),
-                        describe(f)
-                    ),
+                    format!("{} is a percentage outside 0-100%: {}", c.name(), describe(f)),
                 )
                 .with_hint("percentages are stored as fractions: write \"20%\" (or 0.20), not 20")
                 .with_facts([f.id.clone()]),
@@ -67,10 +63,9 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
         let Some(prev_p) = prior(&f.period) else {
             continue;
         };
-        let (Some(cur), Some(prev)) = (
-            index.value(&f.concept.local, &f.period, &dims),
-            index.value(&f.concept.local, &prev_p, &dims),
-        ) else {
+        let (Some(cur), Some(prev)) =
+            (index.value(&f.concept.local, &f.period, &dims), index.value(&f.concept.local, &prev_p, &dims))
+        else {
             continue;
         };
         if let Some(d) = yoy(index, c.name(), f, &prev_p, cur, prev, opts) {
@@ -81,10 +76,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
                 let mut acc = (Decimal::ZERO, Decimal::ZERO);
                 let mut used = Vec::new();
                 for m in &c.def.moves_with {
-                    if let (Some(a), Some(_)) = (
-                        derived(index, tax, m, p, &[]),
-                        derived(index, tax, m, &prev_p, &[]),
-                    ) {
+                    if let (Some(a), Some(_)) = (derived(index, tax, m, p, &[]), derived(index, tax, m, &prev_p, &[])) {
                         acc = (acc.0 + a.0, acc.1 + a.1);
                         used.push(m.as_str());
                     }
@@ -110,10 +102,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
                     if m(b).is_zero() {
                         "n/a".to_string()
                     } else {
-                        format!(
-                            "{:+}%",
-                            ((m(a) - m(b)) / m(b) * Decimal::ONE_HUNDRED).round_dp(1)
-                        )
+                        format!("{:+}%", ((m(a) - m(b)) / m(b) * Decimal::ONE_HUNDRED).round_dp(1))
                     }
                 };
                 out.push(
@@ -163,10 +152,7 @@ fn yoy(
     if change.abs() <= opts.yoy_threshold {
         return None;
     }
-    let prev_fact = index
-        .get(&f.concept.local, prev_p, &index.primary_dims(f))
-        .first()
-        .map(|x| x.id.clone());
+    let prev_fact = index.get(&f.concept.local, prev_p, &index.primary_dims(f)).first().map(|x| x.id.clone());
     Some(
         Diagnostic::new(
             "I0503",

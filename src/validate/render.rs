@@ -30,11 +30,7 @@ pub fn render(result: &ValidationResult, format: Format, colour: bool) -> String
 }
 
 fn paint(colour: bool, code: &str, text: &str) -> String {
-    if colour {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
+    if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
 }
 
 pub fn human_diagnostic(d: &Diagnostic, colour: bool) -> String {
@@ -51,12 +47,7 @@ pub fn human_diagnostic(d: &Diagnostic, colour: bool) -> String {
     );
     let _ = writeln!(s, "  {} {}", paint(colour, "1;34", "-->"), d.location);
     if !d.facts.is_empty() {
-        let _ = writeln!(
-            s,
-            "  {} facts: {}",
-            paint(colour, "1;34", "="),
-            d.facts.join(", ")
-        );
+        let _ = writeln!(s, "  {} facts: {}", paint(colour, "1;34", "="), d.facts.join(", "));
     }
     if let Some(h) = &d.hint {
         let _ = writeln!(s, "  {} {}", paint(colour, "1;34", "= help:"), h);
@@ -71,41 +62,21 @@ fn human(r: &ValidationResult, colour: bool) -> String {
         s.push('\n');
     }
     if !r.coverage.is_empty() {
-        let missing: Vec<&str> = r
-            .coverage
-            .iter()
-            .filter(|c| c.status == super::Coverage::Missing)
-            .map(|c| c.code.as_str())
-            .collect();
-        let reported = r
-            .coverage
-            .iter()
-            .filter(|c| c.status == super::Coverage::Reported)
-            .count();
-        let explained = r
-            .coverage
-            .iter()
-            .filter(|c| c.status == super::Coverage::Explained)
-            .count();
+        let missing: Vec<&str> =
+            r.coverage.iter().filter(|c| c.status == super::Coverage::Missing).map(|c| c.code.as_str()).collect();
+        let reported = r.coverage.iter().filter(|c| c.status == super::Coverage::Reported).count();
+        let explained = r.coverage.iter().filter(|c| c.status == super::Coverage::Explained).count();
         let _ = writeln!(
             s,
             "coverage ({}): {} requirements, {reported} reported, {explained} explained, {} missing{}",
             r.framework,
             r.coverage.len(),
             missing.len(),
-            if missing.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", missing.join(", "))
-            }
+            if missing.is_empty() { String::new() } else { format!(": {}", missing.join(", ")) }
         );
     }
     let sum = r.summary();
-    let _ = writeln!(
-        s,
-        "{}: {} errors, {} warnings, {} infos",
-        r.input, sum.errors, sum.warnings, sum.infos
-    );
+    let _ = writeln!(s, "{}: {} errors, {} warnings, {} infos", r.input, sum.errors, sum.warnings, sum.infos);
     s
 }
 
