@@ -18,11 +18,7 @@ fn print_grouped(int: u64, frac: u32, frac_digits: u32) -> String {
     if frac_digits == 0 {
         grouped
     } else {
-        format!(
-            "{grouped}.{:0width$}",
-            frac % 10u32.pow(frac_digits),
-            width = frac_digits as usize
-        )
+        format!("{grouped}.{:0width$}", frac % 10u32.pow(frac_digits), width = frac_digits as usize)
     }
 }
 

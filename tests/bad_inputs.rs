@@ -9,24 +9,11 @@ use std::path::Path;
 /// output was written.
 fn rejects(file: &Path, code: i32, expect: &str) -> String {
     let out = file.parent().unwrap().join("out");
-    let assert = esgx()
-        .arg("export")
-        .arg(file)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(code);
+    let assert = esgx().arg("export").arg(file).arg("--out").arg(&out).assert().code(code);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(
-        stderr.contains(expect),
-        "stderr lacks {expect:?}:\n{stderr}"
-    );
+    assert!(stderr.contains(expect), "stderr lacks {expect:?}:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        files(&out).is_empty(),
-        "something was written for a rejected input: {:?}",
-        files(&out)
-    );
+    assert!(files(&out).is_empty(), "something was written for a rejected input: {:?}", files(&out));
     stderr
 }
 
@@ -52,28 +39,13 @@ fn empty_truncated_garbage_and_wrongly_encoded_files() {
     let d = t.path();
     rejects(&write(d, "empty.json", b""), 1, "the file is empty");
     let full = std::fs::read(data("minimal.json")).unwrap();
-    let s = rejects(
-        &write(d, "truncated.json", &full[..full.len() / 2]),
-        1,
-        "invalid JSON",
-    );
+    let s = rejects(&write(d, "truncated.json", &full[..full.len() / 2]), 1, "invalid JSON");
     assert!(s.contains("truncated.json:"), "{s}");
-    rejects(
-        &write(d, "garbage.json", &[0x00, 0xff, 0xfe, 0x13, 0x80, 0x81]),
-        1,
-        "not valid UTF-8",
-    );
-    let utf16: Vec<u8> = [0xFF, 0xFE]
-        .into_iter()
-        .chain("{}".encode_utf16().flat_map(|u| u.to_le_bytes()))
-        .collect();
+    rejects(&write(d, "garbage.json", &[0x00, 0xff, 0xfe, 0x13, 0x80, 0x81]), 1, "not valid UTF-8");
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("{}".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
     rejects(&write(d, "utf16.json", &utf16), 1, "UTF-16");
     rejects(&write(d, "array.json", b"[1,2,3]"), 1, "schema");
-    rejects(
-        &write(d, "notes.txt", b"hello"),
-        1,
-        "unknown dataset file type",
-    );
+    rejects(&write(d, "notes.txt", b"hello"), 1, "unknown dataset file type");
 }
 
 #[test]
@@ -83,11 +55,7 @@ fn deep_nesting_and_absurd_numbers() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     rejects(&write(d, "deep.json", deep.as_bytes()), 1, "invalid JSON");
     let huge = with(|v| v["facts"][0]["value"] = "9".repeat(400).into());
-    let s = rejects(
-        &write(d, "huge.json", &huge),
-        1,
-        "more digits than can be kept exactly",
-    );
+    let s = rejects(&write(d, "huge.json", &huge), 1, "more digits than can be kept exactly");
     assert!(s.contains("#/facts/0/value"), "{s}");
     let float = with(|v| v["facts"][0]["value"] = serde_json::json!(14.35));
     rejects(&write(d, "float.json", &float), 1, "/facts/0/value");
@@ -102,80 +70,29 @@ fn taxonomy_conformance_errors_name_the_record() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     let s = rejects(
-        &write(
-            d,
-            "concept.json",
-            &with(|v| v["facts"][1]["concept"] = "GhgEmissionScope2".into()),
-        ),
+        &write(d, "concept.json", &with(|v| v["facts"][1]["concept"] = "GhgEmissionScope2".into())),
         1,
         "unknown concept",
     );
-    assert!(
-        s.contains("#/facts/1/concept") && s.contains("did you mean \"GhgEmissionsScope2\""),
-        "{s}"
-    );
-    let s = rejects(
-        &write(
-            d,
-            "unit.json",
-            &with(|v| v["facts"][0]["unit"] = "MWh".into()),
-        ),
-        1,
-        "not allowed",
-    );
+    assert!(s.contains("#/facts/1/concept") && s.contains("did you mean \"GhgEmissionsScope2\""), "{s}");
+    let s = rejects(&write(d, "unit.json", &with(|v| v["facts"][0]["unit"] = "MWh".into())), 1, "not allowed");
     assert!(s.contains("#/facts/0/unit"), "{s}");
-    rejects(
-        &write(
-            d,
-            "unit2.json",
-            &with(|v| v["facts"][0]["unit"] = "furlongs".into()),
-        ),
-        1,
-        "unknown unit",
-    );
-    let s = rejects(
-        &write(
-            d,
-            "period.json",
-            &with(|v| v["facts"][0]["period"] = "2024-12-31".into()),
-        ),
-        1,
-        "instant",
-    );
+    rejects(&write(d, "unit2.json", &with(|v| v["facts"][0]["unit"] = "furlongs".into())), 1, "unknown unit");
+    let s = rejects(&write(d, "period.json", &with(|v| v["facts"][0]["period"] = "2024-12-31".into())), 1, "instant");
     assert!(s.contains("#/facts/0/period"), "{s}");
+    rejects(&write(d, "period2.json", &with(|v| v["facts"][0]["period"] = "FY1999".into())), 1, "unknown period");
     rejects(
-        &write(
-            d,
-            "period2.json",
-            &with(|v| v["facts"][0]["period"] = "FY1999".into()),
-        ),
-        1,
-        "unknown period",
-    );
-    rejects(
-        &write(
-            d,
-            "text.json",
-            &with(|v| v["facts"][0]["value"] = "about fourteen".into()),
-        ),
+        &write(d, "text.json", &with(|v| v["facts"][0]["value"] = "about fourteen".into())),
         1,
         "not a decimal number",
     );
     rejects(
-        &write(
-            d,
-            "comma.json",
-            &with(|v| v["facts"][0]["value"] = "14,35".into()),
-        ),
+        &write(d, "comma.json", &with(|v| v["facts"][0]["value"] = "14,35".into())),
         1,
         "misplaced thousands separator",
     );
     let s = rejects(
-        &write(
-            d,
-            "axis.json",
-            &with(|v| v["facts"][0]["dimensions"] = serde_json::json!({"ColourAxis": "RedMember"})),
-        ),
+        &write(d, "axis.json", &with(|v| v["facts"][0]["dimensions"] = serde_json::json!({"ColourAxis": "RedMember"}))),
         1,
         "unknown axis",
     );
@@ -184,19 +101,13 @@ fn taxonomy_conformance_errors_name_the_record() {
         &write(
             d,
             "member.json",
-            &with(|v| {
-                v["facts"][0]["dimensions"] = serde_json::json!({"StatementAxis": "NoSuchMember"})
-            }),
+            &with(|v| v["facts"][0]["dimensions"] = serde_json::json!({"StatementAxis": "NoSuchMember"})),
         ),
         1,
         "is not a member of StatementAxis",
     );
     rejects(
-        &write(
-            d,
-            "source.json",
-            &with(|v| v["facts"][0]["source"]["document"] = "nowhere".into()),
-        ),
+        &write(d, "source.json", &with(|v| v["facts"][0]["source"]["document"] = "nowhere".into())),
         1,
         "not listed in `sources`",
     );
@@ -204,23 +115,12 @@ fn taxonomy_conformance_errors_name_the_record() {
         &write(
             d,
             "both.json",
-            &with(|v| {
-                v["facts"][0]["omission"] =
-                    serde_json::json!({"reason": "not-applicable", "explanation": "x"})
-            }),
+            &with(|v| v["facts"][0]["omission"] = serde_json::json!({"reason": "not-applicable", "explanation": "x"})),
         ),
         1,
         "/facts/0",
     );
-    rejects(
-        &write(
-            d,
-            "lei.json",
-            &with(|v| v["entity"]["lei"] = "5493001KJTIIGC8Y1R13".into()),
-        ),
-        1,
-        "not a valid LEI",
-    );
+    rejects(&write(d, "lei.json", &with(|v| v["entity"]["lei"] = "5493001KJTIIGC8Y1R13".into())), 1, "not a valid LEI");
     rejects(
         &write(
             d,
@@ -241,23 +141,44 @@ fn csv_errors_point_at_lines() {
     let d = t.path();
     let mut meta = minimal();
     meta.as_object_mut().unwrap().remove("facts");
-    std::fs::write(
-        d.join("facts.meta.json"),
-        serde_json::to_vec(&meta).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(d.join("facts.meta.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
     let header = "concept,value,unit,period,source_document\n";
-    let s = rejects(&write(d, "facts.csv", format!("{header}GhgEmissionsScope1,14.35,tCO2e,FY2024,ar\nGhgEmissionsScope2,\"1,383.61,tCO2e,FY2024,ar\n").as_bytes()), 1, "facts.csv:");
-    assert!(s.contains("E0006") || s.contains("fields"), "{s}");
-    let s = rejects(&write(d, "facts.csv", format!("{header}GhgEmissionsScope1,14.35,tCO2e,FY2024,ar\nGhgEmissionsScope2,1383.61,tCO2e,FY2024\n").as_bytes()), 1, "facts.csv:3");
-    assert!(s.contains("fields"), "{s}");
-    let s = rejects(&write(d, "facts.csv", format!("{header}GhgEmissionsScope1,14.35,tCO2e,FY2024,ar\nGhgEmissionsScope9,1,tCO2e,FY2024,ar\n").as_bytes()), 1, "facts.csv:3");
-    assert!(s.contains("unknown concept"), "{s}");
-    rejects(
-        &write(d, "facts.csv", b"colour,concept,period,source_document\n"),
+    let s = rejects(
+        &write(
+            d,
+            "facts.csv",
+            format!(
+                "{header}GhgEmissionsScope1,14.35,tCO2e,FY2024,ar\nGhgEmissionsScope2,\"1,383.61,tCO2e,FY2024,ar\n"
+            )
+            .as_bytes(),
+        ),
         1,
-        "unknown column \"colour\"",
+        "facts.csv:",
     );
+    assert!(s.contains("E0006") || s.contains("fields"), "{s}");
+    let s = rejects(
+        &write(
+            d,
+            "facts.csv",
+            format!("{header}GhgEmissionsScope1,14.35,tCO2e,FY2024,ar\nGhgEmissionsScope2,1383.61,tCO2e,FY2024\n")
+                .as_bytes(),
+        ),
+        1,
+        "facts.csv:3",
+    );
+    assert!(s.contains("fields"), "{s}");
+    let s = rejects(
+        &write(
+            d,
+            "facts.csv",
+            format!("{header}GhgEmissionsScope1,14.35,tCO2e,FY2024,ar\nGhgEmissionsScope9,1,tCO2e,FY2024,ar\n")
+                .as_bytes(),
+        ),
+        1,
+        "facts.csv:3",
+    );
+    assert!(s.contains("unknown concept"), "{s}");
+    rejects(&write(d, "facts.csv", b"colour,concept,period,source_document\n"), 1, "unknown column \"colour\"");
     let lone = d.join("lone");
     std::fs::create_dir(&lone).unwrap();
     rejects(&write(&lone, "x.csv", header.as_bytes()), 2, "x.meta.json");
@@ -268,12 +189,7 @@ fn missing_dataset_and_bad_epoch_are_usage_errors() {
     let t = tempfile::tempdir().unwrap();
     rejects(&t.path().join("nope.json"), 2, "nope.json");
     let out = t.path().join("out");
-    esgx()
-        .env("SOURCE_DATE_EPOCH", "yesterday")
-        .args(["export", "--out"])
-        .arg(&out)
-        .assert()
-        .code(2);
+    esgx().env("SOURCE_DATE_EPOCH", "yesterday").args(["export", "--out"]).arg(&out).assert().code(2);
     assert!(files(&out).is_empty());
     esgx().args(["export"]).assert().code(2); // --out is required
 }

@@ -16,49 +16,25 @@ fn bundled_export_writes_every_format_with_a_truthful_manifest() {
     let manifest = json(&out.join("manifest.json"));
 
     // The manifest follows its own schema.
-    let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../schema/manifest.schema.json")).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&manifest)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "manifest violates its schema: {errors:?}"
-    );
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../schema/manifest.schema.json")).unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&manifest).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "manifest violates its schema: {errors:?}");
 
     // Every output is listed with the right hash, and every file written is listed.
     let outputs = manifest["outputs"].as_array().unwrap();
-    let mut listed: Vec<String> = outputs
-        .iter()
-        .map(|o| o["path"].as_str().unwrap().to_string())
-        .collect();
+    let mut listed: Vec<String> = outputs.iter().map(|o| o["path"].as_str().unwrap().to_string()).collect();
     for o in outputs {
         let bytes = std::fs::read(out.join(o["path"].as_str().unwrap())).unwrap();
-        let hex: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hex: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(o["sha256"], hex, "hash of {}", o["path"]);
         assert_eq!(o["bytes"], bytes.len() as u64);
     }
     listed.push("manifest.json".into());
     listed.sort();
     assert_eq!(listed, files(&out));
-    let formats: Vec<&str> = outputs
-        .iter()
-        .map(|o| o["format"].as_str().unwrap())
-        .collect();
-    for f in [
-        "xbrl-xml",
-        "xbrl-json",
-        "taxonomy-schema",
-        "taxonomy-linkbase",
-    ] {
+    let formats: Vec<&str> = outputs.iter().map(|o| o["format"].as_str().unwrap()).collect();
+    for f in ["xbrl-xml", "xbrl-json", "taxonomy-schema", "taxonomy-linkbase"] {
         assert!(formats.contains(&f), "no {f} output");
     }
     // Inputs: the dataset and the taxonomy source, hashed.
@@ -79,11 +55,7 @@ fn same_input_and_epoch_give_identical_bytes() {
     let fa = files(&a);
     assert_eq!(fa, files(&b));
     for f in fa {
-        assert_eq!(
-            std::fs::read(a.join(&f)).unwrap(),
-            std::fs::read(b.join(&f)).unwrap(),
-            "{f} differs between runs"
-        );
+        assert_eq!(std::fs::read(a.join(&f)).unwrap(), std::fs::read(b.join(&f)).unwrap(), "{f} differs between runs");
     }
 }
 
@@ -92,22 +64,11 @@ fn a_different_epoch_changes_time_and_filing_id_only_in_the_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     export_bundled(&a);
-    esgx()
-        .env("SOURCE_DATE_EPOCH", "1800000000")
-        .args(["export", "--out"])
-        .arg(&b)
-        .assert()
-        .success();
-    let (ma, mb) = (
-        json(&a.join("manifest.json")),
-        json(&b.join("manifest.json")),
-    );
+    esgx().env("SOURCE_DATE_EPOCH", "1800000000").args(["export", "--out"]).arg(&b).assert().success();
+    let (ma, mb) = (json(&a.join("manifest.json")), json(&b.join("manifest.json")));
     assert_ne!(ma["filingId"], mb["filingId"]);
     assert_ne!(ma["created"], mb["created"]);
-    assert_eq!(
-        std::fs::read(a.join("report.xbrl")).unwrap(),
-        std::fs::read(b.join("report.xbrl")).unwrap()
-    );
+    assert_eq!(std::fs::read(a.join("report.xbrl")).unwrap(), std::fs::read(b.join("report.xbrl")).unwrap());
 }
 
 #[test]
@@ -120,21 +81,12 @@ fn every_fact_carries_its_source_in_both_formats() {
     assert!(!facts.is_empty());
     for (id, f) in facts {
         let src = &f["esgxp:source"];
-        assert!(
-            src["document"].is_string(),
-            "fact {id} has no source document"
-        );
-        assert!(
-            src["record"].as_str().unwrap().contains("#/facts/"),
-            "fact {id} does not point at its dataset record"
-        );
+        assert!(src["document"].is_string(), "fact {id} has no source document");
+        assert!(src["record"].as_str().unwrap().contains("#/facts/"), "fact {id} does not point at its dataset record");
     }
     let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
     for id in facts.keys() {
-        assert!(
-            xml.contains(&format!("xlink:href=\"#{id}\"")),
-            "fact {id} has no footnote in the XML instance"
-        );
+        assert!(xml.contains(&format!("xlink:href=\"#{id}\"")), "fact {id} has no footnote in the XML instance");
     }
     assert_eq!(xml.matches("<link:footnote ").count(), facts.len());
 }
@@ -143,18 +95,9 @@ fn every_fact_carries_its_source_in_both_formats() {
 fn exact_decimals_survive_with_their_precision() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    esgx()
-        .args(["export"])
-        .arg(data("minimal.json"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    esgx().args(["export"]).arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
     let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
-    assert!(
-        xml.contains(r#"decimals="2">1397.96</esgx:GhgEmissionsScope1And2>"#),
-        "{xml}"
-    );
+    assert!(xml.contains(r#"decimals="2">1397.96</esgx:GhgEmissionsScope1And2>"#), "{xml}");
     let report = json(&out.join("report.json"));
     let total = report["facts"]
         .as_object()
@@ -165,8 +108,5 @@ fn exact_decimals_survive_with_their_precision() {
     assert_eq!(total["value"], "1397.96");
     assert_eq!(total["decimals"], 2);
     assert_eq!(total["dimensions"]["unit"], "utr:tCO2e");
-    assert_eq!(
-        total["dimensions"]["period"],
-        "2024-01-01T00:00:00/2025-01-01T00:00:00"
-    );
+    assert_eq!(total["dimensions"]["period"], "2024-01-01T00:00:00/2025-01-01T00:00:00");
 }

@@ -8,27 +8,14 @@ use std::path::{Path, PathBuf};
 
 fn export_qifu(dir: &Path) -> PathBuf {
     let out = dir.join("qifu");
-    esgx()
-        .args(["export", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    esgx().args(["export", "--out"]).arg(&out).assert().success();
     out
 }
 
 fn validate_json(args: &[&std::ffi::OsStr]) -> (i32, Value) {
-    let out = esgx()
-        .arg("validate")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
+    let out = esgx().arg("validate").args(args).args(["--format", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     (out.status.code().unwrap(), v)
 }
 
@@ -60,10 +47,7 @@ fn bundled_dataset_validates_with_a_coverage_table() {
     assert!(v["diagnostics"].is_array());
     let coverage = v["coverage"].as_array().unwrap();
     for row in coverage {
-        assert!(
-            ["reported", "explained", "missing"].contains(&row["status"].as_str().unwrap()),
-            "{row}"
-        );
+        assert!(["reported", "explained", "missing"].contains(&row["status"].as_str().unwrap()), "{row}");
     }
     // Everything printed on stdout is the JSON document; progress stays on stderr.
 }
@@ -79,32 +63,21 @@ fn exported_filings_read_back_to_the_same_findings() {
         assert_eq!(code, 0, "{f}: {v}");
         assert_eq!(v["kind"], "filing");
         assert_eq!(v["framework"], dataset["framework"]);
-        assert_eq!(
-            findings(&v),
-            findings(&dataset),
-            "{f} gives other findings than the dataset it came from"
-        );
+        assert_eq!(findings(&v), findings(&dataset), "{f} gives other findings than the dataset it came from");
         assert_eq!(v["coverage"], dataset["coverage"], "{f}");
     }
 }
 
 #[test]
 fn sarif_output_has_the_2_1_0_shape() {
-    let out = esgx()
-        .args(["validate", "--format", "sarif"])
-        .output()
-        .unwrap();
+    let out = esgx().args(["validate", "--format", "sarif"]).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let run = &v["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "esgx");
-    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let rules: Vec<&str> =
+        run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {
@@ -122,30 +95,14 @@ fn sarif_output_has_the_2_1_0_shape() {
 fn fail_on_and_baselines() {
     let t = tempfile::tempdir().unwrap();
     // Info findings exist in the bundled dataset: they fail only at --fail-on info.
-    esgx()
-        .args(["validate", "--fail-on", "info"])
-        .assert()
-        .code(1);
-    esgx()
-        .args(["validate", "--fail-on", "never"])
-        .assert()
-        .code(0);
+    esgx().args(["validate", "--fail-on", "info"]).assert().code(1);
+    esgx().args(["validate", "--fail-on", "never"]).assert().code(0);
     let base = t.path().join("baseline.json");
-    esgx()
-        .args(["validate", "--fail-on", "never", "--write-baseline"])
-        .arg(&base)
-        .assert()
-        .code(0);
-    esgx()
-        .args(["validate", "--fail-on", "info", "--baseline"])
-        .arg(&base)
-        .assert()
-        .code(0);
+    esgx().args(["validate", "--fail-on", "never", "--write-baseline"]).arg(&base).assert().code(0);
+    esgx().args(["validate", "--fail-on", "info", "--baseline"]).arg(&base).assert().code(0);
     // A new finding is not covered by the baseline.
-    let mut ds: Value = serde_json::from_slice(
-        &std::fs::read(repo().join("examples/qifu-2023/dataset.json")).unwrap(),
-    )
-    .unwrap();
+    let mut ds: Value =
+        serde_json::from_slice(&std::fs::read(repo().join("examples/qifu-2023/dataset.json")).unwrap()).unwrap();
     let mut extra = ds["facts"][0].clone();
     extra["value"] = "9,999.99".into();
     extra["id"] = "new-conflict".into();
@@ -172,11 +129,7 @@ fn fail_on_and_baselines() {
     assert!(v["baselined"].as_u64().unwrap() > 0);
     // A baseline that is not one is a usage error.
     std::fs::write(t.path().join("bad.json"), "[]").unwrap();
-    esgx()
-        .args(["validate", "--baseline"])
-        .arg(t.path().join("bad.json"))
-        .assert()
-        .code(2);
+    esgx().args(["validate", "--baseline"]).arg(t.path().join("bad.json")).assert().code(2);
 }
 
 /// Break an exported filing in one known way; esgx must say error and exit 1. The broken files are
@@ -186,10 +139,7 @@ fn broken(name: &str, src: &Path, edit: impl Fn(String) -> String, code: &str) {
     let changed = edit(text.clone());
     assert_ne!(changed, text, "{name}: the edit changed nothing");
     let dir = src.parent().unwrap();
-    let p = dir.join(format!(
-        "broken-{name}.{}",
-        src.extension().unwrap().to_str().unwrap()
-    ));
+    let p = dir.join(format!("broken-{name}.{}", src.extension().unwrap().to_str().unwrap()));
     std::fs::write(&p, &changed).unwrap();
     let (exit, v) = validate_json(&[p.as_os_str()]);
     let codes: Vec<&str> = v["diagnostics"]
@@ -200,10 +150,7 @@ fn broken(name: &str, src: &Path, edit: impl Fn(String) -> String, code: &str) {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert_eq!(exit, 1, "{name}: exit {exit}, findings {codes:?}");
-    assert!(
-        codes.contains(&code),
-        "{name}: expected {code}, got {codes:?}"
-    );
+    assert!(codes.contains(&code), "{name}: expected {code}, got {codes:?}");
     if let Some(keep) = std::env::var_os("ESGX_BROKEN_OUT") {
         let keep = PathBuf::from(keep);
         std::fs::create_dir_all(&keep).unwrap();
@@ -233,12 +180,7 @@ fn broken_xml_filings_are_errors() {
         "unknown-concept",
         &x,
         |s| {
-            replace_first(
-                &s,
-                "<esgx:GhgEmissionsScope1 ",
-                "<esgx:GhgEmissionsScopeOne ",
-            )
-            .replacen(
+            replace_first(&s, "<esgx:GhgEmissionsScope1 ", "<esgx:GhgEmissionsScopeOne ").replacen(
                 "</esgx:GhgEmissionsScope1>",
                 "</esgx:GhgEmissionsScopeOne>",
                 1,
@@ -247,33 +189,17 @@ fn broken_xml_filings_are_errors() {
         "E0210",
     );
     // Every statement of the total changes, so that it is not an inconsistent duplicate instead.
-    broken(
-        "calculation",
-        &x,
-        |s| s.replace("decimals=\"2\">1397.96<", "decimals=\"2\">1399.96<"),
-        "E0301",
-    );
+    broken("calculation", &x, |s| s.replace("decimals=\"2\">1397.96<", "decimals=\"2\">1399.96<"), "E0301");
     broken(
         "member",
         &x,
-        |s| {
-            s.replace(
-                "qifu:EastChinaMember</xbrldi:explicitMember>",
-                "qifu:AtlantisMember</xbrldi:explicitMember>",
-            )
-        },
+        |s| s.replace("qifu:EastChinaMember</xbrldi:explicitMember>", "qifu:AtlantisMember</xbrldi:explicitMember>"),
         "E0219",
     );
     broken(
         "unit",
         &x,
-        |s| {
-            replace_first(
-                &s,
-                "unitRef=\"tCO2e\" decimals=\"2\">1397.96<",
-                "unitRef=\"pure\" decimals=\"2\">1397.96<",
-            )
-        },
+        |s| replace_first(&s, "unitRef=\"tCO2e\" decimals=\"2\">1397.96<", "unitRef=\"pure\" decimals=\"2\">1397.96<"),
         "E0216",
     );
     broken(
@@ -288,12 +214,7 @@ fn broken_xml_filings_are_errors() {
         },
         "E0212",
     );
-    broken(
-        "value",
-        &x,
-        |s| replace_first(&s, ">1397.96<", ">1,397.96<"),
-        "E0213",
-    );
+    broken("value", &x, |s| replace_first(&s, ">1397.96<", ">1,397.96<"), "E0213");
     broken(
         "context",
         &x,
@@ -310,14 +231,8 @@ fn broken_xml_filings_are_errors() {
         "duplicate",
         &x,
         |s| {
-            let line = s
-                .lines()
-                .find(|l| l.contains("<esgx:GhgEmissionsScope1 "))
-                .unwrap()
-                .to_string();
-            let dup = line
-                .replace("id=\"f3\"", "id=\"f3dup\"")
-                .replace(">14.35<", ">15.35<");
+            let line = s.lines().find(|l| l.contains("<esgx:GhgEmissionsScope1 ")).unwrap().to_string();
+            let dup = line.replace("id=\"f3\"", "id=\"f3dup\"").replace(">14.35<", ">15.35<");
             s.replacen(&line, &format!("{line}\n{dup}"), 1)
         },
         "E0401",
@@ -332,27 +247,11 @@ fn broken_json_filings_are_errors() {
     broken(
         "unknown-concept",
         &j,
-        |s| {
-            replace_first(
-                &s,
-                "\"esgx:GhgEmissionsScope1\"",
-                "\"esgx:GhgEmissionsScopeOne\"",
-            )
-        },
+        |s| replace_first(&s, "\"esgx:GhgEmissionsScope1\"", "\"esgx:GhgEmissionsScopeOne\""),
         "E0210",
     );
-    broken(
-        "calculation",
-        &j,
-        |s| s.replace("\"value\": \"1397.96\"", "\"value\": \"1399.96\""),
-        "E0301",
-    );
-    broken(
-        "member",
-        &j,
-        |s| s.replace("\"qifu:EastChinaMember\"", "\"qifu:AtlantisMember\""),
-        "E0219",
-    );
+    broken("calculation", &j, |s| s.replace("\"value\": \"1397.96\"", "\"value\": \"1399.96\""), "E0301");
+    broken("member", &j, |s| s.replace("\"qifu:EastChinaMember\"", "\"qifu:AtlantisMember\""), "E0219");
     broken(
         "period-type",
         &j,
@@ -365,12 +264,7 @@ fn broken_json_filings_are_errors() {
         },
         "E0212",
     );
-    broken(
-        "value",
-        &j,
-        |s| replace_first(&s, "\"value\": \"1397.96\"", "\"value\": \"1,397.96\""),
-        "E0213",
-    );
+    broken("value", &j, |s| replace_first(&s, "\"value\": \"1397.96\"", "\"value\": \"1,397.96\""), "E0213");
 }
 
 #[test]
@@ -378,11 +272,7 @@ fn hostile_xml_is_refused_without_expansion() {
     let t = tempfile::tempdir().unwrap();
     let out = export_qifu(t.path());
     let text = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
-    let evil = text.replacen(
-        "<xbrli:xbrl",
-        "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<xbrli:xbrl",
-        1,
-    );
+    let evil = text.replacen("<xbrli:xbrl", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<xbrli:xbrl", 1);
     let p = out.join("evil.xbrl");
     std::fs::write(&p, evil).unwrap();
     let (exit, v) = validate_json(&[p.as_os_str()]);
@@ -395,34 +285,17 @@ fn hostile_xml_is_refused_without_expansion() {
     assert_eq!(v["diagnostics"][0]["code"], "E0007");
     // A filing whose taxonomy is remote is not fetched.
     let p3 = out.join("remote.xbrl");
-    std::fs::write(
-        &p3,
-        text.replace(
-            "taxonomy/qifu-extension.xsd",
-            "https://example.com/qifu.xsd",
-        ),
-    )
-    .unwrap();
+    std::fs::write(&p3, text.replace("taxonomy/qifu-extension.xsd", "https://example.com/qifu.xsd")).unwrap();
     let (exit, v) = validate_json(&[p3.as_os_str()]);
     assert_eq!(exit, 1, "{v}");
-    assert!(
-        v["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "E0007"),
-        "{v}"
-    );
+    assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "E0007"), "{v}");
 }
 
 #[test]
 fn every_code_is_documented() {
     let doc = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
     for (code, _) in esgx::validate::codes::CODES {
-        assert!(
-            doc.contains(&format!("| {code} |")),
-            "{code} is not in docs/diagnostics.md"
-        );
+        assert!(doc.contains(&format!("| {code} |")), "{code} is not in docs/diagnostics.md");
     }
     // And every code the source emits is in the table.
     let mut stack = vec![repo().join("src")];
