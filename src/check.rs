@@ -49,8 +49,11 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         let path = opts.path.as_deref().expect("a filing has a path");
         match crate::import::read(path, opts.taxonomy_dir.as_deref()) {
             Ok(mut imported) => {
-                let fw =
-                    opts.framework.clone().unwrap_or_else(|| infer_framework(&imported.report, &imported.taxonomy));
+                let fw = opts
+                    .framework
+                    .clone()
+                    .or_else(|| imported.report.framework.clone())
+                    .unwrap_or_else(|| infer_framework(&imported.report, &imported.taxonomy));
                 imported.report.framework = Some(fw.clone());
                 imported.report.reporting_period = latest_duration(&imported.report);
                 let rules = validate::Options { filing: true, ..opts.rules.clone() };
@@ -63,7 +66,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
             Err(d) => result.diagnostics = io_or_findings(d)?,
         }
     } else {
-        match prepare(opts.path.as_deref(), opts.taxonomy_dir.as_deref(), &opts.rules) {
+        match prepare(opts.path.as_deref(), opts.taxonomy_dir.as_deref(), false, &opts.rules) {
             Ok(p) => {
                 result.framework = p.report.framework.clone().unwrap_or_default();
                 if let Some(fw) = &opts.framework

@@ -24,6 +24,9 @@ pub struct ExportOptions {
     pub taxonomy_dir: Option<PathBuf>,
     /// The creation time to record (seconds since the epoch), e.g. from SOURCE_DATE_EPOCH.
     pub source_date_epoch: Option<i64>,
+    /// Write the base taxonomy as a Taxonomy Package and refer to it by its published URL,
+    /// instead of writing its files beside the filing.
+    pub taxonomy_package: bool,
 }
 
 #[derive(Debug)]
@@ -69,6 +72,7 @@ pub fn locate_lines(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
 pub fn prepare(
     dataset_path: Option<&Path>,
     taxonomy_dir: Option<&Path>,
+    package: bool,
     opts: &validate::Options,
 ) -> Result<Prepared, ExportError> {
     let dataset = match dataset_path {
@@ -81,6 +85,9 @@ pub fn prepare(
         None => Taxonomy::bundled(&dataset.doc.taxonomy),
     }
     .map_err(classify)?;
+    if package {
+        taxonomy.base_location = Some(crate::taxonomy::package::base_url(&taxonomy));
+    }
     if let Some(ext) = &dataset.doc.extensions {
         taxonomy.extend(ext, &dataset.doc.framework, &dataset.file).map_err(ExportError::Findings)?;
     }
@@ -117,8 +124,33 @@ pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
 /// The files of an export, manifest last, without writing anything.
 pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
     let mut outputs = Vec::new();
-    for f in generate::generate(&p.taxonomy) {
-        outputs.push(Output { path: format!("{TAXONOMY_DIR}/{}", f.path), format: f.kind, bytes: f.text.into_bytes() });
+    let files = generate::generate(&p.taxonomy);
+    if p.taxonomy.base_location.is_some() {
+        // The base taxonomy as a package; only the company extension is written beside the filing.
+        let ext_stem = p.taxonomy.extension.as_ref().map(|e| generate::stem(&e.schema_file));
+        let (ext, base): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| ext_stem.as_ref().is_some_and(|s| f.path.starts_with(s.as_str())));
+        let name = format!("{}.zip", crate::taxonomy::package::package_name(&p.taxonomy));
+        outputs.push(Output {
+            path: format!("{TAXONOMY_DIR}/{name}"),
+            format: "taxonomy-package",
+            bytes: crate::taxonomy::package::package(&p.taxonomy, &base),
+        });
+        for f in ext {
+            outputs.push(Output {
+                path: format!("{TAXONOMY_DIR}/{}", f.path),
+                format: f.kind,
+                bytes: f.text.into_bytes(),
+            });
+        }
+    } else {
+        for f in files {
+            outputs.push(Output {
+                path: format!("{TAXONOMY_DIR}/{}", f.path),
+                format: f.kind,
+                bytes: f.text.into_bytes(),
+            });
+        }
     }
     outputs.push(Output {
         path: INSTANCE_FILE.into(),
@@ -171,7 +203,12 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
 /// The whole job. Nothing is written unless every output could be produced.
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
-    let prepared = prepare(opts.dataset.as_deref(), opts.taxonomy_dir.as_deref(), &validate::Options::default())?;
+    let prepared = prepare(
+        opts.dataset.as_deref(),
+        opts.taxonomy_dir.as_deref(),
+        opts.taxonomy_package,
+        &validate::Options::default(),
+    )?;
     if has_errors(&prepared.diagnostics) {
         let mut d = prepared.diagnostics;
         d.retain(|d| d.severity == Severity::Error);

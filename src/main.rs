@@ -30,6 +30,10 @@ enum Command {
         /// Use this taxonomy source folder instead of the bundled taxonomy.
         #[arg(long)]
         taxonomy: Option<PathBuf>,
+        /// Write the base taxonomy as a Taxonomy Package (taxonomy/NAME.zip) and refer to it by its
+        /// published URL; check with `arelle-check --packages taxonomy/NAME.zip report.xbrl`.
+        #[arg(long)]
+        taxonomy_package: bool,
     },
     /// Look into the taxonomy, build it, or make a dataset template.
     Taxonomy {
@@ -139,7 +143,7 @@ fn main() -> ExitCode {
         Command::Validate { path, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold } => {
             validate(path, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
         }
-        Command::Export { dataset, out, taxonomy } => {
+        Command::Export { dataset, out, taxonomy, taxonomy_package } => {
             let epoch = match source_date_epoch() {
                 Ok(e) => e,
                 Err(msg) => {
@@ -147,7 +151,13 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let opts = ExportOptions { dataset, out_dir: out, taxonomy_dir: taxonomy, source_date_epoch: epoch };
+            let opts = ExportOptions {
+                dataset,
+                out_dir: out,
+                taxonomy_dir: taxonomy,
+                source_date_epoch: epoch,
+                taxonomy_package,
+            };
             match esgx::export::run(&opts) {
                 Ok(outcome) => {
                     print_diagnostics(&outcome.diagnostics);

@@ -94,7 +94,10 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         entity,
         facts,
         namespaces: tax.namespaces(),
-        schema_ref: format!("taxonomy/{}", tax.entry_schema(&doc.framework)),
+        schema_ref: match tax.entry_schema(&doc.framework) {
+            url if url.contains("://") => url,
+            file => format!("taxonomy/{file}"),
+        },
         dimension_container: tax.info.dimension_container,
         framework: Some(doc.framework.clone()),
         reporting_period: doc
@@ -311,6 +314,7 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
         value,
         decimals,
         numeric: concept.is_numeric(),
+        language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
         provenance,
     })
 }

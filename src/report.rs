@@ -176,6 +176,8 @@ pub struct Fact {
     /// `None` for non-numeric facts, nil facts and exact (INF) values.
     pub decimals: Option<i32>,
     pub numeric: bool,
+    /// The language of a text fact (strings and text blocks; not booleans or dates).
+    pub language: Option<String>,
     pub provenance: Provenance,
 }
 

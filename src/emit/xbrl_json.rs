@@ -30,8 +30,8 @@ pub fn write(report: &Report) -> String {
         {
             dims.insert("unit".into(), json!(u.oim()));
         }
-        if let FactValue::Text(_) = f.value {
-            dims.insert("language".into(), json!("en"));
+        if let Some(lang) = &f.language {
+            dims.insert("language".into(), json!(lang));
         }
         for (axis, member) in &f.dimensions {
             dims.insert(axis.to_string(), json!(member.to_string()));

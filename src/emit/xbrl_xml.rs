@@ -113,7 +113,9 @@ pub fn write(report: &Report) -> String {
                 w.text_element(&name, &a, &n.to_string());
             }
             FactValue::Text(t) => {
-                a.push(("xml:lang", "en"));
+                if let Some(lang) = &f.language {
+                    a.push(("xml:lang", lang));
+                }
                 w.text_element(&name, &a, t);
             }
         }

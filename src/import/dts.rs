@@ -135,6 +135,15 @@ fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, Strin
 
 /// Read the extension schema `href` (relative to `dir`) and add it to `tax`. Returns the files
 /// read, for provenance. A schema in the base taxonomy's namespace is the base itself: skipped.
+/// The framework version whose entry point a schema location names, if any.
+pub fn framework_of(tax: &Taxonomy, location: &str) -> Option<String> {
+    tax.info
+        .frameworks
+        .iter()
+        .find(|f| location.ends_with(&crate::taxonomy::generate::entry_point_file(tax, &f.id)))
+        .map(|f| f.id.clone())
+}
+
 pub fn load_extension(
     tax: &mut Taxonomy,
     dir: &Path,
@@ -160,16 +169,20 @@ pub fn load_extension(
     if tns == tax.info.namespace {
         return Ok(files);
     }
-    // Extensions are tied to a framework version by what they import; concepts shared by all
-    // versions keep one name, so the first version serves to read one.
-    let first_framework = tax.info.frameworks.first().map(|f| f.id.clone()).unwrap_or_default();
+    // The base schema the extension imports names the framework version (its entry point).
+    let imported_base = schema
+        .iter()
+        .find(|e| e.ns == XS && e.local == "import" && e.attr("namespace") == Some(tax.info.namespace.as_str()))
+        .and_then(|e| e.attr("schemaLocation"))
+        .map(String::from);
+    let framework = imported_base.as_deref().and_then(|loc| framework_of(tax, loc)).unwrap_or_default();
     // An extension written by esgx carries its source definition: use it whole.
     if let Some(src) =
         schema.iter().find(|e| e.ns == crate::taxonomy::generate::EXTENSION_SOURCE_NS && e.local == "extension")
         && let Ok(ext) = serde_json::from_str::<Extensions>(&src.text)
         && ext.namespace == tns
     {
-        tax.extend(&ext, &first_framework, &path)?;
+        tax.extend(&ext, &framework, &path)?;
         return Ok(files);
     }
     let prefix = prefixes.get(&tns).cloned().unwrap_or_else(|| "ext".to_string());
@@ -325,6 +338,6 @@ pub fn load_extension(
             "labels": {"en": label},
         }));
     }
-    tax.extend(&ext, &first_framework, &path)?;
+    tax.extend(&ext, &framework, &path)?;
     Ok(files)
 }

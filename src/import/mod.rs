@@ -10,6 +10,7 @@ pub mod xml;
 use crate::diag::{Diagnostic, Location};
 use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
 use crate::taxonomy::Taxonomy;
+use crate::taxonomy::source::DataType;
 use crate::value::parse_xs_decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -135,7 +136,13 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
             inputs.extend(dts::load_extension(&mut tax, dir, href, &prefixes, &file)?);
         }
     }
-    let report = to_report(&file, raw, &tax)?;
+    let framework = raw
+        .schema_refs
+        .iter()
+        .find_map(|h| dts::framework_of(&tax, h))
+        .or_else(|| tax.extension.as_ref().and_then(|e| dts::framework_of(&tax, &e.base_entry)));
+    let mut report = to_report(&file, raw, &tax)?;
+    report.framework = framework;
     Ok(Imported { report, taxonomy: tax, inputs })
 }
 
@@ -235,6 +242,10 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             value,
             decimals,
             numeric,
+            language: tax
+                .concept(&rf.concept.local)
+                .filter(|c| matches!(c.def.data_type, DataType::String | DataType::TextBlock))
+                .map(|_| "en".to_string()),
             provenance,
         });
     }

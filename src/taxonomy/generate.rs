@@ -222,13 +222,18 @@ impl Layout<'_> {
     /// href of a concept, axis, member or hypercube from this layer's linkbases.
     fn href(&self, layer: Layer, local: &str) -> String {
         let file = match layer {
-            Layer::Base => &self.tax.info.schema_file,
-            Layer::Extension => &self.tax.extension.as_ref().expect("extension").schema_file,
+            Layer::Base => self.base_schema_href(),
+            Layer::Extension => self.tax.extension.as_ref().expect("extension").schema_file.clone(),
         };
         format!("{file}#{}", self.element_id(self.tax.layer_prefix(layer), local))
     }
-    fn base_schema_href(&self) -> &str {
-        &self.tax.info.schema_file
+    /// The base schema as this layer's files refer to it: beside them, or for an extension of a
+    /// packaged base, at its published URL.
+    fn base_schema_href(&self) -> String {
+        match (self.layer, &self.tax.base_location) {
+            (Layer::Extension, Some(url)) => format!("{url}{}", self.tax.info.schema_file),
+            _ => self.tax.info.schema_file.clone(),
+        }
     }
     /// Axes whose domain role this layer defines (base) or adds members to (extension).
     fn axes_with_members(&self) -> Vec<usize> {

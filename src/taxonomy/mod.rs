@@ -123,6 +123,9 @@ pub struct Taxonomy {
     pub extension: Option<ExtensionInfo>,
     /// The source files it was read from, for provenance.
     pub sources: Vec<SourceFile>,
+    /// Where filings find the base taxonomy: `None` for files beside them, or the published URL
+    /// prefix when it comes from its Taxonomy Package.
+    pub base_location: Option<String>,
     unit_index: HashMap<String, usize>,
     axis_index: HashMap<String, usize>,
     concept_index: HashMap<String, usize>,
@@ -231,6 +234,7 @@ impl Taxonomy {
             requirements: requirements.requirements,
             extension: None,
             sources: files.clone(),
+            base_location: None,
             unit_index: HashMap::new(),
             axis_index: HashMap::new(),
             concept_index: HashMap::new(),
@@ -404,7 +408,11 @@ impl Taxonomy {
             namespace: ext.namespace.clone(),
             groups: ext.groups.clone(),
             schema_file: format!("{}-extension.xsd", ext.prefix),
-            base_entry: generate::entry_point_file(self, framework),
+            base_entry: format!(
+                "{}{}",
+                self.base_location.clone().unwrap_or_default(),
+                generate::entry_point_file(self, framework)
+            ),
             source: ext.clone(),
         });
         for (i, m) in ext.members.iter().enumerate() {
@@ -500,7 +508,11 @@ impl Taxonomy {
     pub fn entry_schema(&self, framework: &str) -> String {
         match &self.extension {
             Some(e) => e.schema_file.clone(),
-            None => generate::entry_point_file(self, framework),
+            None => format!(
+                "{}{}",
+                self.base_location.clone().unwrap_or_default(),
+                generate::entry_point_file(self, framework)
+            ),
         }
     }
 }

@@ -1,0 +1,195 @@
+//! `esgx taxonomy` and the generated taxonomy as users meet them: listing and showing concepts,
+//! coverage of the HKEX guide, labels in three languages, the Taxonomy Package, the template, and
+//! adding a KPI by editing the taxonomy source only.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::io::Read;
+
+fn build(dir: &std::path::Path) {
+    esgx().args(["taxonomy", "build", "--out"]).arg(dir).assert().success();
+}
+
+fn read_all(dir: &std::path::Path, suffix: &str) -> String {
+    let mut s = String::new();
+    for f in files(dir) {
+        if f.ends_with(suffix) {
+            s.push_str(&std::fs::read_to_string(dir.join(f)).unwrap());
+        }
+    }
+    s
+}
+
+#[test]
+fn list_and_show() {
+    let out = esgx().args(["taxonomy", "list", "--kpi", "B1.1"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NumberOfEmployees"));
+    let out = esgx().args(["taxonomy", "list", "--search", "溫室氣體"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("GhgEmissionsScope1"),
+        "Chinese search finds the GHG concepts"
+    );
+    esgx().args(["taxonomy", "list", "--search", "no-such-thing-anywhere"]).assert().code(1);
+    let out = esgx().args(["taxonomy", "show", "GhgEmissionsScope1", "--format", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "ghgEmissions");
+    assert!(v["labels"]["zh-Hant"].is_string() && v["labels"]["zh-Hans"].is_string());
+    let out = esgx().args(["taxonomy", "show", "GhgEmissionScope1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean \"GhgEmissionsScope1\""));
+}
+
+#[test]
+fn every_hkex_kpi_is_referenced_and_every_label_is_bilingual() {
+    let t = tempfile::tempdir().unwrap();
+    build(t.path());
+    let refs = read_all(&t.path().join("taxonomy"), "-ref.xml");
+    let kpis = [
+        "A1.1", "A1.2", "A1.3", "A1.4", "A1.5", "A1.6", "A2.1", "A2.2", "A2.3", "A2.4", "A2.5", "A3.1", "A4.1", "B1.1",
+        "B1.2", "B2.1", "B2.2", "B2.3", "B3.1", "B3.2", "B4.1", "B4.2", "B5.1", "B5.2", "B5.3", "B5.4", "B6.1", "B6.2",
+        "B6.3", "B6.4", "B6.5", "B7.1", "B7.2", "B7.3", "B8.1", "B8.2",
+    ];
+    for k in kpis {
+        assert!(
+            refs.contains(&format!("<ref:Paragraph>{k}</ref:Paragraph>")),
+            "KPI {k} is not referenced by any concept"
+        );
+    }
+    for gd in ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"] {
+        assert!(
+            refs.contains(&format!("<ref:Paragraph>{gd} GD</ref:Paragraph>")),
+            "general disclosure {gd} is missing"
+        );
+    }
+    // Every element with an English label has Traditional and Simplified Chinese ones.
+    let labels = read_all(&t.path().join("taxonomy"), "-lab.xml");
+    let count = |lang: &str| {
+        labels.matches(&format!("xlink:role=\"http://www.xbrl.org/2003/role/label\" xml:lang=\"{lang}\"")).count()
+    };
+    assert!(count("en") > 100, "{} English labels", count("en"));
+    // Hypercubes are generated with English labels only; everything else is bilingual.
+    let hypercubes = labels.matches("[hypercube]").count() / 1;
+    assert_eq!(count("zh-Hant") + hypercubes, count("en"));
+    assert_eq!(count("zh-Hans") + hypercubes, count("en"));
+}
+
+#[test]
+fn the_package_has_one_top_folder_a_catalog_and_entry_points() {
+    let t = tempfile::tempdir().unwrap();
+    build(t.path());
+    let zip_path = files(t.path()).into_iter().find(|f| f.ends_with(".zip")).expect("a package");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(t.path().join(&zip_path)).unwrap()).unwrap();
+    let names: Vec<String> = (0..z.len()).map(|i| z.by_index(i).unwrap().name().unwrap().to_string()).collect();
+    let top = names[0].split('/').next().unwrap().to_string();
+    assert!(names.iter().all(|n| n.starts_with(&format!("{top}/"))), "{names:?}");
+    let mut tp = String::new();
+    z.by_name(&format!("{top}/META-INF/taxonomyPackage.xml")).unwrap().read_to_string(&mut tp).unwrap();
+    assert!(tp.contains("hkex-esg-guide-2020") && tp.contains("hkex-esg-code-2025"), "{tp}");
+    assert_eq!(tp.matches("<tp:entryPointDocument").count(), 2);
+    let mut cat = String::new();
+    z.by_name(&format!("{top}/META-INF/catalog.xml")).unwrap().read_to_string(&mut cat).unwrap();
+    assert!(cat.contains("rewriteURI"));
+    // Deterministic: the same bytes twice.
+    let t2 = tempfile::tempdir().unwrap();
+    build(t2.path());
+    assert_eq!(std::fs::read(t.path().join(&zip_path)).unwrap(), std::fs::read(t2.path().join(&zip_path)).unwrap());
+}
+
+#[test]
+fn a_template_exports_after_filling_a_few_rows() {
+    let t = tempfile::tempdir().unwrap();
+    esgx().args(["taxonomy", "template", "--year", "2025", "--out"]).arg(t.path()).assert().success();
+    // CSV: fill three rows.
+    let csv_path = t.path().join("template.csv");
+    let mut rdr = csv::Reader::from_path(&csv_path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let mut rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert!(rows.len() > 100, "one row per KPI and breakdown");
+    let mut filled = 0;
+    for r in rows.iter_mut() {
+        let (concept, dims) = (r[col("concept")].to_string(), r[col("dimensions")].to_string());
+        let value = match (concept.as_str(), dims.as_str()) {
+            ("GhgEmissionsScope1", "") => "120.5",
+            ("GhgEmissionsScope2", "") => "880.25",
+            ("NumberOfEmployees", "GenderAxis=FemaleMember") => "40",
+            _ => continue,
+        };
+        let mut v: Vec<String> = r.iter().map(String::from).collect();
+        v[col("value")] = value.into();
+        *r = csv::StringRecord::from(v);
+        filled += 1;
+    }
+    assert_eq!(filled, 3);
+    let mut w = csv::Writer::from_path(&csv_path).unwrap();
+    w.write_record(&headers).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(&csv_path).arg("--out").arg(&out).assert().success();
+    let report = json(&out.join("report.json"));
+    assert_eq!(report["facts"].as_object().unwrap().len(), 3);
+    // JSON: the untouched template exports too (every row is skipped).
+    esgx().arg("export").arg(t.path().join("template.json")).arg("--out").arg(t.path().join("out2")).assert().success();
+}
+
+#[test]
+fn adding_a_kpi_is_an_edit_of_the_taxonomy_source_only() {
+    let t = tempfile::tempdir().unwrap();
+    let tax = t.path().join("hkex-esg");
+    let mut stack = vec![(repo().join("taxonomy/hkex-esg"), tax.clone())];
+    while let Some((from, to)) = stack.pop() {
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(&from).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push((e.path(), to.join(e.file_name())));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    std::fs::write(
+        tax.join("concepts/zz-added.json"),
+        r#"{"concepts": [{"name": "ElectricVehiclesInFleet", "type": "integer", "periodType": "instant", "units": ["pure"],
+            "axes": ["RegionAxis"], "group": "A2",
+            "labels": {"en": "Electric vehicles in the company fleet", "zh-Hant": "公司車隊中的電動車", "zh-Hans": "公司车队中的电动车"}}]}"#,
+    )
+    .unwrap();
+    let ds = t.path().join("ds.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(data("minimal.json")).unwrap()).unwrap();
+    v["facts"].as_array_mut().unwrap().push(serde_json::json!({
+        "concept": "ElectricVehiclesInFleet", "value": "12", "period": "FY2024",
+        "dimensions": {"RegionAxis": "ChinaMember"}, "source": {"document": "ar", "section": "Fleet"}
+    }));
+    std::fs::write(&ds, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(&ds).arg("--out").arg(&out).arg("--taxonomy").arg(&tax).assert().success();
+    let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+    assert!(xml.contains("<esgx:ElectricVehiclesInFleet "), "the new concept's fact is in the instance");
+    let schema = read_all(&out.join("taxonomy"), ".xsd");
+    assert!(schema.contains("name=\"ElectricVehiclesInFleet\""));
+    assert!(read_all(&out.join("taxonomy"), "-lab.xml").contains("公司車隊中的電動車"));
+    // Without the edit, the same dataset is refused: the concept really comes from the source.
+    esgx().arg("export").arg(&ds).arg("--out").arg(t.path().join("out-bundled")).assert().code(1);
+}
+
+#[test]
+fn export_can_reference_the_taxonomy_package() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("pkg");
+    esgx().arg("export").arg(data("minimal.json")).arg("--taxonomy-package").arg("--out").arg(&out).assert().success();
+    let manifest = json(&out.join("manifest.json"));
+    let formats: Vec<&str> =
+        manifest["outputs"].as_array().unwrap().iter().map(|o| o["format"].as_str().unwrap()).collect();
+    assert!(formats.contains(&"taxonomy-package"));
+    assert!(!formats.contains(&"taxonomy-schema"), "no loose base taxonomy files: {formats:?}");
+    let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+    assert!(
+        xml.contains("xlink:href=\"https://esgx.dev/taxonomy/hkex-esg/"),
+        "the instance refers to the published entry point"
+    );
+}
