@@ -93,7 +93,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let report = Report {
         entity,
         facts,
-        namespaces: tax.namespaces(),
+        namespaces: tax.namespaces().clone(),
         schema_ref: match tax.entry_schema(&doc.framework) {
             url if url.contains("://") => url,
             file => format!("taxonomy/{file}"),

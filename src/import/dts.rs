@@ -45,14 +45,7 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 return Err(Diagnostic::error("E0007", Location::file(file), "DOCTYPE refused".to_string()));
             }
             Ok(Event::GeneralRef(r)) => {
-                let c = match &*r.xml10_content() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
+                let c = super::entity_char(&r);
                 let Some(c) = c else {
                     return Err(Diagnostic::error(
                         "E0007",

@@ -15,6 +15,19 @@ use crate::value::parse_xs_decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+/// The character an entity reference stands for: XML's five predefined entities and character
+/// references. Anything else is refused: esgx expands no declared entity.
+pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Option<char> {
+    match &*r.xml10_content() {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => r.resolve_char_ref().ok().flatten(),
+    }
+}
+
 /// A fact as read, before it is checked and turned into a [`Fact`].
 #[derive(Debug, Clone)]
 pub struct RawFact {

@@ -51,26 +51,19 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     let mut ns = Ns { stack: vec![vec![("xml".into(), "http://www.w3.org/XML/1998/namespace".into())]] };
-    let mut raw = Raw::default();
-    let mut contexts: HashMap<String, Context> = HashMap::new();
-    let mut units: HashMap<String, RawUnit> = HashMap::new();
-    let mut state = In::Nothing;
+    let mut acc = Acc::default();
     let mut text_buf = String::new();
-    let mut path: Vec<(String, String)> = Vec::new(); // (namespace, local) of open elements
-    let mut errs = Vec::new();
     let mut line_at = LineCounter::new(text);
     let mut footnote_locs: HashMap<String, String> = HashMap::new(); // loc label -> fact id
-    let mut footnotes: HashMap<String, String> = HashMap::new(); // resource label -> text
     let mut footnote_arcs: Vec<(String, String)> = Vec::new();
-    let mut footnote_label = None;
     let err_at = |line: u64, code: &'static str, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
     loop {
         let pos = reader.buffer_position();
         let ev = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                errs.push(err_at(line_at.line(pos), "E0003", format!("malformed XML: {e}")));
-                return Err(errs);
+                acc.errs.push(err_at(line_at.line(pos), "E0003", format!("malformed XML: {e}")));
+                return Err(acc.errs);
             }
         };
         let line = line_at.line(pos);
@@ -87,14 +80,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
             }
             Event::GeneralRef(r) => {
                 let name = r.xml10_content().to_string();
-                let c = match name.as_str() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
+                let c = super::entity_char(&r);
                 match c {
                     Some(c) => text_buf.push(c),
                     None => {
@@ -117,7 +103,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     let a = match a {
                         Ok(a) => a,
                         Err(er) => {
-                            errs.push(err_at(line, "E0003", format!("malformed attribute: {er}")));
+                            acc.errs.push(err_at(line, "E0003", format!("malformed attribute: {er}")));
                             continue;
                         }
                     };
@@ -125,7 +111,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
                         Ok(v) => v.to_string(),
                         Err(er) => {
-                            errs.push(err_at(line, "E0007", format!("attribute {key}: {er}")));
+                            acc.errs.push(err_at(line, "E0007", format!("attribute {key}: {er}")));
                             continue;
                         }
                     };
@@ -140,7 +126,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 ns.stack.push(decls);
                 let name = e.name().as_ref().to_string();
                 let Some(q) = ns.qname(&name) else {
-                    errs.push(err_at(line, "E0003", format!("element {name} uses an undeclared prefix")));
+                    acc.errs.push(err_at(line, "E0003", format!("element {name} uses an undeclared prefix")));
                     ns.stack.pop();
                     continue;
                 };
@@ -154,11 +140,11 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         .map(|(_, v)| v.clone())
                 };
                 text_buf.clear();
-                let depth = path.len();
+                let depth = acc.path.len();
                 let (nsu, local) = (q.namespace.to_string(), q.local.to_string());
-                match (&mut state, nsu.as_str(), local.as_str()) {
+                match (&mut acc.state, nsu.as_str(), local.as_str()) {
                     (In::Nothing, XBRLI, "xbrl") if depth == 0 => {
-                        raw.namespaces = ns.stack.iter().flatten().filter(|(p, _)| p != "xml").cloned().collect();
+                        acc.raw.namespaces = ns.stack.iter().flatten().filter(|(p, _)| p != "xml").cloned().collect();
                     }
                     (In::Nothing, _, _) if depth == 0 => {
                         return Err(vec![err_at(
@@ -169,30 +155,30 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     }
                     (In::Nothing, LINK, "schemaRef") => {
                         if let Some(h) = attr_ns(XLINK, "href") {
-                            raw.schema_refs.push(h);
+                            acc.raw.schema_refs.push(h);
                         }
                     }
                     (In::Nothing, XBRLI, "context") => {
-                        state = In::Context(attr("id").unwrap_or_default(), Context::default())
+                        acc.state = In::Context(attr("id").unwrap_or_default(), Context::default())
                     }
                     (In::Nothing, XBRLI, "unit") => {
-                        state = In::Unit(attr("id").unwrap_or_default(), Vec::new(), Vec::new(), false)
+                        acc.state = In::Unit(attr("id").unwrap_or_default(), Vec::new(), Vec::new(), false)
                     }
-                    (In::Nothing, LINK, "footnoteLink") => state = In::Footnotes,
+                    (In::Nothing, LINK, "footnoteLink") => acc.state = In::Footnotes,
                     (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
                     (In::Nothing, _, _) if depth == 1 => {
                         let Some(ctx) = attr("contextRef") else {
-                            errs.push(err_at(
+                            acc.errs.push(err_at(
                                 line,
                                 "E0003",
                                 format!("{name} has no contextRef (tuples are not supported)"),
                             ));
                             if !empty {
-                                state = In::Fact(RawFact::default());
+                                acc.state = In::Fact(RawFact::default());
                             }
-                            path.push((nsu, local));
+                            acc.path.push((nsu, local));
                             if empty {
-                                path.pop();
+                                acc.path.pop();
                                 ns.stack.pop();
                             }
                             continue;
@@ -210,9 +196,9 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                             ..Default::default()
                         };
                         if empty {
-                            raw.facts.push(f);
+                            acc.raw.facts.push(f);
                         } else {
-                            state = In::Fact(f);
+                            acc.state = In::Fact(f);
                         }
                     }
                     (In::Context(_, c), XBRLI, "identifier") => c.scheme = attr("scheme").unwrap_or_default(),
@@ -224,7 +210,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                             footnote_locs.insert(label, href.trim_start_matches('#').to_string());
                         }
                     }
-                    (In::Footnotes, LINK, "footnote") => footnote_label = attr_ns(XLINK, "label"),
+                    (In::Footnotes, LINK, "footnote") => acc.footnote_label = attr_ns(XLINK, "label"),
                     (In::Footnotes, LINK, "footnoteArc") => {
                         if let (Some(from), Some(to)) = (attr_ns(XLINK, "from"), attr_ns(XLINK, "to")) {
                             footnote_arcs.push((from, to));
@@ -235,45 +221,23 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         if let Some(d) = attr("dimension").and_then(|d| ns.qname(&d)) {
                             c.dims.push((d, QName::new("", "", "")));
                         } else {
-                            errs.push(err_at(line, "E0003", "explicitMember without a resolvable dimension".into()));
+                            acc.errs.push(err_at(
+                                line,
+                                "E0003",
+                                "explicitMember without a resolvable dimension".into(),
+                            ));
                         }
                     }
                     _ => {}
                 }
-                path.push((nsu, local));
+                acc.path.push((nsu, local));
                 if empty {
-                    end_element(
-                        &mut state,
-                        &mut path,
-                        &ns,
-                        &text_buf,
-                        &mut raw,
-                        &mut contexts,
-                        &mut units,
-                        &mut footnotes,
-                        &mut footnote_label,
-                        &mut errs,
-                        file,
-                        line,
-                    );
+                    acc.end_element(&ns, &text_buf, file, line);
                     ns.stack.pop();
                 }
             }
             Event::End(_) => {
-                end_element(
-                    &mut state,
-                    &mut path,
-                    &ns,
-                    &text_buf,
-                    &mut raw,
-                    &mut contexts,
-                    &mut units,
-                    &mut footnotes,
-                    &mut footnote_label,
-                    &mut errs,
-                    file,
-                    line,
-                );
+                acc.end_element(&ns, &text_buf, file, line);
                 ns.stack.pop();
                 text_buf.clear();
             }
@@ -281,25 +245,29 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
             _ => {}
         }
     }
-    if raw.schema_refs.is_empty() {
-        errs.push(Diagnostic::error("E0003", Location::file(file), "the instance has no link:schemaRef".to_string()));
+    if acc.raw.schema_refs.is_empty() {
+        acc.errs.push(Diagnostic::error(
+            "E0003",
+            Location::file(file),
+            "the instance has no link:schemaRef".to_string(),
+        ));
     }
     // Footnotes become each fact's provenance note.
     for (from, to) in footnote_arcs {
-        if let (Some(fact), Some(text)) = (footnote_locs.get(&from), footnotes.get(&to)) {
-            raw.footnotes.insert(fact.clone(), text.clone());
+        if let (Some(fact), Some(text)) = (footnote_locs.get(&from), acc.footnotes.get(&to)) {
+            acc.raw.footnotes.insert(fact.clone(), text.clone());
         }
     }
-    // Resolve contexts and units.
-    let mut facts = std::mem::take(&mut raw.facts);
+    // Resolve acc.contexts and acc.units.
+    let mut facts = std::mem::take(&mut acc.raw.facts);
     for f in &mut facts {
-        match contexts.get(&f.context) {
-            None => errs.push(err_at(
+        match acc.contexts.get(&f.context) {
+            None => acc.errs.push(err_at(
                 f.line,
                 "E0222",
                 format!("fact {} refers to undefined context {:?}", f.concept, f.context),
             )),
-            Some(c) if c.typed => errs.push(err_at(
+            Some(c) if c.typed => acc.errs.push(err_at(
                 f.line,
                 "E0219",
                 format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
@@ -309,117 +277,139 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 f.period = c.period.clone();
                 f.dims = c.dims.clone();
                 if f.period.is_none() {
-                    errs.push(err_at(f.line, "E0212", format!("fact {} has a forever or missing period", f.concept)));
+                    acc.errs.push(err_at(
+                        f.line,
+                        "E0212",
+                        format!("fact {} has a forever or missing period", f.concept),
+                    ));
                 }
             }
         }
         if let Some(u) = &f.unit {
-            match units.get(u) {
+            match acc.units.get(u) {
                 Some(ru) => f.unit_def = Some(ru.clone()),
                 None => {
-                    errs.push(err_at(f.line, "E0222", format!("fact {} refers to undefined unit {u:?}", f.concept)))
+                    acc.errs.push(err_at(f.line, "E0222", format!("fact {} refers to undefined unit {u:?}", f.concept)))
                 }
             }
         }
     }
-    raw.facts = facts;
-    if errs.is_empty() { Ok(raw) } else { Err(errs) }
+    acc.raw.facts = facts;
+    if acc.errs.is_empty() { Ok(acc.raw) } else { Err(acc.errs) }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn end_element(
-    state: &mut In,
-    path: &mut Vec<(String, String)>,
-    ns: &Ns,
-    text: &str,
-    raw: &mut Raw,
-    contexts: &mut HashMap<String, Context>,
-    units: &mut HashMap<String, RawUnit>,
-    footnotes: &mut HashMap<String, String>,
-    footnote_label: &mut Option<String>,
-    errs: &mut Vec<Diagnostic>,
-    file: &str,
-    line: u64,
-) {
-    let Some((nsu, local)) = path.pop() else {
-        return;
-    };
-    let date = |t: &str, errs: &mut Vec<Diagnostic>| match NaiveDate::parse_from_str(
-        t.trim().get(..10).unwrap_or(t.trim()),
-        "%Y-%m-%d",
-    ) {
-        Ok(d) if t.trim().len() == 10 => Some(d),
-        _ => {
-            errs.push(Diagnostic::error(
-                "E0003",
-                Location::line(file, line),
-                format!("{:?} is not a date (esgx reads date-only periods)", t.trim()),
-            ));
-            None
+/// What the reader has gathered so far, and where it is.
+struct Acc {
+    state: In,
+    /// (namespace, local name) of the open elements.
+    path: Vec<(String, String)>,
+    raw: Raw,
+    contexts: HashMap<String, Context>,
+    units: HashMap<String, RawUnit>,
+    /// Footnote resource label -> text.
+    footnotes: HashMap<String, String>,
+    footnote_label: Option<String>,
+    errs: Vec<Diagnostic>,
+}
+
+impl Default for Acc {
+    fn default() -> Self {
+        Acc {
+            state: In::Nothing,
+            path: Vec::new(),
+            raw: Raw::default(),
+            contexts: HashMap::new(),
+            units: HashMap::new(),
+            footnotes: HashMap::new(),
+            footnote_label: None,
+            errs: Vec::new(),
         }
-    };
-    match (std::mem::replace(state, In::Nothing), nsu.as_str(), local.as_str()) {
-        (In::Context(id, c), XBRLI, "context") => {
-            contexts.insert(id, c);
-        }
-        (In::Context(id, mut c), XBRLI, "identifier") => {
-            c.identifier = text.trim().to_string();
-            *state = In::Context(id, c);
-        }
-        (In::Context(id, mut c), XBRLI, "instant") => {
-            c.period = date(text, errs).map(Period::Instant);
-            *state = In::Context(id, c);
-        }
-        (In::Context(id, mut c), XBRLI, "startDate") => {
-            if let Some(d) = date(text, errs) {
-                c.period = Some(Period::Duration { start: d, end: d });
-            }
-            *state = In::Context(id, c);
-        }
-        (In::Context(id, mut c), XBRLI, "endDate") => {
-            if let (Some(d), Some(Period::Duration { start, .. })) = (date(text, errs), c.period.clone()) {
-                c.period = Some(Period::Duration { start, end: d });
-            }
-            *state = In::Context(id, c);
-        }
-        (In::Context(id, mut c), XBRLDI, "explicitMember") => {
-            match (ns.qname(text), c.dims.last_mut()) {
-                (Some(m), Some(last)) => last.1 = m,
-                _ => errs.push(Diagnostic::error(
+    }
+}
+
+impl Acc {
+    fn end_element(&mut self, ns: &Ns, text: &str, file: &str, line: u64) {
+        let Acc { state, path, raw, contexts, units, footnotes, footnote_label, errs } = self;
+        let Some((nsu, local)) = path.pop() else {
+            return;
+        };
+        let date = |t: &str, errs: &mut Vec<Diagnostic>| match NaiveDate::parse_from_str(
+            t.trim().get(..10).unwrap_or(t.trim()),
+            "%Y-%m-%d",
+        ) {
+            Ok(d) if t.trim().len() == 10 => Some(d),
+            _ => {
+                errs.push(Diagnostic::error(
                     "E0003",
                     Location::line(file, line),
-                    format!("explicit member {:?} cannot be resolved", text.trim()),
-                )),
+                    format!("{:?} is not a date (esgx reads date-only periods)", t.trim()),
+                ));
+                None
             }
-            *state = In::Context(id, c);
-        }
-        (In::Unit(id, num, den, _), XBRLI, "unit") => {
-            units.insert(id, RawUnit { numerator: num, denominator: den });
-        }
-        (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
-            match ns.qname(text) {
-                Some(m) if div => den.push(m),
-                Some(m) => num.push(m),
-                None => errs.push(Diagnostic::error(
-                    "E0003",
-                    Location::line(file, line),
-                    format!("measure {:?} cannot be resolved", text.trim()),
-                )),
+        };
+        match (std::mem::replace(state, In::Nothing), nsu.as_str(), local.as_str()) {
+            (In::Context(id, c), XBRLI, "context") => {
+                contexts.insert(id, c);
             }
-            *state = In::Unit(id, num, den, div);
-        }
-        (In::Fact(mut f), _, _) if path.len() == 1 => {
-            f.value = text.to_string();
-            raw.facts.push(f);
-        }
-        (In::Footnotes, LINK, "footnoteLink") => {}
-        (In::Footnotes, LINK, "footnote") => {
-            if let Some(l) = footnote_label.take() {
-                footnotes.insert(l, text.trim().to_string());
+            (In::Context(id, mut c), XBRLI, "identifier") => {
+                c.identifier = text.trim().to_string();
+                *state = In::Context(id, c);
             }
-            *state = In::Footnotes;
+            (In::Context(id, mut c), XBRLI, "instant") => {
+                c.period = date(text, errs).map(Period::Instant);
+                *state = In::Context(id, c);
+            }
+            (In::Context(id, mut c), XBRLI, "startDate") => {
+                if let Some(d) = date(text, errs) {
+                    c.period = Some(Period::Duration { start: d, end: d });
+                }
+                *state = In::Context(id, c);
+            }
+            (In::Context(id, mut c), XBRLI, "endDate") => {
+                if let (Some(d), Some(Period::Duration { start, .. })) = (date(text, errs), c.period.clone()) {
+                    c.period = Some(Period::Duration { start, end: d });
+                }
+                *state = In::Context(id, c);
+            }
+            (In::Context(id, mut c), XBRLDI, "explicitMember") => {
+                match (ns.qname(text), c.dims.last_mut()) {
+                    (Some(m), Some(last)) => last.1 = m,
+                    _ => errs.push(Diagnostic::error(
+                        "E0003",
+                        Location::line(file, line),
+                        format!("explicit member {:?} cannot be resolved", text.trim()),
+                    )),
+                }
+                *state = In::Context(id, c);
+            }
+            (In::Unit(id, num, den, _), XBRLI, "unit") => {
+                units.insert(id, RawUnit { numerator: num, denominator: den });
+            }
+            (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
+                match ns.qname(text) {
+                    Some(m) if div => den.push(m),
+                    Some(m) => num.push(m),
+                    None => errs.push(Diagnostic::error(
+                        "E0003",
+                        Location::line(file, line),
+                        format!("measure {:?} cannot be resolved", text.trim()),
+                    )),
+                }
+                *state = In::Unit(id, num, den, div);
+            }
+            (In::Fact(mut f), _, _) if path.len() == 1 => {
+                f.value = text.to_string();
+                raw.facts.push(f);
+            }
+            (In::Footnotes, LINK, "footnoteLink") => {}
+            (In::Footnotes, LINK, "footnote") => {
+                if let Some(l) = footnote_label.take() {
+                    footnotes.insert(l, text.trim().to_string());
+                }
+                *state = In::Footnotes;
+            }
+            (s, _, _) => *state = s,
         }
-        (s, _, _) => *state = s,
     }
 }
 

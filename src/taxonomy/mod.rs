@@ -128,6 +128,8 @@ pub struct Taxonomy {
     pub base_location: Option<String>,
     unit_index: HashMap<String, usize>,
     axis_index: HashMap<String, usize>,
+    /// Prefix -> namespace, kept in step with the layers.
+    ns: BTreeMap<String, String>,
     concept_index: HashMap<String, usize>,
 }
 
@@ -237,6 +239,7 @@ impl Taxonomy {
             base_location: None,
             unit_index: HashMap::new(),
             axis_index: HashMap::new(),
+            ns: BTreeMap::new(),
             concept_index: HashMap::new(),
         };
         let here = |p: &str| Location::file(format!("{root}/{p}"));
@@ -264,6 +267,7 @@ impl Taxonomy {
             }
         }
         diags.extend(tax.check_references(root));
+        tax.refresh_namespaces();
         if diags.is_empty() { Ok(tax) } else { Err(diags) }
     }
 
@@ -415,6 +419,7 @@ impl Taxonomy {
             ),
             source: ext.clone(),
         });
+        self.refresh_namespaces();
         for (i, m) in ext.members.iter().enumerate() {
             let Some(&ai) = self.axis_index.get(&m.axis) else {
                 errs.push(at(format!("/extensions/members/{i}/axis"), format!("unknown axis {:?}", m.axis)));
@@ -495,13 +500,17 @@ impl Taxonomy {
     }
 
     /// Every namespace prefix the taxonomy's names and units use.
-    pub fn namespaces(&self) -> BTreeMap<String, String> {
+    pub fn namespaces(&self) -> &BTreeMap<String, String> {
+        &self.ns
+    }
+
+    fn refresh_namespaces(&mut self) {
         let mut ns = self.unit_namespaces.clone();
         ns.insert(self.info.prefix.clone(), self.info.namespace.clone());
         if let Some(e) = &self.extension {
             ns.insert(e.prefix.clone(), e.namespace.clone());
         }
-        ns
+        self.ns = ns;
     }
 
     /// The schema an instance should reference: the extension's when there is one.

@@ -214,8 +214,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         if !c.is_numeric() {
             continue;
         }
-        for (ai, (axis_name, member)) in dims_of_primary(index, f).into_iter().enumerate() {
-            let _ = ai;
+        for (axis_name, member) in index.primary_dims(f) {
             let Some(axis_i) = tax.axis(axis_name) else {
                 continue;
             };
@@ -395,8 +394,4 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-fn dims_of_primary<'f>(index: &FactIndex, f: &'f Fact) -> Dims<'f> {
-    index.primary_dims(f)
 }
