@@ -3,9 +3,9 @@
 
 use crate::dataset::{Dataset, DecimalsSpec, FactRecord};
 use crate::diag::{Diagnostic, Location};
-use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
+use crate::report::{Entity, Fact, FactValue, Period, Provenance, Report};
+use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::{DataType, PeriodType};
-use crate::taxonomy::{Concept, Taxonomy};
 use crate::value::parse_reported;
 use chrono::NaiveDate;
 use std::collections::HashSet;
@@ -106,10 +106,6 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             .map(|p| Period::Duration { start: p.start, end: p.end }),
     };
     (report, diags)
-}
-
-fn concept_qname(tax: &Taxonomy, c: &Concept) -> QName {
-    QName::new(tax.layer_prefix(c.layer), tax.layer_namespace(c.layer), c.name())
 }
 
 fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<Fact, Vec<Diagnostic>> {
@@ -214,7 +210,7 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
                     );
                     None
                 }
-                Some(u) => Some(resolve_unit(tax, u)),
+                Some(u) => tax.resolved_unit(&u.id).cloned(),
             },
         }
     } else {
@@ -268,10 +264,7 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
             continue; // the domain is the axis' default: the total carries no dimension
         }
         let m = &axis.members[mi];
-        dimensions.push((
-            QName::new(&tax.info.prefix, &tax.info.namespace, axis.name()),
-            QName::new(tax.layer_prefix(m.layer), tax.layer_namespace(m.layer), &m.def.name),
-        ));
+        dimensions.push((axis.qname.clone(), m.qname.clone()));
     }
     dimensions.sort();
 
@@ -307,7 +300,7 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
     };
     Ok(Fact {
         id: rec.id.clone().unwrap_or_else(|| format!("f{}", i + 1)),
-        concept: concept_qname(tax, concept),
+        concept: concept.qname.clone(),
         period,
         unit,
         dimensions,
@@ -317,19 +310,6 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
         language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
         provenance,
     })
-}
-
-fn resolve_unit(tax: &Taxonomy, u: &crate::taxonomy::source::UnitDef) -> Unit {
-    let ns = tax.namespaces();
-    let q = |m: &String| {
-        let (p, l) = m.split_once(':').expect("unit measures are prefixed (schema-checked)");
-        QName::new(p, ns.get(p).map(String::as_str).unwrap_or(""), l)
-    };
-    let mut numerator: Vec<QName> = u.numerator.iter().map(q).collect();
-    let mut denominator: Vec<QName> = u.denominator.iter().map(q).collect();
-    numerator.sort();
-    denominator.sort();
-    Unit { id: u.id.clone(), numerator, denominator }
 }
 
 /// A period name from the dataset, a date, or START/END; the concept's period type decides.

@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::report::QName;
+
 static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/taxonomy");
 const SCHEMA_TEXT: &str = include_str!("../../schema/taxonomy.schema.json");
 const SCHEMA_HINT: &str = "see schema/taxonomy.schema.json for the taxonomy source format";
@@ -44,6 +46,8 @@ pub struct Concept {
     pub layer: Layer,
     /// Axes a fact of this concept may carry: its own plus the taxonomy's common axes (numeric only).
     pub hypercube_axes: Vec<usize>,
+    /// Its qualified name, made once and shared by every fact of it.
+    pub qname: QName,
 }
 
 impl Concept {
@@ -62,11 +66,13 @@ impl Concept {
 pub struct Member {
     pub def: MemberDef,
     pub layer: Layer,
+    pub qname: QName,
 }
 
 #[derive(Debug, Clone)]
 pub struct Axis {
     pub def: AxisDef,
+    pub qname: QName,
     /// Index 0 is the domain (the default member, the total); then the members.
     pub members: Vec<Member>,
     member_index: HashMap<String, usize>,
@@ -130,6 +136,8 @@ pub struct Taxonomy {
     axis_index: HashMap<String, usize>,
     /// Prefix -> namespace, kept in step with the layers.
     ns: BTreeMap<String, String>,
+    /// Each unit with its measures resolved to namespaces, in the order of `units`.
+    resolved_units: Vec<crate::report::Unit>,
     concept_index: HashMap<String, usize>,
 }
 
@@ -240,6 +248,7 @@ impl Taxonomy {
             unit_index: HashMap::new(),
             axis_index: HashMap::new(),
             ns: BTreeMap::new(),
+            resolved_units: Vec::new(),
             concept_index: HashMap::new(),
         };
         let here = |p: &str| Location::file(format!("{root}/{p}"));
@@ -272,9 +281,13 @@ impl Taxonomy {
     }
 
     fn add_axis(&mut self, a: AxisDef) -> Result<(), String> {
-        let mut members = vec![Member { def: a.domain.clone(), layer: Layer::Base }];
-        members.extend(a.members.iter().map(|m| Member { def: m.clone(), layer: Layer::Base }));
-        let mut axis = Axis { def: a, members, member_index: HashMap::new() };
+        let (prefix, ns) = (self.info.prefix.clone(), self.info.namespace.clone());
+        let member =
+            |m: &MemberDef| Member { def: m.clone(), layer: Layer::Base, qname: QName::new(&prefix, &ns, &m.name) };
+        let mut members = vec![member(&a.domain)];
+        members.extend(a.members.iter().map(member));
+        let qname = QName::new(&prefix, &ns, &a.name);
+        let mut axis = Axis { def: a, qname, members, member_index: HashMap::new() };
         for i in 0..axis.members.len() {
             axis.index_member(i)?;
         }
@@ -295,7 +308,8 @@ impl Taxonomy {
                 return Err(format!("concept name or alias {key:?} is defined twice"));
             }
         }
-        self.concepts.push(Concept { def, layer, hypercube_axes: Vec::new() });
+        let qname = QName::new(self.layer_prefix(layer), self.layer_namespace(layer), &def.name);
+        self.concepts.push(Concept { def, layer, hypercube_axes: Vec::new(), qname });
         Ok(())
     }
 
@@ -435,7 +449,8 @@ impl Taxonomy {
                 ));
                 continue;
             }
-            axis.members.push(Member { def: m.def.clone(), layer: Layer::Extension });
+            let qname = QName::new(&ext.prefix, &ext.namespace, &m.def.name);
+            axis.members.push(Member { def: m.def.clone(), layer: Layer::Extension, qname });
             let mi = axis.members.len() - 1;
             if let Err(e) = axis.index_member(mi) {
                 errs.push(at(format!("/extensions/members/{i}/name"), e));
@@ -510,7 +525,27 @@ impl Taxonomy {
         if let Some(e) = &self.extension {
             ns.insert(e.prefix.clone(), e.namespace.clone());
         }
+        let q = |m: &String| {
+            let (p, l) = m.split_once(':').unwrap_or(("", m.as_str()));
+            QName::new(p, ns.get(p).map(String::as_str).unwrap_or(""), l)
+        };
+        self.resolved_units = self
+            .units
+            .iter()
+            .map(|u| {
+                let mut numerator: Vec<QName> = u.numerator.iter().map(q).collect();
+                let mut denominator: Vec<QName> = u.denominator.iter().map(q).collect();
+                numerator.sort();
+                denominator.sort();
+                crate::report::Unit { id: u.id.clone(), numerator, denominator }
+            })
+            .collect();
         self.ns = ns;
+    }
+
+    /// A unit by id or alias, with its measures resolved (as facts carry it).
+    pub fn resolved_unit(&self, key: &str) -> Option<&crate::report::Unit> {
+        self.unit_index.get(key).and_then(|i| self.resolved_units.get(*i))
     }
 
     /// The schema an instance should reference: the extension's when there is one.

@@ -224,7 +224,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
             };
             let parent = axis.members[mi].def.parent.as_deref().and_then(|p| axis.member(p)).unwrap_or(0);
             let rest: Dims = index.primary_dims(f).into_iter().filter(|(a, _)| *a != axis_name).collect();
-            let key = (f.concept.local.to_string(), f.period.clone(), rest.clone(), axis_name.to_string(), parent);
+            let key = (&*f.concept.local, &f.period, rest.clone(), axis_name, parent);
             if !seen.insert(key) {
                 continue;
             }

@@ -3,7 +3,6 @@
 
 use super::{ContextKey, FactIndex, bound, describe, fact_location, show};
 use crate::diag::{Diagnostic, Severity};
-use crate::report::QName;
 use crate::taxonomy::Taxonomy;
 use rust_decimal::Decimal;
 
@@ -25,9 +24,9 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
             let Some(item) = tax.concept(&s.concept) else {
                 continue;
             };
-            let q = QName::new(tax.layer_prefix(item.layer), tax.layer_namespace(item.layer), item.name());
+            let q = &item.qname;
             let key = ContextKey { period: ctx.period, unit: ctx.unit, dimensions: ctx.dimensions };
-            let Some(fs) = index.by_aspects.get(&(&q, key)) else {
+            let Some(fs) = index.by_aspects.get(&(q, key)) else {
                 continue;
             };
             let Some((a, b)) = bound(fs) else {

@@ -57,7 +57,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
             continue;
         }
         let dims = index.primary_dims(f);
-        if !seen.insert((f.concept.local.clone(), f.period.clone(), dims.clone())) {
+        if !seen.insert((&*f.concept.local, &f.period, dims.clone())) {
             continue;
         }
         let Some(prev_p) = prior(&f.period) else {
