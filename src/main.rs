@@ -160,22 +160,27 @@ fn main() -> ExitCode {
             };
             match esgx::export::run(&opts) {
                 Ok(outcome) => {
-                    print_diagnostics(&outcome.diagnostics);
+                    // Warnings are worth a look before filing; infos are in the manifest.
+                    let notable: Vec<Diagnostic> =
+                        outcome.diagnostics.iter().filter(|d| d.severity >= Severity::Warning).cloned().collect();
+                    print_diagnostics(&notable);
                     for (path, format) in &outcome.outputs {
                         println!("wrote {} ({format})", path.display());
                     }
+                    let infos = outcome.diagnostics.len() - notable.len();
                     eprintln!(
-                        "exported {} facts; {} warnings",
+                        "exported {} facts; {}, {} (all findings are in manifest.json; `esgx validate` explains them)",
                         outcome.facts,
-                        outcome.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+                        plural(notable.len(), "warning"),
+                        plural(infos, "info")
                     );
                     ExitCode::SUCCESS
                 }
                 Err(ExportError::Findings(diags)) => {
                     print_diagnostics(&diags);
                     eprintln!(
-                        "export failed: {} errors; nothing was written",
-                        diags.iter().filter(|d| d.severity == Severity::Error).count()
+                        "export failed: {}; nothing was written",
+                        plural(diags.iter().filter(|d| d.severity == Severity::Error).count(), "error")
                     );
                     ExitCode::from(1)
                 }
@@ -387,6 +392,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprintln!("{}", render::human_diagnostic(d, colour));
     }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 fn source_date_epoch() -> Result<Option<i64>, String> {
