@@ -44,6 +44,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         diagnostics: Vec::new(),
         coverage: Vec::new(),
         baselined: 0,
+        facts: Default::default(),
     };
     if is_filing {
         let path = opts.path.as_deref().expect("a filing has a path");
@@ -62,6 +63,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 result.diagnostics = d;
                 result.coverage = c;
                 locate_lines(&mut result.diagnostics, &imported.inputs);
+                result.collect_facts(&imported.report);
             }
             Err(d) => result.diagnostics = io_or_findings(d)?,
         }
@@ -83,6 +85,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                     result.diagnostics = p.diagnostics;
                     result.coverage = p.coverage;
                 }
+                result.collect_facts(&p.report);
             }
             Err(ExportError::Findings(d)) => result.diagnostics = d,
             Err(ExportError::Io(msg)) => return Err(msg),

@@ -127,6 +127,11 @@ fn the_qifu_report_contradictions_are_found_with_both_sources() {
     // 62,634 t ÷ 3,121 employees = 20.07.
     let w = find("W0402", "WaterConsumptionPerEmployee")["message"].as_str().unwrap().to_string();
     assert!(w.contains("20.07") && w.contains("24.21") && w.contains("line 952") && w.contains("line 1161"), "{w}");
+    // The JSON output carries the figures and sources of the facts involved.
+    let facts = &r["facts"];
+    let body = facts.as_object().unwrap().values().find(|f| f["value"] == "24.21").expect("the 24.21 fact is listed");
+    assert_eq!(body["source"]["line"], 952);
+    assert_eq!(body["concept"], "esgx:WaterConsumptionPerEmployee");
     let i = find("W0302", "24.21")["message"].as_str().unwrap().to_string();
     assert!(i.contains("62,634") && i.contains("3,121") && i.contains("20.07"), "{i}");
     // Stated year-on-year changes that are not the intensities' changes.

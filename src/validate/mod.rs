@@ -33,11 +33,53 @@ pub struct ValidationResult {
     pub coverage: Vec<CoverageRow>,
     /// Findings a baseline accepted (left out of `diagnostics`).
     pub baselined: usize,
+    /// The facts the findings are about: figures and source references, by fact id.
+    pub facts: std::collections::BTreeMap<String, FactSummary>,
+}
+
+/// A fact as a finding shows it: what it is, its value and where the report states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactSummary {
+    pub concept: String,
+    pub period: String,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub dimensions: std::collections::BTreeMap<String, String>,
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<i32>,
+    pub source: crate::report::Provenance,
 }
 
 impl ValidationResult {
     pub fn summary(&self) -> Summary {
         Summary::of(&self.diagnostics)
+    }
+
+    /// Record the facts the findings name, from the report they came from.
+    pub fn collect_facts(&mut self, report: &Report) {
+        let wanted: std::collections::HashSet<&str> =
+            self.diagnostics.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
+        for f in report.facts.iter().filter(|f| wanted.contains(f.id.as_str())) {
+            let value = match &f.value {
+                FactValue::Number(n) => Some(n.to_string()),
+                FactValue::Text(t) => Some(t.clone()),
+                FactValue::Nil => None,
+            };
+            self.facts.insert(
+                f.id.clone(),
+                FactSummary {
+                    concept: f.concept.to_string(),
+                    period: f.period.to_string(),
+                    dimensions: f.dimensions.iter().map(|(a, m)| (a.to_string(), m.to_string())).collect(),
+                    value,
+                    unit: f.unit.as_ref().map(|u| u.oim()),
+                    decimals: f.decimals,
+                    source: f.provenance.clone(),
+                },
+            );
+        }
     }
 }
 

@@ -89,6 +89,7 @@ fn json(r: &ValidationResult) -> Value {
         "summary": r.summary(),
         "diagnostics": r.diagnostics,
         "coverage": r.coverage,
+        "facts": r.facts,
         "baselined": r.baselined,
     })
 }
