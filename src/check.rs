@@ -63,6 +63,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 result.diagnostics = d;
                 result.coverage = c;
                 locate_lines(&mut result.diagnostics, &imported.inputs);
+                validate::baseline::assign_fingerprints(&mut result.diagnostics, &imported.report);
                 result.collect_facts(&imported.report);
             }
             Err(d) => result.diagnostics = io_or_findings(d)?,
@@ -81,6 +82,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                     result.diagnostics = d;
                     result.coverage = c;
                     locate_lines(&mut result.diagnostics, &p.dataset.inputs);
+                    validate::baseline::assign_fingerprints(&mut result.diagnostics, &report);
                 } else {
                     result.diagnostics = p.diagnostics;
                     result.coverage = p.coverage;
@@ -98,7 +100,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
 }
 
 fn io_or_findings(d: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, String> {
-    if d.len() == 1 && d[0].code == "E0001" { Err(d[0].to_string()) } else { Ok(d) }
+    if crate::export::is_usage_problem(&d) { Err(d[0].to_string()) } else { Ok(d) }
 }
 
 /// The newest framework version whose concepts cover every concept the report uses.

@@ -70,11 +70,27 @@ pub struct Diagnostic {
     /// Ids of the facts involved, when the finding is about facts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<String>,
+    /// What a finding without facts is about (a requirement code, say), for stable identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// A stable identity of the finding across runs, for baselines and code scanning: its code
+    /// and what it is about (the facts' concept, period and breakdown, not their ids).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
 }
 
 impl Diagnostic {
     pub fn new(code: &'static str, severity: Severity, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity, message: message.into(), location, hint: None, facts: Vec::new() }
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            location,
+            hint: None,
+            facts: Vec::new(),
+            subject: None,
+            fingerprint: String::new(),
+        }
     }
     pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, location, message)
@@ -84,6 +100,10 @@ impl Diagnostic {
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+    pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
         self
     }
     pub fn with_facts(mut self, facts: impl IntoIterator<Item = String>) -> Self {

@@ -99,16 +99,18 @@ pub fn prepare(
         coverage = cov;
     }
     locate_lines(&mut diagnostics, &dataset.inputs);
+    validate::baseline::assign_fingerprints(&mut diagnostics, &report);
     Ok(Prepared { dataset, taxonomy, report, diagnostics, coverage })
 }
 
-/// I/O failures (E0001) are not findings about the input's content.
+/// A file that cannot be read (E0001) or is of no type esgx reads (E0004) is a usage or I/O
+/// problem (exit 2), not a finding about the input's content.
+pub fn is_usage_problem(diags: &[Diagnostic]) -> bool {
+    diags.len() == 1 && matches!(diags[0].code, "E0001" | "E0004")
+}
+
 fn classify(diags: Vec<Diagnostic>) -> ExportError {
-    if diags.len() == 1 && diags[0].code == "E0001" {
-        ExportError::Io(diags[0].to_string())
-    } else {
-        ExportError::Findings(diags)
-    }
+    if is_usage_problem(&diags) { ExportError::Io(diags[0].to_string()) } else { ExportError::Findings(diags) }
 }
 
 pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
@@ -200,6 +202,25 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
     outputs
 }
 
+/// Outputs listed by the manifest of an earlier export into `dir` that this export does not write.
+fn previous_outputs(dir: &Path, outputs: &[Output]) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join(manifest::MANIFEST_FILE)) else { return Vec::new() };
+    let Ok(old) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+    if old["generator"]["name"] != "esgx" {
+        return Vec::new();
+    }
+    old["outputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["path"].as_str())
+        // Only plain relative paths inside the folder: a manifest is data, not a list of orders.
+        .filter(|p| !p.contains("..") && !p.starts_with('/') && !p.contains('\\'))
+        .filter(|p| !outputs.iter().any(|o| o.path == *p))
+        .map(String::from)
+        .collect()
+}
+
 /// The whole job. Nothing is written unless every output could be produced.
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
@@ -215,7 +236,13 @@ pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
         return Err(ExportError::Findings(d));
     }
     let outputs = render(&prepared, &created);
+    let stale = previous_outputs(&opts.out_dir, &outputs);
     fsio::write_all(&opts.out_dir, &outputs).map_err(ExportError::Io)?;
+    // Files an earlier export into the same folder wrote and this one did not (an extension
+    // schema of another dataset, say) would otherwise linger beside the new filing.
+    for p in stale {
+        let _ = std::fs::remove_file(opts.out_dir.join(p));
+    }
     Ok(ExportOutcome {
         outputs: outputs.iter().map(|o| (opts.out_dir.join(&o.path), o.format)).collect(),
         diagnostics: prepared.diagnostics,

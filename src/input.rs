@@ -36,10 +36,21 @@ pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error("E0003", Location::file(file), "the file is empty"));
     }
-    serde_json::from_str(text).map_err(|e| {
+    let value = serde_json::from_str(text).map_err(|e| {
         Diagnostic::error("E0003", Location::line(file, e.line() as u64), format!("invalid JSON: {e}"))
             .with_hint("check the JSON syntax at that line (commas, quotes, brackets)")
-    })
+    })?;
+    if let Some((pointer, line)) = crate::jsonpos::duplicate_key(text) {
+        return Err(Diagnostic::error(
+            "E0003",
+            Location { file: file.to_string(), line: Some(line), pointer: Some(pointer.clone()) },
+            format!(
+                "the key {:?} appears twice in the same object; JSON readers would keep only the last",
+                pointer.rsplit('/').next().unwrap_or("")
+            ),
+        ));
+    }
+    Ok(value)
 }
 
 /// A compiled JSON Schema, checking documents offline (no remote references are fetched).
@@ -81,5 +92,26 @@ fn short(msg: &str) -> String {
     } else {
         let cut: String = msg.chars().take(MAX).collect();
         format!("{cut}…")
+    }
+}
+
+/// Byte offset -> line, moving forward only.
+pub struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
+    }
+    pub fn line(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.text.len());
+        if offset > self.pos {
+            self.line += self.text[self.pos..offset].iter().filter(|b| **b == b'\n').count() as u64;
+            self.pos = offset;
+        }
+        self.line
     }
 }

@@ -165,3 +165,83 @@ mod tests {
         assert_eq!(line_of(t, "/nope"), None);
     }
 }
+
+/// The first key that appears twice in one object, as (JSON pointer, line). JSON parsers keep the
+/// last one silently; a dataset must not hide a value that way. Iterative, so deep input is safe.
+pub fn duplicate_key(text: &str) -> Option<(String, u64)> {
+    enum Frame {
+        Obj { keys: std::collections::HashSet<String>, key: Option<String>, expect_key: bool },
+        Arr { idx: usize },
+    }
+    let b = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let (mut i, mut line) = (0usize, 1u64);
+    let pointer = |stack: &[Frame], last: &str| {
+        let mut p = String::new();
+        for f in stack {
+            match f {
+                Frame::Obj { key: Some(k), .. } => p.push_str(&format!("/{}", k.replace('~', "~0").replace('/', "~1"))),
+                Frame::Arr { idx } => p.push_str(&format!("/{idx}")),
+                _ => {}
+            }
+        }
+        format!("{p}/{}", last.replace('~', "~0").replace('/', "~1"))
+    };
+    while i < b.len() {
+        match b[i] {
+            b'\n' => line += 1,
+            b'{' => stack.push(Frame::Obj { keys: Default::default(), key: None, expect_key: true }),
+            b'[' => stack.push(Frame::Arr { idx: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Arr { idx }) => *idx += 1,
+                Some(Frame::Obj { expect_key, .. }) => *expect_key = true,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                let raw = text.get(start..i.min(b.len())).unwrap_or("");
+                let s: String = if raw.contains('\\') {
+                    serde_json::from_str(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string())
+                } else {
+                    raw.to_string()
+                };
+                let parent_len = stack.len().saturating_sub(1);
+                if let Some(Frame::Obj { keys, key, expect_key }) = stack.last_mut()
+                    && *expect_key
+                {
+                    if !keys.insert(s.clone()) {
+                        return Some((pointer(&stack[..parent_len], &s), line));
+                    }
+                    *key = Some(s);
+                    *expect_key = false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::duplicate_key;
+
+    #[test]
+    fn finds_duplicate_keys() {
+        assert_eq!(duplicate_key(r#"{"a": 1, "b": {"c": 2}}"#), None);
+        assert_eq!(duplicate_key("{\"facts\": [{\"v\": 1},\n {\"v\": 2, \"v\": 3}]}"), Some(("/facts/1/v".into(), 2)));
+        assert_eq!(duplicate_key(r#"{"a": {"x": 1}, "a": 2}"#), Some(("/a".into(), 1)));
+        assert_eq!(duplicate_key(r#"{"s": "a,\"b\":", "t": [1, {"u": "}"}]}"#), None);
+    }
+}

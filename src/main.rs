@@ -185,7 +185,7 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
                 Err(ExportError::Io(msg)) => {
-                    eprintln!("error: {msg}");
+                    eprintln!("{}", if msg.starts_with("error") { msg } else { format!("error: {msg}") });
                     ExitCode::from(2)
                 }
             }
@@ -352,6 +352,12 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
                 eprintln!("error: unknown framework {framework:?}");
                 return ExitCode::from(2);
             }
+            if let Some(y) = year
+                && !(1900..=9998).contains(&y)
+            {
+                eprintln!("error: --year {y} is out of range (1900 to 9998)");
+                return ExitCode::from(2);
+            }
             let year = year.unwrap_or_else(|| {
                 use chrono::Datelike;
                 let now = source_date_epoch()
@@ -401,11 +407,11 @@ fn plural(n: usize, word: &str) -> String {
 fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if v.trim().is_empty() => Ok(None),
-        Ok(v) => v
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| format!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not {v:?}")),
+        Ok(v) => match v.trim().parse::<i64>() {
+            // Up to the last second of year 9999, as RFC 3339 allows.
+            Ok(n) if (0..=253_402_300_799).contains(&n) => Ok(Some(n)),
+            _ => Err(format!("SOURCE_DATE_EPOCH must be whole seconds since 1970 (up to year 9999), not {v:?}")),
+        },
         Err(_) => Ok(None),
     }
 }

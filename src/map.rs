@@ -37,6 +37,13 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         ));
     }
     for (name, p) in &doc.periods {
+        if !date_in_range(&p.start) || !date_in_range(&p.end) {
+            diags.push(Diagnostic::error(
+                "E0203",
+                top(&format!("/periods/{name}")),
+                format!("period {name} has a date outside the years 1000 to 9998"),
+            ));
+        }
         if p.end < p.start {
             diags.push(Diagnostic::error(
                 "E0203",
@@ -139,11 +146,20 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
                         format!("{text:?} is a percentage but {} is of type {:?}", def.name, def.data_type),
                     ));
                 }
-                if def.data_type == DataType::Integer && !n.value.fract().is_zero() {
-                    errs.push(err("value", "E0213", format!("{} takes whole numbers; {text:?} is not one", def.name)));
+                let mut value = n.value;
+                if def.data_type == DataType::Integer {
+                    if n.value.fract().is_zero() {
+                        value = n.value.trunc().normalize(); // "5.0" is the whole number 5
+                    } else {
+                        errs.push(err(
+                            "value",
+                            "E0213",
+                            format!("{} takes whole numbers; {text:?} is not one", def.name),
+                        ));
+                    }
                 }
                 decimals = Some(n.decimals);
-                FactValue::Number(n.value)
+                FactValue::Number(value)
             }
             Err(e) => {
                 errs.push(err("value", "E0213", format!("{text:?} for numeric concept {}: {e}", def.name)).with_hint(
@@ -159,6 +175,19 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
             }
             DataType::Date if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() => {
                 errs.push(err("value", "E0213", format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name)));
+                FactValue::Nil
+            }
+            _ if !text.chars().all(crate::xml::is_xml_char) => {
+                let bad = text
+                    .chars()
+                    .find(|c| !crate::xml::is_xml_char(*c))
+                    .map(|c| format!("U+{:04X}", c as u32))
+                    .unwrap_or_default();
+                errs.push(err(
+                    "value",
+                    "E0213",
+                    format!("the text contains the character {bad}, which XML cannot carry"),
+                ));
                 FactValue::Nil
             }
             _ => FactValue::Text(text.clone()),
@@ -334,6 +363,13 @@ fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, St
         let names: Vec<&str> = ds.doc.periods.keys().map(String::as_str).collect();
         return Err(format!("unknown period {text:?}: use one of {} or a date", names.join(", ")));
     };
+    let in_range = match &period {
+        Period::Instant(d) => date_in_range(d),
+        Period::Duration { start, end } => date_in_range(start) && date_in_range(end),
+    };
+    if !in_range {
+        return Err(format!("{text:?} has a date outside the years 1000 to 9998"));
+    }
     match (&period, pt) {
         (Period::Instant(_), PeriodType::Duration) => Err(format!(
             "{text:?} is an instant but the concept is reported over a period (duration); use a period name or START/END"
@@ -343,6 +379,12 @@ fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, St
         )),
         _ => Ok(period),
     }
+}
+
+/// XBRL dates are four-digit years; the OIM form of an end date is the next day.
+fn date_in_range(d: &NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1000..=9998).contains(&d.year())
 }
 
 /// The known name closest to `wrong`, if one is close enough to be worth suggesting.

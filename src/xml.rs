@@ -12,11 +12,16 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 cannot carry at all are dropped rather than written broken.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c if !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Can XML 1.0 carry this character at all?
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || ((c as u32) >= 0x20 && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
 }
 
 pub struct XmlWriter {

@@ -45,7 +45,7 @@ fn empty_truncated_garbage_and_wrongly_encoded_files() {
     let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("{}".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
     rejects(&write(d, "utf16.json", &utf16), 1, "UTF-16");
     rejects(&write(d, "array.json", b"[1,2,3]"), 1, "schema");
-    rejects(&write(d, "notes.txt", b"hello"), 1, "unknown dataset file type");
+    rejects(&write(d, "notes.txt", b"hello"), 2, "unknown dataset file type");
 }
 
 #[test]

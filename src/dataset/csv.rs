@@ -91,7 +91,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     let mut reader = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| vec![csv_error(file, &e)])?
+        .map_err(|e| vec![csv_error(file, text, &e)])?
         .iter()
         .map(|h| h.trim().to_string())
         .collect::<Vec<_>>();
@@ -114,9 +114,17 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     }
     let mut facts = Vec::new();
     let mut lines = Vec::new();
+    let mut counter = crate::input::LineCounter::new(text);
     for rec in reader.records() {
-        let rec = rec.map_err(|e| vec![csv_error(file, &e)])?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| vec![csv_error(file, text, &e)])?;
+        // A record "starts" at the line break before it when lines end in CRLF: step over it.
+        let line = rec.position().map_or(0, |p| {
+            let mut at = p.byte() as usize;
+            while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                at += 1;
+            }
+            counter.line(at as u64)
+        });
         // Names, numbers and codes are trimmed (spreadsheets add stray spaces); free text is kept
         // exactly as written.
         let free_text = |name: &str| {
@@ -222,8 +230,14 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     Ok((facts, lines))
 }
 
-fn csv_error(file: &str, e: &::csv::Error) -> Diagnostic {
-    let line = e.position().map_or(1, |p| p.line());
+/// The 1-based line of a byte offset. (The CSV reader's own line count is off by one on files
+/// with CRLF line ends, which spreadsheets write.)
+fn line_at(text: &str, byte: u64) -> u64 {
+    crate::input::LineCounter::new(text).line(byte)
+}
+
+fn csv_error(file: &str, text: &str, e: &::csv::Error) -> Diagnostic {
+    let line = e.position().map_or(1, |p| line_at(text, p.byte()));
     let msg = match e.kind() {
         ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("this row has {len} fields but the header has {expected_len}")

@@ -48,6 +48,17 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             continue;
         };
         let mut rf = RawFact { id: Some(id.clone()), concept, pointer: Some(ptr.clone()), ..Default::default() };
+        if let Some(obj) = f.as_object() {
+            for k in obj
+                .keys()
+                .filter(|k| !k.contains(':') && !matches!(k.as_str(), "value" | "decimals" | "dimensions" | "links"))
+            {
+                errs.push(err(
+                    &format!("/{k}"),
+                    format!("unknown fact property {k:?} (extension properties need a prefix)"),
+                ));
+            }
+        }
         if let Some(e) = dims.get("entity").and_then(Value::as_str) {
             match e.split_once(':').and_then(|(p, v)| Some((raw.namespaces.get(p)?.clone(), v.to_string()))) {
                 Some(x) => rf.entity = Some(x),

@@ -112,7 +112,12 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::error("E0001", Location::file(&file), format!("cannot read the filing: {e}"))])?;
     let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
-    let is_xml = text.trim_start().starts_with('<');
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let is_xml = match ext.as_deref() {
+        Some("xbrl" | "xml") => true,
+        Some("json") => false,
+        _ => text.trim_start().starts_with('<'),
+    };
     let raw = if is_xml {
         xml::read(&file, &text)?
     } else {
@@ -139,6 +144,7 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
         }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
+    check_schema_refs(&raw, &tax, dir, &file)?;
     let prefixes: HashMap<String, String> = raw.namespaces.iter().map(|(p, n)| (n.clone(), p.clone())).collect();
     let uses_unknown = raw.facts.iter().any(|f| {
         let known = |ns: &str| ns == tax.info.namespace;
@@ -159,10 +165,56 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
     Ok(Imported { report, taxonomy: tax, inputs })
 }
 
+/// Every schema a filing references must be found without the network: a file beside it, or the
+/// bundled taxonomy at its published URL.
+fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
+    if raw.schema_refs.is_empty() {
+        return Err(vec![Diagnostic::error("E0223", Location::file(file), "the filing references no taxonomy schema")]);
+    }
+    let published = crate::taxonomy::package::base_url(tax);
+    let known: Vec<String> = crate::taxonomy::generate::generate(tax)
+        .into_iter()
+        .filter(|f| f.path.ends_with(".xsd"))
+        .map(|f| f.path)
+        .collect();
+    let mut errs = Vec::new();
+    for href in &raw.schema_refs {
+        if let Some(rest) = href.strip_prefix(&published) {
+            if !known.iter().any(|k| k == rest) {
+                errs.push(Diagnostic::error(
+                    "E0223",
+                    Location::file(file),
+                    format!("{href} is not a schema of the esgx taxonomy {}", tax.info.version),
+                ));
+            }
+        } else if href.contains("://") || href.starts_with('/') || href.starts_with('\\') {
+            errs.push(
+                Diagnostic::error(
+                    "E0007",
+                    Location::file(file),
+                    format!("the schema reference {href} is remote or absolute; esgx never fetches anything"),
+                )
+                .with_hint("put the taxonomy files beside the filing and reference them by a relative path"),
+            );
+        } else if !href.ends_with(".xsd") || !dir.join(href).is_file() {
+            errs.push(
+                Diagnostic::error(
+                    "E0223",
+                    Location::file(file),
+                    format!("the schema reference {href} does not resolve to a schema file beside the filing"),
+                )
+                .with_hint("export writes the taxonomy files into taxonomy/ beside the filing; keep them together"),
+            );
+        }
+    }
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
+}
+
 fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnostic>> {
     let mut errs = Vec::new();
     let mut facts = Vec::with_capacity(raw.facts.len());
     let mut entity: Option<(String, String)> = None;
+    let mut ids = std::collections::HashSet::new();
     for (i, rf) in raw.facts.into_iter().enumerate() {
         let loc = match &rf.pointer {
             Some(p) => Location::pointer(file, p),
@@ -180,9 +232,33 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 _ => {}
             }
         }
+        if let Some(id) = &rf.id
+            && !ids.insert(id.clone())
+        {
+            errs.push(Diagnostic::error("E0220", loc.clone(), format!("fact id {id:?} is used twice")));
+        }
+        if rf.decimals.is_some() && rf.precision.is_some() {
+            errs.push(Diagnostic::error(
+                "E0214",
+                loc.clone(),
+                format!("fact {} has both decimals and precision", rf.concept),
+            ));
+        }
+        if rf.nil && !rf.value.trim().is_empty() {
+            errs.push(Diagnostic::error("E0213", loc.clone(), format!("fact {} is nil but has content", rf.concept)));
+        }
         let Some(period) = rf.period.clone() else {
             continue;
         };
+        if let Period::Duration { start, end } = &period
+            && end < start
+        {
+            errs.push(Diagnostic::error(
+                "E0212",
+                loc.clone(),
+                format!("fact {}: its period ends ({end}) before it starts ({start})", rf.concept),
+            ));
+        }
         let numeric = rf.unit.is_some() || tax.concept(&rf.concept.local).is_some_and(|c| c.is_numeric());
         let mut decimals = None;
         let value = if rf.nil {

@@ -14,6 +14,8 @@ const LINK: &str = "http://www.xbrl.org/2003/linkbase";
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// Past this many errors a filing is not worth reading further.
+const MAX_ERRORS: usize = 200;
 
 struct Ns {
     stack: Vec<Vec<(String, String)>>,
@@ -53,7 +55,8 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     let mut ns = Ns { stack: vec![vec![("xml".into(), "http://www.w3.org/XML/1998/namespace".into())]] };
     let mut acc = Acc::default();
     let mut text_buf = String::new();
-    let mut line_at = LineCounter::new(text);
+    let (mut seen_root, mut root_closed) = (false, false);
+    let mut line_at = crate::input::LineCounter::new(text);
     let mut footnote_locs: HashMap<String, String> = HashMap::new(); // loc label -> fact id
     let mut footnote_arcs: Vec<(String, String)> = Vec::new();
     let err_at = |line: u64, code: &'static str, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
@@ -92,7 +95,13 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     }
                 }
             }
-            Event::Text(t) => text_buf.push_str(&t.xml10_content()),
+            Event::Text(t) => {
+                let t = t.xml10_content();
+                if acc.path.is_empty() && !t.trim().is_empty() {
+                    return Err(vec![err_at(line, "E0003", "text outside the root element".into())]);
+                }
+                text_buf.push_str(&t);
+            }
             Event::CData(t) => text_buf.push_str(&t.xml10_content()),
             ev @ (Event::Start(_) | Event::Empty(_)) => {
                 let empty = matches!(ev, Event::Empty(_));
@@ -125,6 +134,25 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 }
                 ns.stack.push(decls);
                 let name = e.name().as_ref().to_string();
+                if acc.path.is_empty() && root_closed {
+                    return Err(vec![err_at(
+                        line,
+                        "E0003",
+                        format!("element {name} after the root element has ended"),
+                    )]);
+                }
+                let root_ok = !acc.path.is_empty()
+                    || ns.qname(&name).is_some_and(|q| &*q.namespace == XBRLI && &*q.local == "xbrl");
+                if !root_ok {
+                    return Err(vec![err_at(
+                        line,
+                        "E0004",
+                        format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
+                    )]);
+                }
+                if acc.errs.len() >= MAX_ERRORS {
+                    break;
+                }
                 let Some(q) = ns.qname(&name) else {
                     acc.errs.push(err_at(line, "E0003", format!("element {name} uses an undeclared prefix")));
                     ns.stack.pop();
@@ -241,9 +269,26 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 ns.stack.pop();
                 text_buf.clear();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some((_, local)) = acc.path.last() {
+                    acc.errs.push(err_at(
+                        line,
+                        "E0003",
+                        format!("the file ends inside <{local}>: it is truncated or not well-formed"),
+                    ));
+                    return Err(acc.errs);
+                }
+                if !root_closed {
+                    return Err(vec![err_at(line, "E0003", "the file has no root element".into())]);
+                }
+                break;
+            }
             _ => {}
         }
+        if seen_root && acc.path.is_empty() {
+            root_closed = true;
+        }
+        seen_root |= !acc.path.is_empty();
     }
     if acc.raw.schema_refs.is_empty() {
         acc.errs.push(Diagnostic::error(
@@ -349,6 +394,13 @@ impl Acc {
         };
         match (std::mem::replace(state, In::Nothing), nsu.as_str(), local.as_str()) {
             (In::Context(id, c), XBRLI, "context") => {
+                if contexts.contains_key(&id) {
+                    errs.push(Diagnostic::error(
+                        "E0222",
+                        Location::line(file, line),
+                        format!("context id {id:?} is defined twice"),
+                    ));
+                }
                 contexts.insert(id, c);
             }
             (In::Context(id, mut c), XBRLI, "identifier") => {
@@ -383,6 +435,13 @@ impl Acc {
                 *state = In::Context(id, c);
             }
             (In::Unit(id, num, den, _), XBRLI, "unit") => {
+                if units.contains_key(&id) {
+                    errs.push(Diagnostic::error(
+                        "E0222",
+                        Location::line(file, line),
+                        format!("unit id {id:?} is defined twice"),
+                    ));
+                }
                 units.insert(id, RawUnit { numerator: num, denominator: den });
             }
             (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
@@ -410,26 +469,5 @@ impl Acc {
             }
             (s, _, _) => *state = s,
         }
-    }
-}
-
-/// Byte offset -> line, moving forward only.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
-    }
-    fn line(&mut self, offset: u64) -> u64 {
-        let offset = (offset as usize).min(self.text.len());
-        if offset > self.pos {
-            self.line += self.text[self.pos..offset].iter().filter(|b| **b == b'\n').count() as u64;
-            self.pos = offset;
-        }
-        self.line
     }
 }

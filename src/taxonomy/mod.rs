@@ -415,6 +415,45 @@ impl Taxonomy {
     ) -> Result<(), Vec<Diagnostic>> {
         let mut errs = Vec::new();
         let at = |p: String, msg: String| Diagnostic::error("E0105", Location::pointer(file, p), msg);
+        const RESERVED: &[&str] = &[
+            "xbrli",
+            "link",
+            "xlink",
+            "xml",
+            "xmlns",
+            "xsi",
+            "xs",
+            "xsd",
+            "xbrldi",
+            "xbrldt",
+            "utr",
+            "iso4217",
+            "dtr-types",
+            "ref",
+            "xbrl",
+            "scheme",
+            "esgxp",
+            "esgxsrc",
+        ];
+        let taken_ns = self.ns.values().any(|n| *n == ext.namespace)
+            || ext.namespace.starts_with("http://www.xbrl.org/")
+            || ext.namespace.starts_with("http://www.w3.org/");
+        if RESERVED.contains(&ext.prefix.to_ascii_lowercase().as_str())
+            || ext.prefix.to_ascii_lowercase().starts_with("xml")
+            || self.ns.contains_key(&ext.prefix)
+            || taken_ns
+        {
+            errs.push(
+                at(
+                    "/extensions/prefix".into(),
+                    format!(
+                        "the extension prefix {:?} or namespace {:?} is reserved or already in use",
+                        ext.prefix, ext.namespace
+                    ),
+                )
+                .with_hint("choose a short prefix of your company's (e.g. its ticker) and a namespace URI of its own"),
+            );
+        }
         if ext.prefix == self.info.prefix || ext.namespace == self.info.namespace {
             errs.push(at(
                 "/extensions".into(),

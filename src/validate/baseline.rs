@@ -20,14 +20,34 @@ pub struct Entry {
     pub message: String,
 }
 
-/// A stable identity for a finding.
+/// A finding's identity: the one assigned from the report, or its code and location.
 pub fn fingerprint(d: &Diagnostic) -> String {
-    if d.facts.is_empty() {
-        format!("{}@{}", d.code, d.location)
-    } else {
-        let mut f = d.facts.clone();
-        f.sort();
-        format!("{}:{}", d.code, f.join(","))
+    if !d.fingerprint.is_empty() {
+        return d.fingerprint.clone();
+    }
+    match &d.subject {
+        Some(s) => format!("{}:{s}", d.code),
+        None => format!("{}@{}", d.code, d.location),
+    }
+}
+
+/// Give each finding about facts an identity made of what the facts are (concept, period,
+/// breakdown), so that it survives facts being added, removed or renumbered.
+pub fn assign_fingerprints(diags: &mut [Diagnostic], report: &crate::report::Report) {
+    let key: std::collections::HashMap<&str, String> = report
+        .facts
+        .iter()
+        .map(|f| {
+            let dims: Vec<String> = f.dimensions.iter().map(|(a, m)| format!("{}={}", a, m)).collect();
+            (f.id.as_str(), format!("{}@{}[{}]", f.concept, f.period, dims.join(",")))
+        })
+        .collect();
+    for d in diags.iter_mut().filter(|d| !d.facts.is_empty()) {
+        let mut parts: Vec<String> =
+            d.facts.iter().map(|id| key.get(id.as_str()).cloned().unwrap_or_else(|| id.clone())).collect();
+        parts.sort();
+        parts.dedup();
+        d.fingerprint = format!("{}:{}", d.code, parts.join(";"));
     }
 }
 

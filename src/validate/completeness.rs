@@ -70,6 +70,7 @@ pub fn check(
             };
             diags.push(
                 Diagnostic::new(code, Severity::Warning, Location::file("(report)"), format!("{what} {} ({}) is neither reported nor explained", r.code, r.labels.en))
+                    .with_subject(r.code.clone())
                     .with_hint(format!(
                         "report one of {} or explain its omission (\"omission\": {{\"reason\": \"not-applicable\", \"explanation\": \"...\"}})",
                         if concepts.is_empty() { "its concepts".to_string() } else { concepts.join(", ") }
