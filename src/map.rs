@@ -313,7 +313,11 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
         return Err(errs);
     }
     let title = doc.sources.iter().find(|s| s.id == rec.source.document).map(|s| s.title.clone());
-    let record = ds.fact_locations[i].to_string();
+    // The record by file name: where the dataset sat on the exporting machine is no part of the filing.
+    let origin = ds.fact_locations[i].clone();
+    let mut loc = origin.clone();
+    loc.file = std::path::Path::new(&loc.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(loc.file);
+    let record = loc.to_string();
     let provenance = Provenance {
         record,
         document: rec.source.document.clone(),
@@ -338,6 +342,7 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
         numeric: concept.is_numeric(),
         language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
         provenance,
+        origin,
     })
 }
 

@@ -179,6 +179,8 @@ pub struct Fact {
     /// The language of a text fact (strings and text blocks; not booleans or dates).
     pub language: Option<String>,
     pub provenance: Provenance,
+    /// Where the fact was read from (file and line or pointer), for findings about it.
+    pub origin: crate::diag::Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

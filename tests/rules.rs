@@ -84,7 +84,7 @@ fn calculation_inconsistencies_and_differing_duplicates_are_found() {
         fact("GhgEmissionsScope1", "10", "FY2024", json!({})),
         fact("GhgEmissionsScope1", "12", "FY2024", json!({})),
     ];
-    assert_eq!(codes(&dataset(f)), ["W0401"]);
+    assert_eq!(codes(&dataset(f)), ["E0401"]);
     let f = vec![
         fact("GhgEmissionsScope1", "10", "FY2024", json!({})),
         fact("GhgEmissionsScope1", "12", "FY2024", json!({"StatementAxis": "OtherStatementMember"})),

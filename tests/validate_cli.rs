@@ -125,7 +125,7 @@ fn fail_on_and_baselines() {
         .filter(|d| d["severity"] != "info")
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert!(codes.contains(&"W0401"), "{codes:?}");
+    assert!(codes.contains(&"E0401"), "{codes:?}");
     assert!(v["baselined"].as_u64().unwrap() > 0);
     // A baseline that is not one is a usage error.
     std::fs::write(t.path().join("bad.json"), "[]").unwrap();

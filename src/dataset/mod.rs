@@ -219,8 +219,9 @@ pub(crate) fn from_value(
     locate: &dyn Fn(&str) -> Location,
     inputs: Vec<(String, Vec<u8>)>,
 ) -> Result<Dataset, Vec<Diagnostic>> {
-    let errs = schema().check(&value, locate, SCHEMA_HINT);
+    let mut errs = schema().check(&value, locate, SCHEMA_HINT);
     if !errs.is_empty() {
+        crate::export::locate_lines(&mut errs, &inputs);
         return Err(errs);
     }
     let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {

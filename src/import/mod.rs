@@ -221,6 +221,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             None => Location::line(file, rf.line),
         };
         let record = loc.to_string();
+        let origin = loc.clone();
         if let Some(e) = &rf.entity {
             match &entity {
                 None => entity = Some(e.clone()),
@@ -336,6 +337,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 .filter(|c| matches!(c.def.data_type, DataType::String | DataType::TextBlock))
                 .map(|_| "en".to_string()),
             provenance,
+            origin,
         });
     }
     if !errs.is_empty() {

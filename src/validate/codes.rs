@@ -46,8 +46,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("W0306", "a share does not agree with the counts it describes"),
     ("W0307", "a stated year-on-year change does not agree with the figures it describes"),
     ("W0308", "the parts of a breakdown do not add up to its total"),
-    ("E0401", "a filing reports the same fact twice with different values (inconsistent duplicate)"),
-    ("W0401", "the same fact is reported twice with different values (inconsistent duplicate)"),
+    (
+        "E0401",
+        "the same fact is reported twice with different values (inconsistent duplicate); in a dataset, mark the figure that is not the primary statement with StatementAxis",
+    ),
     ("I0401", "the same fact is reported twice with consistent values (consistent duplicate)"),
     ("W0402", "the report states two different figures for the same thing"),
     ("W0501", "a quantity, count or percentage is negative"),

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue};
 use crate::value::interval;
 
-pub fn check(index: &FactIndex, filing: bool) -> Vec<Diagnostic> {
+pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut groups: Vec<_> = index.by_aspects.values().filter(|g| g.len() > 1).collect();
     groups.sort_by_key(|g| &g[0].id);
@@ -33,9 +33,11 @@ pub fn check(index: &FactIndex, filing: bool) -> Vec<Diagnostic> {
             );
         } else {
             out.push(
+                // Either way the filing would carry two answers to one question, which XBRL
+                // processors report: in a dataset, say which is the primary statement.
                 Diagnostic::new(
-                    if filing { "E0401" } else { "W0401" },
-                    if filing { Severity::Error } else { Severity::Warning },
+                    "E0401",
+                    Severity::Error,
                     fact_location(group[1]),
                     format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept.local, group.len(), figures.join("; ")),
                 )

@@ -88,9 +88,8 @@ impl ValidationResult {
 pub struct Options {
     /// Year-on-year relative change above which a figure is pointed out (0.5 = 50%).
     pub yoy_threshold: Decimal,
-    /// The facts come from a filing: what an XBRL processor rejects (calculation inconsistencies,
-    /// inconsistent duplicates) is an error there, while in a dataset it is a finding about the
-    /// source report.
+    /// The facts come from a filing: a calculation inconsistency, which XBRL processors report, is
+    /// an error there, while in a dataset it is a finding about the source report.
     pub filing: bool,
 }
 
@@ -228,7 +227,7 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
     let index = FactIndex::new(&report.facts, tax);
     let mut out = Vec::new();
     out.extend(conformance::check(report, tax));
-    out.extend(duplicates::check(&index, opts.filing));
+    out.extend(duplicates::check(&index));
     out.extend(calc::check(&index, tax, opts.filing));
     out.extend(arithmetic::check(&index, tax));
     out.extend(plausibility::check(&index, tax, opts));
@@ -248,14 +247,7 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
 
 /// Where a fact's record is, for a diagnostic about it.
 pub(crate) fn fact_location(f: &Fact) -> Location {
-    let rec = &f.provenance.record;
-    match rec.split_once('#') {
-        Some((file, ptr)) => Location::pointer(file, ptr),
-        None => match rec.rsplit_once(':') {
-            Some((file, line)) if line.parse::<u64>().is_ok() => Location::line(file, line.parse().unwrap_or(0)),
-            _ => Location::file(rec),
-        },
-    }
+    f.origin.clone()
 }
 
 /// A fact's value and source, as shown in a message.
@@ -270,7 +262,8 @@ pub(crate) fn describe(f: &Fact) -> String {
         (Some(s), Some(l)) => format!("{s}, line {l}"),
         (Some(s), None) => s.clone(),
         (None, Some(l)) => format!("line {l}"),
-        (None, None) => p.document.clone(),
+        // A fact read from an XML filing has its source only in its footnote.
+        (None, None) => p.note.as_deref().map(|n| n.chars().take(120).collect()).unwrap_or_else(|| p.document.clone()),
     };
     let dims: Vec<String> = f.dimensions.iter().map(|(_, m)| m.local.trim_end_matches("Member").to_string()).collect();
     let what = if dims.is_empty() { format!("{}", f.period) } else { format!("{}, {}", f.period, dims.join(", ")) };
