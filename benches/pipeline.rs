@@ -1,0 +1,67 @@
+//! `cargo bench`: time the pipeline on a synthetic dataset (default 100,000 facts; set
+//! ESGX_BENCH_FACTS), stage by stage, and report facts per second. No timing is asserted in
+//! tests; this is where the speed targets are watched.
+
+use esgx::taxonomy::Taxonomy;
+use serde_json::json;
+use std::time::Instant;
+
+fn synthetic(n: usize) -> Vec<u8> {
+    let regions = 2_000.min(n / 2).max(1);
+    let years = (n / (2 * regions)).max(1);
+    let mut periods = serde_json::Map::new();
+    for y in 0..years {
+        let y = 2023 - y as i32;
+        periods.insert(format!("FY{y}"), json!({"start": format!("{y}-01-01"), "end": format!("{y}-12-31")}));
+    }
+    let members: Vec<_> = (0..regions).map(|i| json!({"axis": "RegionAxis", "name": format!("Region{i}Member"), "parent": "ChinaMember", "labels": {"en": format!("Region {i}")}})).collect();
+    let mut facts = Vec::with_capacity(n);
+    for y in 0..years {
+        let p = format!("FY{}", 2023 - y as i32);
+        for i in 0..regions {
+            let dims = json!({"RegionAxis": format!("Region{i}Member")});
+            facts.push(json!({"concept": "NumberOfSuppliers", "value": (10 + i % 7).to_string(), "period": p, "dimensions": dims, "source": {"document": "ar", "line": i + 1}}));
+            facts.push(json!({"concept": "NumberOfEmployees", "value": format!("{}", 100 + i % 13), "period": p, "dimensions": dims, "source": {"document": "ar", "line": i + 1}}));
+        }
+    }
+    serde_json::to_vec(&json!({
+        "formatVersion": "1.0", "taxonomy": "hkex-esg", "framework": "hkex-esg-guide-2020",
+        "entity": {"name": "Synthetic", "identifier": {"scheme": "https://esgx.dev/id/entity-name", "value": "Synthetic"}},
+        "periods": periods, "reportingPeriod": "FY2023", "sources": [{"id": "ar", "title": "synthetic"}],
+        "extensions": {"prefix": "syn", "namespace": "https://esgx.dev/taxonomy/ext/syn/1", "members": members},
+        "facts": facts,
+    }))
+    .expect("serializes")
+}
+
+fn main() {
+    let n: usize = std::env::var("ESGX_BENCH_FACTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let bytes = synthetic(n);
+    let t0 = Instant::now();
+    let ds = esgx::dataset::from_json_bytes("bench.json", bytes).expect("valid dataset");
+    let t1 = Instant::now();
+    let mut tax = Taxonomy::bundled("hkex-esg").expect("taxonomy");
+    tax.extend(ds.doc.extensions.as_ref().expect("extension"), &ds.doc.framework, "bench.json").expect("extension");
+    let (report, _) = esgx::map::map(&ds, &tax);
+    let t2 = Instant::now();
+    let (diags, _) = esgx::validate::validate(&report, &tax, &esgx::validate::Options::default());
+    let t3 = Instant::now();
+    let xml = esgx::emit::xbrl_xml::write(&report);
+    let t4 = Instant::now();
+    let js = esgx::emit::xbrl_json::write(&report);
+    let t5 = Instant::now();
+    let facts = report.facts.len();
+    let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
+    println!(
+        "facts: {facts} ({} findings; XML {} MB, JSON {} MB)",
+        diags.len(),
+        xml.len() / 1_000_000,
+        js.len() / 1_000_000
+    );
+    println!("read + schema: {:8.1} ms", ms(t0, t1));
+    println!("map:           {:8.1} ms", ms(t1, t2));
+    println!("validate:      {:8.1} ms", ms(t2, t3));
+    println!("emit XML:      {:8.1} ms", ms(t3, t4));
+    println!("emit JSON:     {:8.1} ms", ms(t4, t5));
+    println!("total:         {:8.1} ms ({:.0} facts/s)", ms(t0, t5), facts as f64 / (t5 - t0).as_secs_f64());
+}
