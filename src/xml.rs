@@ -4,6 +4,17 @@ use std::fmt::Write;
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// Append `s` to `out` with XML's special characters escaped; characters XML 1.0 cannot carry
+/// at all are dropped rather than written broken.
+pub fn escape_into(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20 || b >= 0x80) {
+        out.push_str(s); // the common case: nothing to escape
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -11,12 +22,10 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all are dropped rather than written broken.
             c if !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Can XML 1.0 carry this character at all?
@@ -61,9 +70,14 @@ impl XmlWriter {
     fn start_tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.close_open_tag();
         self.indent();
-        let _ = write!(self.out, "<{name}");
+        self.out.push('<');
+        self.out.push_str(name);
         for (k, v) in attrs {
-            let _ = write!(self.out, " {k}=\"{}\"", escape(v));
+            self.out.push(' ');
+            self.out.push_str(k);
+            self.out.push_str("=\"");
+            escape_into(&mut self.out, v);
+            self.out.push('"');
         }
     }
 
@@ -88,7 +102,11 @@ impl XmlWriter {
     /// An element with only text content (escaped).
     pub fn text_element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
         self.start_tag(name, attrs);
-        let _ = writeln!(self.out, ">{}</{name}>", escape(text));
+        self.out.push('>');
+        escape_into(&mut self.out, text);
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
     }
 
     /// An element with no content.

@@ -109,7 +109,11 @@ impl Serialize for Dimensions<'_> {
 
 pub fn write(report: &Report) -> String {
     let doc = Document {
-        document_info: DocumentInfo { document_type: DOCUMENT_TYPE, namespaces: Namespaces(report), taxonomy: [&report.schema_ref] },
+        document_info: DocumentInfo {
+            document_type: DOCUMENT_TYPE,
+            namespaces: Namespaces(report),
+            taxonomy: [&report.schema_ref],
+        },
         facts: Facts(report),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON serializes");
