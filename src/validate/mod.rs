@@ -157,7 +157,12 @@ impl<'a> FactIndex<'a> {
         bucket
             .iter()
             .copied()
-            .filter(|f| &*f.concept.local == concept && &f.period == period && dims_of(f).as_slice() == dims)
+            .filter(|f| {
+                &*f.concept.local == concept
+                    && &f.period == period
+                    && f.dimensions.len() == dims.len()
+                    && f.dimensions.iter().zip(dims).all(|((a, m), (x, y))| &*a.local == *x && &*m.local == *y)
+            })
             .collect()
     }
 
