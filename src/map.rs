@@ -375,15 +375,9 @@ fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, St
     if !in_range {
         return Err(format!("{text:?} has a date outside the years 1000 to 9998"));
     }
-    match (&period, pt) {
-        (Period::Instant(_), PeriodType::Duration) => Err(format!(
-            "{text:?} is an instant but the concept is reported over a period (duration); use a period name or START/END"
-        )),
-        (Period::Duration { .. }, PeriodType::Instant) => Err(format!(
-            "{text:?} is a duration but the concept is a point-in-time figure (instant); use a period name or a date"
-        )),
-        _ => Ok(period),
-    }
+    crate::validate::conformance::period_fits(pt, &period)
+        .map(|()| period)
+        .map_err(|why| format!("{text:?} {why}; use a period name, a date YYYY-MM-DD or START/END"))
 }
 
 /// XBRL dates are four-digit years; the OIM form of an end date is the next day.

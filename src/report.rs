@@ -76,6 +76,16 @@ impl Unit {
             && &*self.numerator[0].local == "pure"
             && &*self.numerator[0].namespace == crate::XBRLI_NS
     }
+    /// The same measures, whatever prefixes name them.
+    pub fn same_measures(&self, other: &Unit) -> bool {
+        fn key(ms: &[QName]) -> Vec<(&str, &str)> {
+            let mut v: Vec<(&str, &str)> = ms.iter().map(|m| (&*m.namespace, &*m.local)).collect();
+            v.sort();
+            v
+        }
+        key(&self.numerator) == key(&other.numerator) && key(&self.denominator) == key(&other.denominator)
+    }
+
     /// The OIM unit string: `utr:tCO2e`, `utr:t/esgx:Employee`.
     pub fn oim(&self) -> String {
         let join = |ms: &[QName]| {

@@ -304,14 +304,12 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             let mut denominator = u.denominator.clone();
             numerator.sort();
             denominator.sort();
+            let probe = Unit { id: String::new(), numerator: numerator.clone(), denominator: denominator.clone() };
             let id = tax
                 .units
                 .iter()
-                .find(|ud| {
-                    let probe =
-                        Unit { id: String::new(), numerator: numerator.clone(), denominator: denominator.clone() };
-                    unit_oim(tax, ud) == probe.oim_by_namespace()
-                })
+                .filter_map(|ud| tax.resolved_unit(&ud.id))
+                .find(|ud| ud.same_measures(&probe))
                 .map(|ud| ud.id.clone())
                 .unwrap_or_else(|| rf.unit.clone().unwrap_or_default().replace([':', '/', '*', '(', ')'], "_"));
             Unit { id, numerator, denominator }
@@ -353,30 +351,4 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         framework: None,
         reporting_period: None,
     })
-}
-
-/// A taxonomy unit as namespace-qualified measures, for matching units read from a filing.
-fn unit_oim(tax: &Taxonomy, ud: &crate::taxonomy::source::UnitDef) -> String {
-    let ns = tax.namespaces();
-    let side = |ms: &[String]| {
-        let mut v: Vec<String> = ms
-            .iter()
-            .filter_map(|m| m.split_once(':'))
-            .map(|(p, l)| format!("{{{}}}{l}", ns.get(p).cloned().unwrap_or_default()))
-            .collect();
-        v.sort();
-        v.join("*")
-    };
-    format!("{}/{}", side(&ud.numerator), side(&ud.denominator))
-}
-
-impl Unit {
-    fn oim_by_namespace(&self) -> String {
-        let side = |ms: &[QName]| {
-            let mut v: Vec<String> = ms.iter().map(|m| format!("{{{}}}{}", m.namespace, m.local)).collect();
-            v.sort();
-            v.join("*")
-        };
-        format!("{}/{}", side(&self.numerator), side(&self.denominator))
-    }
 }

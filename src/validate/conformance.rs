@@ -91,7 +91,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
                     .with_facts([f.id.clone()]),
             ),
             Some(u) => {
-                let matches = def.units.iter().filter_map(|id| tax.unit(id)).any(|ud| unit_matches(tax, ud, u));
+                let matches = def.units.iter().filter_map(|id| tax.resolved_unit(id)).any(|ud| ud.same_measures(u));
                 if !matches {
                     out.push(
                         Diagnostic::error(
@@ -152,22 +152,4 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// Does a unit read from a filing have the measures of a taxonomy unit?
-fn unit_matches(tax: &Taxonomy, ud: &crate::taxonomy::source::UnitDef, u: &crate::report::Unit) -> bool {
-    let ns = tax.namespaces();
-    let same = |defs: &[String], got: &[crate::report::QName]| {
-        let mut want: Vec<(String, String)> = defs
-            .iter()
-            .filter_map(|m| m.split_once(':'))
-            .map(|(p, l)| (ns.get(p).cloned().unwrap_or_default(), l.to_string()))
-            .collect();
-        let mut have: Vec<(String, String)> =
-            got.iter().map(|q| (q.namespace.to_string(), q.local.to_string())).collect();
-        want.sort();
-        have.sort();
-        want == have
-    };
-    same(&ud.numerator, &u.numerator) && same(&ud.denominator, &u.denominator)
 }
