@@ -1,6 +1,7 @@
 //! The validate job: check a dataset or a filing, with every rule family, and return findings
 //! and the completeness coverage. Export runs the same rules.
 
+use crate::dataset::Input;
 use crate::diag::Diagnostic;
 use crate::export::{ExportError, locate_lines, prepare};
 use crate::report::Period;
@@ -9,14 +10,13 @@ use crate::validate::baseline::Baseline;
 use crate::validate::{self, ValidationResult};
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ValidateOptions {
-    /// A dataset (.json, .csv) or a filing (.xbrl/.xml instance, xBRL-JSON); `None` checks the
-    /// bundled Qifu 2023 dataset.
-    pub path: Option<PathBuf>,
+    /// A dataset (.json, .csv), a filing (.xbrl/.xml instance, xBRL-JSON) or a bundled example.
+    pub input: Input,
     pub taxonomy_dir: Option<PathBuf>,
     /// The framework version to check completeness against (default: the dataset's, or for a
-    /// filing the newest version whose concepts it uses).
+    /// filing the newest version whose concepts it uses). An unknown id is a usage error.
     pub framework: Option<String>,
     pub rules: validate::Options,
     pub baseline: Option<Baseline>,
@@ -25,20 +25,15 @@ pub struct ValidateOptions {
 /// Validate. `Err` is a usage or I/O problem (exit 2); findings, errors included, come back in
 /// the result.
 pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
-    let input = opts
-        .path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| crate::dataset::BUNDLED_QIFU_2023_PATH.to_string());
-    let is_filing = match &opts.path {
-        Some(p) => {
+    let is_filing = match &opts.input {
+        Input::Path(p) => {
             let bytes = std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
             crate::import::looks_like_filing(p, &bytes)
         }
-        None => false,
+        Input::Example(_) => false,
     };
     let mut result = ValidationResult {
-        input,
+        input: opts.input.display(),
         kind: if is_filing { "filing" } else { "dataset" },
         framework: String::new(),
         diagnostics: Vec::new(),
@@ -46,10 +41,12 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         baselined: 0,
         facts: Default::default(),
     };
-    if is_filing {
-        let path = opts.path.as_deref().expect("a filing has a path");
-        match crate::import::read(path, opts.taxonomy_dir.as_deref()) {
+    match (&opts.input, is_filing) {
+        (Input::Path(path), true) => match crate::import::read(path, opts.taxonomy_dir.as_deref()) {
             Ok(mut imported) => {
+                if let Some(fw) = &opts.framework {
+                    imported.taxonomy.check_framework(fw)?;
+                }
                 let fw = opts
                     .framework
                     .clone()
@@ -67,31 +64,19 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 result.collect_facts(&imported.report);
             }
             Err(d) => result.diagnostics = io_or_findings(d)?,
-        }
-    } else {
-        match prepare(opts.path.as_deref(), opts.taxonomy_dir.as_deref(), false, &opts.rules) {
+        },
+        _ => match prepare(&opts.input, opts.taxonomy_dir.as_deref(), false, opts.framework.as_deref(), &opts.rules) {
+            // Mapping errors and the rules' findings alike: the framework only changes which
+            // requirements completeness checks.
             Ok(p) => {
                 result.framework = p.report.framework.clone().unwrap_or_default();
-                if let Some(fw) = &opts.framework
-                    && *fw != result.framework
-                {
-                    let mut report = p.report.clone();
-                    report.framework = Some(fw.clone());
-                    let (d, c) = validate::validate(&report, &p.taxonomy, &opts.rules);
-                    result.framework = fw.clone();
-                    result.diagnostics = d;
-                    result.coverage = c;
-                    locate_lines(&mut result.diagnostics, &p.dataset.inputs);
-                    validate::baseline::assign_fingerprints(&mut result.diagnostics, &report);
-                } else {
-                    result.diagnostics = p.diagnostics;
-                    result.coverage = p.coverage;
-                }
+                result.diagnostics = p.diagnostics;
+                result.coverage = p.coverage;
                 result.collect_facts(&p.report);
             }
             Err(ExportError::Findings(d)) => result.diagnostics = d,
             Err(ExportError::Io(msg)) => return Err(msg),
-        }
+        },
     }
     if let Some(b) = &opts.baseline {
         result.baselined = b.apply(&mut result.diagnostics);

@@ -15,10 +15,10 @@ pub const JSON_FILE: &str = "report.json";
 pub const TAXONOMY_DIR: &str = "taxonomy";
 
 /// What to export and where.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExportOptions {
-    /// The dataset file; `None` exports the bundled Qifu 2023 dataset.
-    pub dataset: Option<PathBuf>,
+    /// The dataset: a file, or a bundled example.
+    pub dataset: dataset::Input,
     pub out_dir: PathBuf,
     /// A taxonomy source folder to use instead of the bundled one.
     pub taxonomy_dir: Option<PathBuf>,
@@ -69,17 +69,15 @@ pub fn locate_lines(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
 }
 
 /// Read the dataset and taxonomy, map and validate. Errors in the input come back as findings.
+/// `framework` checks completeness against another framework version than the dataset's own.
 pub fn prepare(
-    dataset_path: Option<&Path>,
+    input: &dataset::Input,
     taxonomy_dir: Option<&Path>,
     package: bool,
+    framework: Option<&str>,
     opts: &validate::Options,
 ) -> Result<Prepared, ExportError> {
-    let dataset = match dataset_path {
-        Some(p) => dataset::read_path(p),
-        None => dataset::bundled_qifu_2023(),
-    }
-    .map_err(classify)?;
+    let dataset = dataset::read_input(input).map_err(classify)?;
     let mut taxonomy = match taxonomy_dir {
         Some(d) => Taxonomy::from_dir(d),
         None => Taxonomy::bundled(&dataset.doc.taxonomy),
@@ -91,7 +89,13 @@ pub fn prepare(
     if let Some(ext) = &dataset.doc.extensions {
         taxonomy.extend(ext, &dataset.doc.framework, &dataset.file).map_err(ExportError::Findings)?;
     }
-    let (report, mut diagnostics) = map::map(&dataset, &taxonomy);
+    if let Some(fw) = framework {
+        taxonomy.check_framework(fw).map_err(ExportError::Io)?;
+    }
+    let (mut report, mut diagnostics) = map::map(&dataset, &taxonomy);
+    if let Some(fw) = framework {
+        report.framework = Some(fw.to_string());
+    }
     let mut coverage = Vec::new();
     if !has_errors(&diagnostics) {
         let (found, cov) = validate::validate(&report, &taxonomy, opts);
@@ -225,9 +229,10 @@ fn previous_outputs(dir: &Path, outputs: &[Output]) -> Vec<String> {
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
     let prepared = prepare(
-        opts.dataset.as_deref(),
+        &opts.dataset,
         opts.taxonomy_dir.as_deref(),
         opts.taxonomy_package,
+        None,
         &validate::Options::default(),
     )?;
     if has_errors(&prepared.diagnostics) {

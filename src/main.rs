@@ -22,8 +22,12 @@ struct Cli {
 enum Command {
     /// Export a dataset as an XBRL 2.1 instance, an xBRL-JSON report, the taxonomy and a manifest.
     Export {
-        /// The dataset (.json, or .csv with NAME.meta.json beside it). Default: the bundled Qifu 2023 dataset.
+        /// The dataset (.json, or .csv with NAME.meta.json beside it).
+        #[arg(conflicts_with = "example")]
         dataset: Option<PathBuf>,
+        /// Export a bundled dataset instead of a file.
+        #[arg(long, value_name = "NAME", value_parser = example_names())]
+        example: Option<String>,
         /// The folder to write into (created if needed).
         #[arg(long, short)]
         out: PathBuf,
@@ -42,8 +46,12 @@ enum Command {
     },
     /// Validate a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
     Validate {
-        /// What to check. Default: the bundled Qifu 2023 dataset.
+        /// What to check: a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
+        #[arg(conflicts_with = "example")]
         path: Option<PathBuf>,
+        /// Check a bundled dataset instead of a file.
+        #[arg(long, value_name = "NAME", value_parser = example_names())]
+        example: Option<String>,
         /// How to print the results (on stdout).
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
@@ -140,10 +148,28 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Taxonomy { command } => taxonomy(command),
-        Command::Validate { path, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold } => {
-            validate(path, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
+        Command::Validate {
+            path,
+            example,
+            format,
+            fail_on,
+            baseline,
+            write_baseline,
+            taxonomy,
+            framework,
+            yoy_threshold,
+        } => {
+            let input = match resolve_input(path, example, "validate", "dataset or filing") {
+                Ok(i) => i,
+                Err(code) => return code,
+            };
+            validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
         }
-        Command::Export { dataset, out, taxonomy, taxonomy_package } => {
+        Command::Export { dataset, example, out, taxonomy, taxonomy_package } => {
+            let dataset = match resolve_input(dataset, example, "export", "dataset") {
+                Ok(i) => i,
+                Err(code) => return code,
+            };
             let epoch = match source_date_epoch() {
                 Ok(e) => e,
                 Err(msg) => {
@@ -193,8 +219,43 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(
+/// The bundled datasets, as `--example` values listed by `--help`.
+fn example_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        esgx::dataset::EXAMPLES.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description)),
+    )
+}
+
+/// A path or `--example`, never a silent default: a forgotten or empty path is a usage error.
+fn resolve_input(
     path: Option<PathBuf>,
+    example: Option<String>,
+    command: &str,
+    what: &str,
+) -> Result<esgx::dataset::Input, ExitCode> {
+    let names: Vec<&str> = esgx::dataset::EXAMPLES.iter().map(|e| e.name).collect();
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        eprintln!(
+            "  = help: name a {what} (`esgx {command} PATH`), or choose a bundled dataset with `--example NAME` ({})",
+            names.join(", ")
+        );
+        ExitCode::from(2)
+    };
+    match (path, example) {
+        (Some(p), _) if p.as_os_str().is_empty() => {
+            Err(usage("the path is empty (is the shell variable that should hold it unset?)".into()))
+        }
+        (Some(p), _) => Ok(esgx::dataset::Input::Path(p)),
+        (None, Some(name)) => {
+            Ok(esgx::dataset::Input::Example(esgx::dataset::example(&name).expect("clap checked the name")))
+        }
+        (None, None) => Err(usage(format!("no {what} given"))),
+    }
+}
+
+fn validate(
+    input: esgx::dataset::Input,
     format: OutputFormat,
     fail_on: FailOn,
     baseline: Option<PathBuf>,
@@ -217,7 +278,7 @@ fn validate(
         }
     };
     let opts = esgx::check::ValidateOptions {
-        path,
+        input,
         taxonomy_dir: taxonomy,
         framework,
         rules: esgx::validate::Options {
@@ -313,6 +374,12 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
     let mut stdout = std::io::stdout();
     match command {
         TaxonomyCommand::List { kpi, search, framework, format, .. } => {
+            if let Some(fw) = &framework
+                && let Err(msg) = tax.check_framework(fw)
+            {
+                eprintln!("error: {msg}");
+                return ExitCode::from(2);
+            }
             let found = query::list(&tax, kpi.as_deref(), search.as_deref(), framework.as_deref());
             let text = match format {
                 ListFormat::Human => query::list_text(&found),
@@ -348,8 +415,8 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
         TaxonomyCommand::Template { out, framework, year, .. } => {
             let framework =
                 framework.unwrap_or_else(|| tax.info.frameworks.last().map(|f| f.id.clone()).unwrap_or_default());
-            if !tax.info.frameworks.iter().any(|f| f.id == framework) {
-                eprintln!("error: unknown framework {framework:?}");
+            if let Err(msg) = tax.check_framework(&framework) {
+                eprintln!("error: {msg}");
                 return ExitCode::from(2);
             }
             if let Some(y) = year

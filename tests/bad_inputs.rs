@@ -189,7 +189,12 @@ fn missing_dataset_and_bad_epoch_are_usage_errors() {
     let t = tempfile::tempdir().unwrap();
     rejects(&t.path().join("nope.json"), 2, "nope.json");
     let out = t.path().join("out");
-    esgx().env("SOURCE_DATE_EPOCH", "yesterday").args(["export", "--out"]).arg(&out).assert().code(2);
+    esgx()
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .args(["export", "--example", "qifu-2023", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
     assert!(files(&out).is_empty());
     esgx().args(["export"]).assert().code(2); // --out is required
 }

@@ -5,7 +5,7 @@ use common::*;
 use sha2::{Digest, Sha256};
 
 fn export_bundled(out: &std::path::Path) {
-    esgx().args(["export", "--out"]).arg(out).assert().success();
+    esgx().args(["export", "--example", "qifu-2023", "--out"]).arg(out).assert().success();
 }
 
 #[test]
@@ -64,7 +64,12 @@ fn a_different_epoch_changes_time_and_filing_id_only_in_the_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     export_bundled(&a);
-    esgx().env("SOURCE_DATE_EPOCH", "1800000000").args(["export", "--out"]).arg(&b).assert().success();
+    esgx()
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .args(["export", "--example", "qifu-2023", "--out"])
+        .arg(&b)
+        .assert()
+        .success();
     let (ma, mb) = (json(&a.join("manifest.json")), json(&b.join("manifest.json")));
     assert_ne!(ma["filingId"], mb["filingId"]);
     assert_ne!(ma["created"], mb["created"]);

@@ -35,7 +35,7 @@ fn compare(expected_path: &Path, actual: &[u8]) {
 fn bundled_export_matches_golden_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    esgx().args(["export", "--out"]).arg(&out).assert().success();
+    esgx().args(["export", "--example", "qifu-2023", "--out"]).arg(&out).assert().success();
     let golden = repo().join("tests/golden/qifu-2023");
     let written = files(&out);
     if updating() {

@@ -117,7 +117,11 @@ fn whole_numbers_printed_with_decimals_stay_valid_integers() {
 fn baselines_survive_renumbered_facts() {
     let t = tempfile::tempdir().unwrap();
     let base = t.path().join("b.json");
-    esgx().args(["validate", "--fail-on", "never", "--write-baseline"]).arg(&base).assert().success();
+    esgx()
+        .args(["validate", "--example", "qifu-2023", "--fail-on", "never", "--write-baseline"])
+        .arg(&base)
+        .assert()
+        .success();
     let mut ds: Value =
         serde_json::from_slice(&std::fs::read(repo().join("examples/qifu-2023/dataset.json")).unwrap()).unwrap();
     // An unrelated fact at the top shifts every default fact id by one.
@@ -139,11 +143,16 @@ fn baselines_survive_renumbered_facts() {
 fn usage_problems_exit_2() {
     let t = tempfile::tempdir().unwrap();
     esgx().args(["taxonomy", "template", "--year", "10000", "--out"]).arg(t.path().join("x")).assert().code(2);
-    esgx().env("SOURCE_DATE_EPOCH", "-1").args(["export", "--out"]).arg(t.path().join("y")).assert().code(2);
+    esgx()
+        .env("SOURCE_DATE_EPOCH", "-1")
+        .args(["export", "--example", "qifu-2023", "--out"])
+        .arg(t.path().join("y"))
+        .assert()
+        .code(2);
     // A folder where an output file goes: refused before anything is written.
     let out = t.path().join("z");
     std::fs::create_dir_all(out.join("report.json/sub")).unwrap();
-    esgx().args(["export", "--out"]).arg(&out).assert().code(2);
+    esgx().args(["export", "--example", "qifu-2023", "--out"]).arg(&out).assert().code(2);
     assert!(!out.join("report.xbrl").exists());
     assert!(!out.join("taxonomy").exists());
 }
@@ -152,7 +161,7 @@ fn usage_problems_exit_2() {
 fn a_new_export_removes_what_an_earlier_one_left() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("o");
-    esgx().args(["export", "--out"]).arg(&out).assert().success();
+    esgx().args(["export", "--example", "qifu-2023", "--out"]).arg(&out).assert().success();
     assert!(out.join("taxonomy/qifu-extension.xsd").exists());
     esgx()
         .arg("export")

@@ -113,7 +113,7 @@ fn implausible_figures_are_pointed_out() {
 /// The report's own contradictions, found by the rules (see examples/qifu-2023/NOTES.md).
 #[test]
 fn the_qifu_report_contradictions_are_found_with_both_sources() {
-    let out = esgx().args(["validate", "--format", "json"]).output().unwrap();
+    let out = esgx().args(["validate", "--example", "qifu-2023", "--format", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "source contradictions are warnings, not errors");
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let diags = r["diagnostics"].as_array().unwrap();
@@ -145,7 +145,7 @@ fn the_qifu_report_contradictions_are_found_with_both_sources() {
     find("W0504", "GhgEmissionsScope2");
     // And the export still succeeds, with these findings in the manifest.
     let t = tempfile::tempdir().unwrap();
-    esgx().args(["export", "--out"]).arg(t.path()).assert().success();
+    esgx().args(["export", "--example", "qifu-2023", "--out"]).arg(t.path()).assert().success();
     let m = json(&t.path().join("manifest.json"));
     assert!(m["validation"]["warnings"].as_u64().unwrap() >= 9);
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 fn export_qifu(dir: &Path) -> PathBuf {
     let out = dir.join("qifu");
-    esgx().args(["export", "--out"]).arg(&out).assert().success();
+    esgx().args(["export", "--example", "qifu-2023", "--out"]).arg(&out).assert().success();
     out
 }
 
@@ -40,7 +40,7 @@ fn findings(v: &Value) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn bundled_dataset_validates_with_a_coverage_table() {
-    let (code, v) = validate_json(&[]);
+    let (code, v) = validate_json(&["--example".as_ref(), "qifu-2023".as_ref()]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["kind"], "dataset");
     assert_eq!(v["summary"]["errors"], 0);
@@ -56,7 +56,7 @@ fn bundled_dataset_validates_with_a_coverage_table() {
 fn exported_filings_read_back_to_the_same_findings() {
     let t = tempfile::tempdir().unwrap();
     let out = export_qifu(t.path());
-    let (_, dataset) = validate_json(&[]);
+    let (_, dataset) = validate_json(&["--example".as_ref(), "qifu-2023".as_ref()]);
     for f in ["report.xbrl", "report.json"] {
         let p = out.join(f);
         let (code, v) = validate_json(&[p.as_os_str()]);
@@ -70,7 +70,7 @@ fn exported_filings_read_back_to_the_same_findings() {
 
 #[test]
 fn sarif_output_has_the_2_1_0_shape() {
-    let out = esgx().args(["validate", "--format", "sarif"]).output().unwrap();
+    let out = esgx().args(["validate", "--example", "qifu-2023", "--format", "sarif"]).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
@@ -95,11 +95,15 @@ fn sarif_output_has_the_2_1_0_shape() {
 fn fail_on_and_baselines() {
     let t = tempfile::tempdir().unwrap();
     // Info findings exist in the bundled dataset: they fail only at --fail-on info.
-    esgx().args(["validate", "--fail-on", "info"]).assert().code(1);
-    esgx().args(["validate", "--fail-on", "never"]).assert().code(0);
+    esgx().args(["validate", "--example", "qifu-2023", "--fail-on", "info"]).assert().code(1);
+    esgx().args(["validate", "--example", "qifu-2023", "--fail-on", "never"]).assert().code(0);
     let base = t.path().join("baseline.json");
-    esgx().args(["validate", "--fail-on", "never", "--write-baseline"]).arg(&base).assert().code(0);
-    esgx().args(["validate", "--fail-on", "info", "--baseline"]).arg(&base).assert().code(0);
+    esgx()
+        .args(["validate", "--example", "qifu-2023", "--fail-on", "never", "--write-baseline"])
+        .arg(&base)
+        .assert()
+        .code(0);
+    esgx().args(["validate", "--example", "qifu-2023", "--fail-on", "info", "--baseline"]).arg(&base).assert().code(0);
     // A new finding is not covered by the baseline.
     let mut ds: Value =
         serde_json::from_slice(&std::fs::read(repo().join("examples/qifu-2023/dataset.json")).unwrap()).unwrap();
@@ -129,7 +133,7 @@ fn fail_on_and_baselines() {
     assert!(v["baselined"].as_u64().unwrap() > 0);
     // A baseline that is not one is a usage error.
     std::fs::write(t.path().join("bad.json"), "[]").unwrap();
-    esgx().args(["validate", "--baseline"]).arg(t.path().join("bad.json")).assert().code(2);
+    esgx().args(["validate", "--example", "qifu-2023", "--baseline"]).arg(t.path().join("bad.json")).assert().code(2);
 }
 
 /// Break an exported filing in one known way; esgx must say error and exit 1. The broken files are

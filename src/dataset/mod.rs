@@ -15,9 +15,56 @@ use std::sync::OnceLock;
 const SCHEMA_TEXT: &str = include_str!("../../schema/dataset.schema.json");
 const SCHEMA_HINT: &str = "see the dataset format in the README and schema/dataset.schema.json";
 
-/// The Qifu Technology ESG report 2023 dataset, compiled into the binary.
-pub const BUNDLED_QIFU_2023: &str = include_str!("../../examples/qifu-2023/dataset.json");
-pub const BUNDLED_QIFU_2023_PATH: &str = "examples/qifu-2023/dataset.json";
+/// A dataset compiled into the binary, chosen by name (`esgx export --example NAME`).
+#[derive(Debug)]
+pub struct Example {
+    /// The name users give: the folder under `examples/`.
+    pub name: &'static str,
+    /// What it is, for `--help`.
+    pub description: &'static str,
+    /// The path it has in the repository, used in findings.
+    pub path: &'static str,
+    pub json: &'static str,
+}
+
+/// The bundled datasets, the main one (Qifu Technology's ESG report 2023) first.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        name: "qifu-2023",
+        description: "Qifu Technology ESG report 2023 (HKEX ESG Reporting Guide)",
+        path: "examples/qifu-2023/dataset.json",
+        json: include_str!("../../examples/qifu-2023/dataset.json"),
+    },
+    Example {
+        name: "fy2025-example",
+        description: "a fictitious company's FY2025 data (HKEX ESG Code 2025, climate part)",
+        path: "examples/fy2025-example/dataset.json",
+        json: include_str!("../../examples/fy2025-example/dataset.json"),
+    },
+];
+
+/// The bundled dataset of that name.
+pub fn example(name: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.name == name)
+}
+
+/// What a job reads: a file the user names, or a bundled example chosen explicitly. There is no
+/// default: an empty or forgotten path must not quietly check something else.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Path(std::path::PathBuf),
+    Example(&'static Example),
+}
+
+impl Input {
+    /// How findings and summaries name the input.
+    pub fn display(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Example(e) => e.path.to_string(),
+        }
+    }
+}
 
 fn schema() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
@@ -197,9 +244,12 @@ pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     }
 }
 
-/// The bundled Qifu 2023 dataset.
-pub fn bundled_qifu_2023() -> Result<Dataset, Vec<Diagnostic>> {
-    from_json_bytes(BUNDLED_QIFU_2023_PATH, BUNDLED_QIFU_2023.as_bytes().to_vec())
+/// Read a dataset from a file or a bundled example.
+pub fn read_input(input: &Input) -> Result<Dataset, Vec<Diagnostic>> {
+    match input {
+        Input::Path(p) => read_path(p),
+        Input::Example(e) => from_json_bytes(e.path, e.json.as_bytes().to_vec()),
+    }
 }
 
 /// Parse and check a JSON dataset.

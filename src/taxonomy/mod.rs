@@ -600,6 +600,26 @@ impl Taxonomy {
     }
 }
 
+impl Taxonomy {
+    /// The ids of the framework versions this taxonomy knows, oldest first.
+    pub fn framework_ids(&self) -> Vec<&str> {
+        self.info.frameworks.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    /// `Ok` when `id` names one of its framework versions; otherwise a usage message that lists
+    /// the known ones.
+    pub fn check_framework(&self, id: &str) -> Result<(), String> {
+        if self.info.frameworks.iter().any(|f| f.id == id) {
+            return Ok(());
+        }
+        Err(format!(
+            "unknown framework version {id:?}; the {} taxonomy knows: {}",
+            self.info.name,
+            self.framework_ids().join(", ")
+        ))
+    }
+}
+
 fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<SourceFile>) {
     let mut entries: Vec<_> = dir.entries().iter().collect();
     entries.sort_by_key(|e| e.path().to_path_buf());
