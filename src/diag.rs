@@ -32,6 +32,15 @@ pub struct Location {
     pub line: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
+    /// The 1-based columns (in characters) of the offending text on `line`: its first, and the
+    /// one after its last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(rename = "endColumn", skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
+    /// The text of `line`, for showing it under the finding.
+    #[serde(skip)]
+    pub source_line: Option<String>,
 }
 
 impl Location {
@@ -39,10 +48,10 @@ impl Location {
         Location { file: file.into(), ..Default::default() }
     }
     pub fn pointer(file: impl Into<String>, pointer: impl Into<String>) -> Self {
-        Location { file: file.into(), line: None, pointer: Some(pointer.into()) }
+        Location { file: file.into(), pointer: Some(pointer.into()), ..Default::default() }
     }
     pub fn line(file: impl Into<String>, line: u64) -> Self {
-        Location { file: file.into(), line: Some(line), pointer: None }
+        Location { file: file.into(), line: Some(line), ..Default::default() }
     }
 }
 
@@ -51,6 +60,9 @@ impl fmt::Display for Location {
         f.write_str(&self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
         }
         if let Some(p) = &self.pointer {
             write!(f, "#{p}")?;

@@ -53,19 +53,9 @@ pub struct Prepared {
     pub coverage: Vec<validate::CoverageRow>,
 }
 
-/// Give findings that point into a JSON file by pointer the line they are on, too.
+/// Give findings the line, columns and text of what they point at in the input.
 pub fn locate_lines(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
-    for d in diags.iter_mut().filter(|d| d.location.line.is_none()) {
-        let Some(ptr) = &d.location.pointer else {
-            continue;
-        };
-        let Some((_, bytes)) = inputs.iter().find(|(f, _)| *f == d.location.file) else {
-            continue;
-        };
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            d.location.line = crate::jsonpos::line_of(text, ptr);
-        }
-    }
+    crate::locate::locate(diags, inputs);
 }
 
 /// Read the dataset and taxonomy, map and validate. Errors in the input come back as findings.

@@ -43,7 +43,7 @@ pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     if let Some((pointer, line)) = crate::jsonpos::duplicate_key(text) {
         return Err(Diagnostic::error(
             "E0003",
-            Location { file: file.to_string(), line: Some(line), pointer: Some(pointer.clone()) },
+            Location { file: file.to_string(), line: Some(line), pointer: Some(pointer.clone()), ..Default::default() },
             format!(
                 "the key {:?} appears twice in the same object; JSON readers would keep only the last",
                 pointer.rsplit('/').next().unwrap_or("")

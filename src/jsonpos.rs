@@ -4,6 +4,26 @@
 
 /// The 1-based line on which the value at `pointer` starts, if the text holds it.
 pub fn line_of(text: &str, pointer: &str) -> Option<u64> {
+    start_of(text, pointer).map(|(_, line)| line)
+}
+
+/// Where the value at `pointer` is: its first line and its byte range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub line: u64,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The span of the value at `pointer` (a string's quotes included), if the text holds it.
+pub fn span_of(text: &str, pointer: &str) -> Option<Span> {
+    let (mut s, line) = start_of(text, pointer)?;
+    let start = s.i;
+    s.skip_value()?;
+    Some(Span { line, start, end: s.i })
+}
+
+fn start_of<'a>(text: &'a str, pointer: &str) -> Option<(Scanner<'a>, u64)> {
     let target: Vec<String> = if pointer.is_empty() {
         Vec::new()
     } else {
@@ -12,7 +32,8 @@ pub fn line_of(text: &str, pointer: &str) -> Option<u64> {
     let b = text.as_bytes();
     let mut s = Scanner { b, i: 0, line: 1 };
     s.skip_ws();
-    s.find(&target, 0)
+    let line = s.find(&target, 0)?;
+    Some((s, line))
 }
 
 struct Scanner<'a> {
@@ -150,7 +171,17 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::line_of;
+    use super::{line_of, span_of};
+
+    #[test]
+    fn finds_spans() {
+        let t = "{\"facts\": [\n  {\"value\": \"1,397.96\", \"n\": 12}\n]}";
+        let s = span_of(t, "/facts/0/value").unwrap();
+        assert_eq!((s.line, &t[s.start..s.end]), (2, "\"1,397.96\""));
+        let s = span_of(t, "/facts/0/n").unwrap();
+        assert_eq!(&t[s.start..s.end], "12");
+        assert_eq!(&t[span_of(t, "/facts/0").unwrap().start..][..1], "{");
+    }
 
     #[test]
     fn finds_lines() {

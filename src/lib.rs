@@ -13,6 +13,7 @@ pub mod fsio;
 pub mod import;
 pub mod input;
 pub mod jsonpos;
+pub mod locate;
 pub mod map;
 pub mod report;
 pub mod taxonomy;

@@ -111,6 +111,11 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             .periods
             .get(&doc.reporting_period)
             .map(|p| Period::Duration { start: p.start, end: p.end }),
+        period_names: doc
+            .periods
+            .iter()
+            .map(|(name, p)| (Period::Duration { start: p.start, end: p.end }, name.clone()))
+            .collect(),
     };
     (report, diags)
 }

@@ -215,4 +215,6 @@ pub struct Report {
     pub framework: Option<String>,
     /// The current reporting period, when known.
     pub reporting_period: Option<Period>,
+    /// The names the dataset gives its periods (`FY2023`), for findings; empty for a filing.
+    pub period_names: BTreeMap<Period, String>,
 }

@@ -72,6 +72,7 @@ pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Dia
                     file: shown.to_string(),
                     line: Some(*line),
                     pointer: (!field.is_empty()).then(|| format!("/{field}")),
+                    ..Default::default()
                 };
             }
         }

@@ -271,7 +271,7 @@ pub(crate) fn from_value(
 ) -> Result<Dataset, Vec<Diagnostic>> {
     let mut errs = schema().check(&value, locate, SCHEMA_HINT);
     if !errs.is_empty() {
-        crate::export::locate_lines(&mut errs, &inputs);
+        crate::locate::locate(&mut errs, &inputs);
         return Err(errs);
     }
     let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {

@@ -350,5 +350,6 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         dimension_container: tax.info.dimension_container,
         framework: None,
         reporting_period: None,
+        period_names: Default::default(),
     })
 }

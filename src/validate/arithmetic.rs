@@ -3,7 +3,7 @@
 //! parts they summarize, shares that must agree with the counts they describe, and stated
 //! year-on-year changes that must agree with the figures.
 
-use super::{Dims, FactIndex, Interval, describe, divide, fact_location, overlaps, prior, show};
+use super::{Dims, FactIndex, Interval, divide, fact_location, overlaps, prior};
 use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue, Period};
 use crate::taxonomy::source::{ChangeDirection, ChangeMeasure, PeriodType};
@@ -65,6 +65,37 @@ pub fn derived(
     divide(n, d)
 }
 
+/// The facts a value of `concept` comes from: its own, or those it is computed from by its
+/// intensity definition (as [`derived`] computes it).
+pub fn behind<'a>(
+    index: &FactIndex<'a>,
+    tax: &Taxonomy,
+    concept: &str,
+    p: &Period,
+    dims: &[(&str, &str)],
+) -> Vec<&'a Fact> {
+    let own = index.get(concept, p, dims);
+    if !own.is_empty() {
+        return own;
+    }
+    let Some(int) = tax.concept(concept).and_then(|c| c.def.intensity.as_ref()) else {
+        return Vec::new();
+    };
+    let (Some(np), Some(dp)) = (period_for(tax, &int.numerator, p), period_for(tax, &int.denominator, p)) else {
+        return Vec::new();
+    };
+    index.get(&int.numerator, &np, dims).into_iter().chain(index.get(&int.denominator, &dp, dims)).collect()
+}
+
+/// A value of `concept` as a message shows it: the printed figure when one fact of it stands
+/// behind the value, else the computed interval.
+pub fn level(index: &FactIndex, concept: &str, i: Interval, facts: &[&Fact]) -> String {
+    match facts.first() {
+        Some(one) if facts.iter().all(|f| &*f.concept.local == concept) => index.terms.figure(one),
+        _ => super::terms::approx(i, None, false),
+    }
+}
+
 fn intensity(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interval) -> Option<Diagnostic> {
     let int = c.def.intensity.as_ref()?;
     let dims = index.primary_dims(f);
@@ -76,20 +107,21 @@ fn intensity(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Int
     if overlaps(computed, mine) {
         return None;
     }
+    let t = &index.terms;
     Some(
         Diagnostic::new(
             "W0302",
             Severity::Warning,
             fact_location(f),
             format!(
-                "{} does not equal {} ÷ {}: reported {} but {} ÷ {} = {}",
+                "{} does not equal {} ÷ {}: reported {}, but {} ÷ {} = {}",
                 c.name(),
                 int.numerator,
                 int.denominator,
-                describe(f),
-                describe(nf[0]),
-                describe(df[0]),
-                show(computed)
+                t.describe(f),
+                t.describe(nf[0]),
+                t.describe(df[0]),
+                t.range(computed, f)
             ),
         )
         .with_hint("check the intensity against its numerator and denominator in the report")
@@ -110,18 +142,19 @@ fn share(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interva
     if overlaps(computed, mine) {
         return None;
     }
+    let t = &index.terms;
     Some(
         Diagnostic::new(
             "W0306",
             Severity::Warning,
             fact_location(f),
             format!(
-                "{} does not agree with the counts: reported {} but {} ÷ {} = {}",
+                "{} does not agree with the counts: reported {}, but {} ÷ {} = {}",
                 c.name(),
-                describe(f),
-                describe(part[0]),
-                describe(whole[0]),
-                show(computed)
+                t.describe(f),
+                t.describe(part[0]),
+                t.describe(whole[0]),
+                t.range(computed, f)
             ),
         )
         .with_facts([f.id.clone(), part[0].id.clone(), whole[0].id.clone()]),
@@ -155,25 +188,30 @@ fn change(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interv
         (ChangeMeasure::Absolute, ChangeDirection::Decrease) => "decrease",
         (ChangeMeasure::Absolute, ChangeDirection::Increase) => "increase",
     };
+    let t = &index.terms;
+    let (prev_facts, cur_facts) =
+        (behind(index, tax, &ch.concept, &prev_p, &dims), behind(index, tax, &ch.concept, &cur_p, &dims));
+    let level = |i: Interval, facts: &[&Fact]| level(index, &ch.concept, i, facts);
     Some(
         Diagnostic::new(
             "W0307",
             Severity::Warning,
             fact_location(f),
             format!(
-                "{} states a {word} of {} of {}, but the figures give {} ({} → {}, {} → {})",
+                "{} states a {word} of {} in {} ({}), but the figures give {} ({} {} → {} {})",
                 c.name(),
-                describe(f),
+                t.figure(f),
                 ch.concept,
-                show(computed),
-                prev_p,
-                show(prev),
-                cur_p,
-                show(cur)
+                t.period(&f.period),
+                t.approx(computed, f),
+                t.period(&prev_p),
+                level(prev, &prev_facts),
+                t.period(&cur_p),
+                level(cur, &cur_facts)
             ),
         )
         .with_hint("the stated change may be of another figure (e.g. the total rather than the intensity)")
-        .with_facts([f.id.clone()]),
+        .with_facts(std::iter::once(f.id.clone()).chain(prev_facts.iter().chain(&cur_facts).map(|x| x.id.clone()))),
     )
 }
 
@@ -203,7 +241,8 @@ fn with_member<'a>(rest: &Dims<'a>, axis: &'a str, member: Option<&'a str>) -> D
 fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut implied_by_axis: Vec<((String, Period, Dims), String, Interval, Vec<String>)> = Vec::new();
+    // (concept, period, other dimensions), axis, implied whole, facts, a part to show it like.
+    let mut implied_by_axis: Vec<((String, Period, Dims), String, Interval, Vec<String>, &Fact)> = Vec::new();
     for f in index.facts {
         if !index.is_primary(f) {
             continue;
@@ -248,7 +287,8 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                     .map(|x| x.id.clone())
                     .collect::<Vec<_>>()
             };
-            let shown = || reported.iter().map(|p| describe(p.2[0])).collect::<Vec<_>>().join(" + ");
+            let terms = &index.terms;
+            let shown = || reported.iter().map(|p| terms.describe(p.2[0])).collect::<Vec<_>>().join(" + ");
             if c.additive() {
                 let Some(t) = total else { continue };
                 let (lo, hi) = reported.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, p| {
@@ -264,12 +304,12 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                             Severity::Warning,
                             fact_location(reported[0].2[0]),
                             format!(
-                                "the {} breakdown of {} does not {how} its total: {} = {} but the total is {}",
+                                "the {} breakdown of {} does not {how} its total: {} = {}, but the total is {}",
                                 axis.name(),
                                 c.name(),
                                 shown(),
-                                show((lo, hi)),
-                                describe(total_facts[0])
+                                terms.range((lo, hi), total_facts[0]),
+                                terms.describe(total_facts[0])
                             ),
                         )
                         .with_facts(ids()),
@@ -320,13 +360,13 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                                 Severity::Warning,
                                 fact_location(total_facts[0]),
                                 format!(
-                                    "{} is not the mean of its {} breakdown weighted by {}: {} but the parts ({}) give {}",
+                                    "{} is not the mean of its {} breakdown weighted by {}: {}, but the parts ({}) give {}",
                                     c.name(),
                                     axis.name(),
                                     weight,
-                                    describe(total_facts[0]),
+                                    terms.describe(total_facts[0]),
                                     shown(),
-                                    show(implied)
+                                    terms.range(implied, total_facts[0])
                                 ),
                             )
                             .with_hint(format!("the parts are weighted by {weight} at the same date; a different base (e.g. average headcount) can explain a small gap"))
@@ -338,6 +378,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                             axis.name().to_string(),
                             implied,
                             ids(),
+                            reported[0].2[0],
                         )),
                     }
                     continue;
@@ -354,10 +395,10 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                                 Severity::Warning,
                                 fact_location(total_facts[0]),
                                 format!(
-                                    "{} lies outside the range of its {} breakdown: {} but the parts are {}",
+                                    "{} lies outside the range of its {} breakdown: {}, but the parts are {}",
                                     c.name(),
                                     axis.name(),
-                                    describe(total_facts[0]),
+                                    terms.describe(total_facts[0]),
                                     shown()
                                 ),
                             )
@@ -369,8 +410,9 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         }
     }
     // Breakdowns of one rate by different axes, without a reported total, must imply the same one.
-    for (i, (key, axis, implied, ids)) in implied_by_axis.iter().enumerate() {
-        for (key2, axis2, implied2, ids2) in &implied_by_axis[i + 1..] {
+    let t = &index.terms;
+    for (i, (key, axis, implied, ids, like)) in implied_by_axis.iter().enumerate() {
+        for (key2, axis2, implied2, ids2, _) in &implied_by_axis[i + 1..] {
             if key == key2 && !overlaps(*implied, *implied2) {
                 out.push(
                     Diagnostic::new(
@@ -380,9 +422,9 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                         format!(
                             "{} for {}: the {axis} breakdown implies {} overall but the {axis2} breakdown implies {}",
                             key.0,
-                            key.1,
-                            show(*implied),
-                            show(*implied2)
+                            t.period(&key.1),
+                            t.approx(*implied, like),
+                            t.approx(*implied2, like)
                         ),
                     )
                     .with_hint(

@@ -1,7 +1,7 @@
 //! XBRL Calculations 1.1 (round-to-nearest): a total must agree with the sum of its items
 //! within the rounding that each figure's `decimals` allows.
 
-use super::{ContextKey, FactIndex, bound, describe, fact_location, show};
+use super::{ContextKey, FactIndex, bound, fact_location};
 use crate::diag::{Diagnostic, Severity};
 use crate::taxonomy::Taxonomy;
 use rust_decimal::Decimal;
@@ -44,17 +44,18 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
         }
         if thi < lo || tlo > hi {
             let total = total_facts[0];
-            let parts: Vec<String> = items.iter().map(|f| describe(f)).collect();
+            let t = &index.terms;
+            let parts: Vec<String> = items.iter().map(|f| t.describe(f)).collect();
             out.push(
                 Diagnostic::new(
                     if filing { "E0301" } else { "W0301" },
                     if filing { Severity::Error } else { Severity::Warning },
                     fact_location(total),
                     format!(
-                        "{} does not add up: {} but its items sum to {} ({})",
+                        "{} does not add up: {}, but its items sum to {} ({})",
                         concept.local,
-                        describe(total),
-                        show((lo, hi)),
+                        t.describe(total),
+                        t.range((lo, hi), total),
                         parts.join(" + ")
                     ),
                 )

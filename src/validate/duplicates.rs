@@ -3,7 +3,7 @@
 //! different answers to one question. A figure marked as stated elsewhere in the report (the
 //! statement axis) is compared with the primary statement of the same thing.
 
-use super::{FactIndex, bound, describe, fact_location, overlaps};
+use super::{FactIndex, bound, fact_location, overlaps};
 use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue};
 use crate::value::interval;
@@ -14,7 +14,7 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
     groups.sort_by_key(|g| &g[0].id);
     for group in groups {
         let first = group[0];
-        let figures: Vec<String> = group.iter().map(|f| describe(f)).collect();
+        let figures: Vec<String> = group.iter().map(|f| index.terms.describe(f)).collect();
         let ids = group.iter().map(|f| f.id.clone());
         if consistent(group) {
             out.push(
@@ -64,8 +64,8 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
                     format!(
                         "the report states two different figures for {}: {} and {}",
                         f.concept.local,
-                        describe(primary[0]),
-                        describe(f)
+                        index.terms.describe(primary[0]),
+                        index.terms.describe(f)
                     ),
                 )
                 .with_hint("a finding about the source report: ask the preparer which figure is right")

@@ -11,6 +11,7 @@ pub mod conformance;
 pub mod duplicates;
 pub mod plausibility;
 pub mod render;
+pub mod terms;
 
 use crate::diag::{Diagnostic, Location, Summary};
 use crate::report::{Fact, FactValue, Period, QName, Report, Unit};
@@ -120,6 +121,8 @@ pub struct FactIndex<'a> {
     by_name: HashMap<u64, Vec<&'a Fact>>,
     /// The taxonomy's statement axis (local name), whose members mark differing figures.
     pub statement_axis: Option<String>,
+    /// How the report names periods and prints figures, for messages.
+    pub terms: terms::Terms<'a>,
 }
 
 pub type Dims<'a> = Vec<(&'a str, &'a str)>;
@@ -138,7 +141,8 @@ pub fn dims_of(f: &Fact) -> Dims<'_> {
 }
 
 impl<'a> FactIndex<'a> {
-    pub fn new(facts: &'a [Fact], tax: &Taxonomy) -> Self {
+    pub fn new(report: &'a Report, tax: &'a Taxonomy) -> Self {
+        let facts = &report.facts[..];
         let mut by_aspects: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         let mut by_name: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         for f in facts {
@@ -146,7 +150,13 @@ impl<'a> FactIndex<'a> {
             by_aspects.entry((&f.concept, key)).or_default().push(f);
             by_name.entry(name_key(&f.concept.local, &f.period, &dims_of(f))).or_default().push(f);
         }
-        FactIndex { facts, by_aspects, by_name, statement_axis: tax.info.statement_axis.clone() }
+        FactIndex {
+            facts,
+            by_aspects,
+            by_name,
+            statement_axis: tax.info.statement_axis.clone(),
+            terms: terms::Terms::new(facts, &report.period_names, tax),
+        }
     }
 
     /// The facts of a concept in a context (any unit), duplicates included.
@@ -229,7 +239,7 @@ pub fn prior(p: &Period) -> Option<Period> {
 /// Run every rule family over a report. Its framework version selects the completeness
 /// requirements.
 pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnostic>, Vec<CoverageRow>) {
-    let index = FactIndex::new(&report.facts, tax);
+    let index = FactIndex::new(report, tax);
     let mut out = Vec::new();
     out.extend(conformance::check(report, tax));
     out.extend(duplicates::check(&index));
@@ -253,30 +263,4 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
 /// Where a fact's record is, for a diagnostic about it.
 pub(crate) fn fact_location(f: &Fact) -> Location {
     f.origin.clone()
-}
-
-/// A fact's value and source, as shown in a message.
-pub(crate) fn describe(f: &Fact) -> String {
-    let v = match &f.value {
-        FactValue::Number(n) => f.provenance.reported.clone().unwrap_or_else(|| n.to_string()),
-        FactValue::Text(t) => format!("{:?}", t.chars().take(40).collect::<String>()),
-        FactValue::Nil => "nil".into(),
-    };
-    let p = &f.provenance;
-    let place = match (&p.section, p.line) {
-        (Some(s), Some(l)) => format!("{s}, line {l}"),
-        (Some(s), None) => s.clone(),
-        (None, Some(l)) => format!("line {l}"),
-        // A fact read from an XML filing has its source only in its footnote.
-        (None, None) => p.note.as_deref().map(|n| n.chars().take(120).collect()).unwrap_or_else(|| p.document.clone()),
-    };
-    let dims: Vec<String> = f.dimensions.iter().map(|(_, m)| m.local.trim_end_matches("Member").to_string()).collect();
-    let what = if dims.is_empty() { format!("{}", f.period) } else { format!("{}, {}", f.period, dims.join(", ")) };
-    format!("{} {} = {} [{}; {}]", f.id, f.concept.local, v, what, place)
-}
-
-/// Show an interval briefly: one value when it is exact.
-pub(crate) fn show(i: Interval) -> String {
-    let r = |d: Decimal| d.round_dp(4).normalize().to_string();
-    if i.0 == i.1 { r(i.0) } else { format!("{}..{}", r(i.0), r(i.1)) }
 }

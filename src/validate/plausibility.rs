@@ -1,8 +1,8 @@
 //! Plausibility: figures that are possible but suspicious. Negative quantities, percentages
 //! outside 0-100%, large year-on-year swings, and figures moving against what drives them.
 
-use super::arithmetic::derived;
-use super::{FactIndex, Interval, Options, describe, fact_location, overlaps, prior, show};
+use super::arithmetic::{behind, derived, level};
+use super::{FactIndex, Interval, Options, fact_location, overlaps, prior};
 use crate::diag::{Diagnostic, Severity};
 use crate::report::FactValue;
 use crate::taxonomy::Taxonomy;
@@ -32,7 +32,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
         ) || c.def.intensity.is_some();
         if quantity && !is_change && v.is_sign_negative() && !v.is_zero() {
             out.push(
-                Diagnostic::new("W0501", Severity::Warning, fact_location(f), format!("{} is negative: {}", c.name(), describe(f)))
+                Diagnostic::new("W0501", Severity::Warning, fact_location(f), format!("{} is negative: {}", c.name(), index.terms.describe(f)))
                     .with_hint("quantities, counts and percentages of this kind cannot be below zero; a reduction is reported as a separate figure")
                     .with_facts([f.id.clone()]),
             );
@@ -46,7 +46,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
                     "W0502",
                     Severity::Warning,
                     fact_location(f),
-                    format!("{} is a percentage outside 0-100%: {}", c.name(), describe(f)),
+                    format!("{} is a percentage outside 0-100%: {}", c.name(), index.terms.describe(f)),
                 )
                 .with_hint("percentages are stored as fractions: write \"20%\" (or 0.20), not 20")
                 .with_facts([f.id.clone()]),
@@ -97,6 +97,30 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
             };
             let (own, driver) = (dir(cur, prev), dir(dc, dp));
             if own * driver < 0 {
+                let t = &index.terms;
+                let mut facts: Vec<&crate::report::Fact> = Vec::new();
+                for p in [&prev_p, &f.period] {
+                    facts.extend(behind(index, tax, &f.concept.local, p, &[]));
+                }
+                let mut drivers = Vec::new();
+                for m in &used {
+                    let (before, after) = (behind(index, tax, m, &prev_p, &[]), behind(index, tax, m, &f.period, &[]));
+                    let (vp, vc) = (derived(index, tax, m, &prev_p, &[]), derived(index, tax, m, &f.period, &[]));
+                    if let (Some(vp), Some(vc)) = (vp, vc) {
+                        let name = if used.len() > 1 { format!("{m} ") } else { String::new() };
+                        drivers.push(format!(
+                            "{name}{} → {}",
+                            level(index, m, vp, &before),
+                            level(index, m, vc, &after)
+                        ));
+                    }
+                    facts.extend(before);
+                    facts.extend(after);
+                }
+                let mut seen = HashSet::new();
+                facts.retain(|x| seen.insert(&x.id));
+                let own_before = behind(index, tax, &f.concept.local, &prev_p, &[]);
+                let own_after = behind(index, tax, &f.concept.local, &f.period, &[]);
                 let pct = |a: Interval, b: Interval| {
                     let m = |i: Interval| (i.0 + i.1) / Decimal::TWO;
                     if m(b).is_zero() {
@@ -111,22 +135,21 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
                         Severity::Warning,
                         fact_location(f),
                         format!(
-                            "{} and what drives it move in opposite directions from {} to {}: {} {} ({} → {}) while {} {} ({} → {})",
+                            "{} and what drives it move in opposite directions from {} to {}: {} {} ({} → {}) while {} {} ({})",
                             c.name(),
-                            prev_p,
-                            f.period,
+                            t.period(&prev_p),
+                            t.period(&f.period),
                             c.name(),
                             pct(cur, prev),
-                            show(prev),
-                            show(cur),
+                            level(index, c.name(), prev, &own_before),
+                            level(index, c.name(), cur, &own_after),
                             used.join(" + "),
                             pct(dc, dp),
-                            show(dp),
-                            show(dc)
+                            drivers.join("; ")
                         ),
                     )
                     .with_hint("a change of emission factor or of boundary can explain it; the report should say so")
-                    .with_facts([f.id.clone()]),
+                    .with_facts(facts.iter().map(|x| x.id.clone())),
                 );
             }
         }
@@ -152,20 +175,21 @@ fn yoy(
     if change.abs() <= opts.yoy_threshold {
         return None;
     }
-    let prev_fact = index.get(&f.concept.local, prev_p, &index.primary_dims(f)).first().map(|x| x.id.clone());
+    let prev_fact = index.get(&f.concept.local, prev_p, &index.primary_dims(f)).first().copied();
     Some(
         Diagnostic::new(
             "I0503",
             Severity::Info,
             fact_location(f),
             format!(
-                "{name} changes by {:+}% from {prev_p} to {}: {} → {}",
+                "{name} changes by {:+}% from {} to {}: {} → {}",
                 (change * Decimal::ONE_HUNDRED).round_dp(1),
-                f.period,
-                show(prev),
-                describe(f)
+                index.terms.period(prev_p),
+                index.terms.period(&f.period),
+                prev_fact.map_or_else(|| super::terms::range(prev, f.decimals, false), |p| index.terms.figure(p)),
+                index.terms.describe(f)
             ),
         )
-        .with_facts(std::iter::once(f.id.clone()).chain(prev_fact)),
+        .with_facts(std::iter::once(f.id.clone()).chain(prev_fact.map(|p| p.id.clone()))),
     )
 }
