@@ -53,6 +53,14 @@ pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     Ok(value)
 }
 
+/// The JSON Schemas of the formats esgx reads and writes, by name, as `esgx schema NAME` prints
+/// them: users of the binary have no repository to look them up in.
+pub const SCHEMAS: &[(&str, &str)] = &[
+    ("dataset", include_str!("../schema/dataset.schema.json")),
+    ("taxonomy", include_str!("../schema/taxonomy.schema.json")),
+    ("manifest", include_str!("../schema/manifest.schema.json")),
+];
+
 /// A compiled JSON Schema, checking documents offline (no remote references are fetched).
 pub struct Schema {
     validator: jsonschema::Validator,

@@ -140,7 +140,7 @@ mod tests {
     use crate::diag::{Diagnostic, Location};
 
     fn at(file: &str, text: &str, loc: Location) -> Location {
-        let mut d = vec![Diagnostic::error("E0000", loc, "x")];
+        let mut d = vec![Diagnostic::error("E0001", loc, "x")];
         locate(&mut d, &[(file.to_string(), text.as_bytes().to_vec())]);
         d.pop().unwrap().location
     }

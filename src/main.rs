@@ -16,6 +16,52 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Colour for a stream: `always` and `never` as said; `auto` on a terminal without NO_COLOR.
+    fn on(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+fn colour_stdout() -> bool {
+    use std::io::IsTerminal;
+    COLOR.get().copied().unwrap_or(ColorChoice::Auto).on(std::io::stdout().is_terminal())
+}
+
+fn colour_stderr() -> bool {
+    use std::io::IsTerminal;
+    COLOR.get().copied().unwrap_or(ColorChoice::Auto).on(std::io::stderr().is_terminal())
+}
+
+/// A usage or I/O problem: one `error:` prefix, whatever the message already says.
+fn usage_error(msg: &str) -> ExitCode {
+    // Escaped line by line: the message's own line breaks (a finding's `-->` line) stay.
+    let msg: Vec<String> = msg.trim_end().lines().map(render::printable).collect();
+    let msg = msg.join("\n");
+    if msg.starts_with("error") {
+        eprintln!("{msg}");
+    } else {
+        eprintln!("{}: {msg}", if colour_stderr() { "\x1b[1;31merror\x1b[0m" } else { "error" });
+    }
+    ExitCode::from(2)
 }
 
 #[derive(Subcommand)]
@@ -38,6 +84,11 @@ enum Command {
         /// published URL; check with `arelle-check --packages taxonomy/NAME.zip report.xbrl`.
         #[arg(long)]
         taxonomy_package: bool,
+    },
+    /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest).
+    Schema {
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(esgx::input::SCHEMAS.iter().map(|(n, _)| *n)))]
+        name: String,
     },
     /// Look into the taxonomy, build it, or make a dataset template.
     Taxonomy {
@@ -146,8 +197,15 @@ enum FailOn {
 /// Exit codes: 0 clean, 1 findings in the input, 2 usage or I/O problem.
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = COLOR.set(cli.color);
     match cli.command {
         Command::Taxonomy { command } => taxonomy(command),
+        Command::Schema { name } => {
+            use std::io::Write;
+            let text = esgx::input::SCHEMAS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).expect("clap checked");
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
         Command::Validate {
             path,
             example,
@@ -173,8 +231,7 @@ fn main() -> ExitCode {
             let epoch = match source_date_epoch() {
                 Ok(e) => e,
                 Err(msg) => {
-                    eprintln!("error: {msg}");
-                    return ExitCode::from(2);
+                    return usage_error(&msg.to_string());
                 }
             };
             let opts = ExportOptions {
@@ -210,10 +267,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::from(1)
                 }
-                Err(ExportError::Io(msg)) => {
-                    eprintln!("{}", if msg.starts_with("error") { msg } else { format!("error: {msg}") });
-                    ExitCode::from(2)
-                }
+                Err(ExportError::Io(msg)) => usage_error(&msg),
             }
         }
     }
@@ -273,8 +327,7 @@ fn validate(
         None => None,
         Some(Ok(b)) => Some(b),
         Some(Err(msg)) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
+            return usage_error(&msg.to_string());
         }
     };
     let opts = esgx::check::ValidateOptions {
@@ -290,8 +343,7 @@ fn validate(
     let result = match esgx::check::run(&opts) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
+            return usage_error(&msg.to_string());
         }
     };
     if let Some(p) = write_baseline {
@@ -307,13 +359,11 @@ fn validate(
             p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")),
             &[out],
         ) {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return usage_error(&e.to_string());
         }
         eprintln!("wrote a baseline of {} findings to {}", b.accepted.len(), p.display());
     }
-    use std::io::IsTerminal;
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = colour_stdout();
     let fmt = match format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
@@ -351,10 +401,7 @@ fn write_outputs(dir: &std::path::Path, outputs: &[esgx::emit::Output]) -> ExitC
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => usage_error(&e.to_string()),
     }
 }
 
@@ -377,8 +424,7 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
             if let Some(fw) = &framework
                 && let Err(msg) = tax.check_framework(fw)
             {
-                eprintln!("error: {msg}");
-                return ExitCode::from(2);
+                return usage_error(&msg.to_string());
             }
             let found = query::list(&tax, kpi.as_deref(), search.as_deref(), framework.as_deref());
             let text = match format {
@@ -416,8 +462,7 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
             let framework =
                 framework.unwrap_or_else(|| tax.info.frameworks.last().map(|f| f.id.clone()).unwrap_or_default());
             if let Err(msg) = tax.check_framework(&framework) {
-                eprintln!("error: {msg}");
-                return ExitCode::from(2);
+                return usage_error(&msg.to_string());
             }
             if let Some(y) = year
                 && !(1900..=9998).contains(&y)
@@ -460,16 +505,13 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
 
 /// Findings of an export go to stderr, so that stdout lists only what was written.
 fn print_diagnostics(diags: &[Diagnostic]) {
-    use std::io::IsTerminal;
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = colour_stderr();
     for d in diags {
         eprintln!("{}", render::human_diagnostic(d, colour));
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
-}
+use render::plural;
 
 fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 const SCHEMA_TEXT: &str = include_str!("../../schema/dataset.schema.json");
-const SCHEMA_HINT: &str = "see the dataset format in the README and schema/dataset.schema.json";
+const SCHEMA_HINT: &str = "`esgx schema dataset` prints the dataset format's JSON Schema; `esgx taxonomy template --out DIR` writes a dataset to start from";
 
 /// A dataset compiled into the binary, chosen by name (`esgx export --example NAME`).
 #[derive(Debug)]
@@ -239,7 +239,7 @@ pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
         Some("json") => from_json_bytes(&shown, bytes),
         _ => Err(vec![
             Diagnostic::error("E0004", Location::file(&shown), "unknown dataset file type")
-                .with_hint("esgx reads datasets as .json or .csv files"),
+                .with_hint("datasets are .json or .csv files; `esgx validate` also reads filings (.xbrl or .xml XBRL instances, xBRL-JSON .json)"),
         ]),
     }
 }

@@ -19,7 +19,7 @@ use crate::report::QName;
 
 static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/taxonomy");
 const SCHEMA_TEXT: &str = include_str!("../../schema/taxonomy.schema.json");
-const SCHEMA_HINT: &str = "see schema/taxonomy.schema.json for the taxonomy source format";
+const SCHEMA_HINT: &str = "`esgx schema taxonomy` prints the JSON Schema of the taxonomy source";
 
 fn schema() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
@@ -367,6 +367,11 @@ impl Taxonomy {
                 if !self.units.iter().any(|x| &x.id == u) {
                     errs.push(at(format!("unknown unit id {u:?}")));
                 }
+            }
+            if let Some(n) = &d.fraction_of
+                && !self.concepts.iter().any(|x| x.def.name == *n && x.def.data_type == DataType::Integer)
+            {
+                errs.push(at(format!("fractionOf names {n:?}, which is not a count (integer) concept")));
             }
             let mut axes = Vec::new();
             for a in &d.axes {

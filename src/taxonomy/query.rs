@@ -115,6 +115,9 @@ pub fn show_text(tax: &Taxonomy, c: &Concept) -> String {
     if let Some(w) = &d.weighted_by {
         let _ = writeln!(s, "  weighted by: {w}");
     }
+    if let Some(n) = &d.fraction_of {
+        let _ = writeln!(s, "  a percentage of whole {n}");
+    }
     s
 }
 

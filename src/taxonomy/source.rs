@@ -215,6 +215,10 @@ pub struct ConceptDef {
     pub weighted_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_of: Option<String>,
+    /// A percentage of the people (or things) this count concept counts in the same breakdown:
+    /// a whole number of them over the count, so not every percentage is possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fraction_of: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_of: Option<ChangeOf>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

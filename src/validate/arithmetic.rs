@@ -29,6 +29,9 @@ pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         if let Some(d) = share(index, tax, c, f, mine) {
             out.push(d);
         }
+        if let Some(d) = whole_members(index, tax, c, f, mine) {
+            out.push(d);
+        }
         if let Some(d) = change(index, tax, c, f, mine) {
             out.push(d);
         }
@@ -158,6 +161,54 @@ fn share(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interva
             ),
         )
         .with_facts([f.id.clone(), part[0].id.clone(), whole[0].id.clone()]),
+    )
+}
+
+/// A percentage of a counted group must be some whole number of its members over the count:
+/// 93% of 14 people is not possible (13 of 14 is 92.9%, 14 of 14 is 100%).
+fn whole_members(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interval) -> Option<Diagnostic> {
+    let (count, dims) = match (&c.def.fraction_of, &c.def.share_of) {
+        (Some(n), _) => (n, index.primary_dims(f)),
+        // A share of a breakdown member in the whole: a whole number of the whole's members.
+        (None, Some(n)) if !index.primary_dims(f).is_empty() => (n, Vec::new()),
+        _ => return None,
+    };
+    let p = period_for(tax, count, &f.period)?;
+    let counts = index.get(count, &p, &dims);
+    let n = super::exact_count(tax, counts.first()?)?;
+    if n <= Decimal::ZERO || counts.iter().any(|x| super::exact_count(tax, x) != Some(n)) {
+        return None;
+    }
+    // Whole k with mine.0 <= k / n <= mine.1.
+    let lo = (mine.0 * n).ceil().max(Decimal::ZERO);
+    let hi = (mine.1 * n).floor().min(n);
+    if lo <= hi {
+        return None;
+    }
+    let t = &index.terms;
+    let below = (mine.0 * n).floor().clamp(Decimal::ZERO, n);
+    let above = (mine.1 * n).ceil().clamp(Decimal::ZERO, n);
+    let share = |k: Decimal| {
+        let d = f.decimals.map(|d| d + 1);
+        format!("{k} of {n} ({})", super::terms::number(k / n, d, t.is_percent(f)))
+    };
+    let nearest: Vec<String> = if below == above { vec![share(below)] } else { vec![share(below), share(above)] };
+    Some(
+        Diagnostic::new(
+            "W0310",
+            Severity::Warning,
+            fact_location(f),
+            format!(
+                "{} cannot be a share of whole members: {}, but no whole number of the {} gives {}; the nearest are {}",
+                c.name(),
+                t.describe(f),
+                t.describe(counts[0]),
+                t.figure(f),
+                nearest.join(" and ")
+            ),
+        )
+        .with_hint(format!("check the percentage and the count {count} of the same breakdown in the report"))
+        .with_facts([f.id.clone(), counts[0].id.clone()]),
     )
 }
 
@@ -296,6 +347,38 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                     (acc.0 + i.0, acc.1 + i.1)
                 });
                 let bad = if complete { !overlaps((lo, hi), t) } else { lo > t.1 };
+                if !bad && !reported.is_empty() {
+                    // Counts are exact: whole people add up to the whole, rounding or not.
+                    let exact: Option<Vec<Decimal>> = reported
+                        .iter()
+                        .map(|p| super::exact_count(tax, p.2[0]))
+                        .chain(std::iter::once(super::exact_count(tax, total_facts[0])))
+                        .collect();
+                    if let Some(mut exact) = exact {
+                        let whole = exact.pop().expect("the total");
+                        let sum: Decimal = exact.iter().sum();
+                        if if complete { sum != whole } else { sum > whole } {
+                            out.push(
+                                Diagnostic::new(
+                                    "W0309",
+                                    Severity::Warning,
+                                    fact_location(reported[0].2[0]),
+                                    format!(
+                                        "the {} breakdown of {} does not {} its total exactly, as counts must: {} = {}, but the total is {}",
+                                        axis.name(),
+                                        c.name(),
+                                        if complete { "add up to" } else { "fit within" },
+                                        shown(),
+                                        super::terms::number(sum, Some(0), false),
+                                        terms.describe(total_facts[0])
+                                    ),
+                                )
+                                .with_hint("whole numbers have no rounding to absorb a difference: a part or the total is wrong, or a part is missing")
+                                .with_facts(ids()),
+                            );
+                        }
+                    }
+                }
                 if bad && !reported.is_empty() {
                     let how = if complete { "add up to" } else { "fit within" };
                     out.push(

@@ -19,6 +19,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
         };
         let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO);
         let mut items = Vec::new();
+        let mut weights = Vec::new();
         let mut unbound = false;
         for s in &def.def.summation {
             let Some(item) = tax.concept(&s.concept) else {
@@ -38,9 +39,42 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
             lo += a;
             hi += b;
             items.push(fs[0]);
+            weights.push(Decimal::from(s.weight));
         }
         if unbound || items.is_empty() {
             continue;
+        }
+        let exact = || -> Option<(Decimal, Decimal)> {
+            // Counts are exact: whole people add up to the whole, whatever rounding allows.
+            let total = super::exact_count(tax, total_facts[0])?;
+            let mut sum = Decimal::ZERO;
+            for (item, w) in items.iter().zip(&weights) {
+                sum += super::exact_count(tax, item)? * w;
+            }
+            Some((total, sum))
+        };
+        if !(thi < lo || tlo > hi)
+            && let Some((total, sum)) = exact()
+            && total != sum
+        {
+            let t = &index.terms;
+            let parts: Vec<String> = items.iter().map(|f| t.describe(f)).collect();
+            out.push(
+                Diagnostic::new(
+                    "W0309",
+                    Severity::Warning,
+                    fact_location(total_facts[0]),
+                    format!(
+                        "{} does not add up exactly, as counts must: {}, but its items sum to {} ({})",
+                        concept.local,
+                        t.describe(total_facts[0]),
+                        super::terms::number(sum, Some(0), false),
+                        parts.join(" + ")
+                    ),
+                )
+                .with_hint("whole numbers have no rounding to absorb a difference: an item or the total is wrong, or an item is missing")
+                .with_facts(std::iter::once(total_facts[0].id.clone()).chain(items.iter().map(|f| f.id.clone()))),
+            );
         }
         if thi < lo || tlo > hi {
             let total = total_facts[0];

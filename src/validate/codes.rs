@@ -46,6 +46,8 @@ pub const CODES: &[(&str, &str)] = &[
     ("W0306", "a share does not agree with the counts it describes"),
     ("W0307", "a stated year-on-year change does not agree with the figures it describes"),
     ("W0308", "the parts of a breakdown do not add up to its total"),
+    ("W0309", "counts (whole numbers) that do not add up exactly, although rounding would excuse measured figures"),
+    ("W0310", "a percentage of a counted group that no whole number of its members gives"),
     (
         "E0401",
         "the same fact is reported twice with different values (inconsistent duplicate); in a dataset, mark the figure that is not the primary statement with StatementAxis",

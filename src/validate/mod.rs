@@ -193,6 +193,17 @@ impl<'a> FactIndex<'a> {
     }
 }
 
+/// A count of whole things (a headcount, a number of suppliers) reported to the unit: exact,
+/// not a rounded measurement, so its breakdowns must add up exactly. `None` for other figures and
+/// for counts rounded to tens or more (negative decimals).
+pub fn exact_count(tax: &Taxonomy, f: &Fact) -> Option<Decimal> {
+    let FactValue::Number(v) = f.value else {
+        return None;
+    };
+    let c = tax.concept(&f.concept.local)?;
+    (c.def.data_type == crate::taxonomy::source::DataType::Integer && f.decimals.is_none_or(|d| d >= 0)).then_some(v)
+}
+
 /// The interval that all (consistent) duplicates of a figure share.
 pub fn bound(facts: &[&Fact]) -> Option<Interval> {
     let mut out: Option<Interval> = None;
