@@ -15,6 +15,7 @@ pub mod input;
 pub mod jsonpos;
 pub mod locate;
 pub mod map;
+pub mod output;
 pub mod report;
 pub mod taxonomy;
 pub mod validate;

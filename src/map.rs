@@ -380,7 +380,7 @@ fn resolve_period(ds: &Dataset, text: &str, pt: PeriodType) -> Result<Period, St
     if !in_range {
         return Err(format!("{text:?} has a date outside the years 1000 to 9998"));
     }
-    crate::validate::conformance::period_fits(pt, &period)
+    pt.fits(&period)
         .map(|()| period)
         .map_err(|why| format!("{text:?} {why}; use a period name, a date YYYY-MM-DD or START/END"))
 }

@@ -108,6 +108,21 @@ pub enum FactValue {
     Nil,
 }
 
+/// An explained omission: why a required figure is not reported ("comply or explain").
+#[derive(Debug, Clone, serde::Deserialize, Serialize, PartialEq, Eq)]
+pub struct Omission {
+    pub reason: String,
+    pub explanation: String,
+}
+
+/// Where the dimensions of a fact go in an XBRL 2.1 context.
+#[derive(Debug, Clone, Copy, serde::Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DimensionContainer {
+    Segment,
+    Scenario,
+}
+
 /// Where a fact came from, carried into every output.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -132,7 +147,7 @@ pub struct Provenance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub omission: Option<crate::dataset::Omission>,
+    pub omission: Option<Omission>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -210,7 +225,7 @@ pub struct Report {
     /// The schema file the report references, relative to the report.
     pub schema_ref: String,
     /// Where the dimensions of the facts go in an XML context.
-    pub dimension_container: crate::taxonomy::source::DimensionContainer,
+    pub dimension_container: DimensionContainer,
     /// The framework version the report follows, when known (for completeness).
     pub framework: Option<String>,
     /// The current reporting period, when known.

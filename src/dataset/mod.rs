@@ -5,7 +5,10 @@ pub mod csv;
 
 use crate::diag::{Diagnostic, Location};
 use crate::input::{Schema, decode_text, parse_json};
-use crate::taxonomy::source::{Group, MemberDef};
+// A dataset's company extension is taxonomy content, and an omission is part of a fact's
+// provenance: both are defined below this layer and named here as the dataset format has them.
+pub use crate::report::Omission;
+pub use crate::taxonomy::source::{ExtensionMember, Extensions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -125,25 +128,6 @@ pub struct SourceDoc {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Extensions {
-    pub prefix: String,
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub members: Vec<ExtensionMember>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<Group>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub concepts: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ExtensionMember {
-    pub axis: String,
-    #[serde(flatten)]
-    pub def: MemberDef,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct FactRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -184,12 +168,6 @@ pub enum DecimalsSpec {
 pub enum Inf {
     #[serde(rename = "INF")]
     Inf,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Omission {
-    pub reason: String,
-    pub explanation: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Just enough of a DTS loader to read a company extension schema that a filing references:
 //! its concepts and members, their labels, and the axes their hypercubes use. Local files only.
 
-use crate::dataset::{ExtensionMember, Extensions};
 use crate::diag::{Diagnostic, Location};
 use crate::taxonomy::Taxonomy;
+use crate::taxonomy::source::{ExtensionMember, Extensions};
 use crate::taxonomy::source::{Labels, MemberDef};
 use quick_xml::Reader;
 use quick_xml::events::Event;

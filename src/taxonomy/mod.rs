@@ -113,7 +113,7 @@ pub struct ExtensionInfo {
     pub base_entry: String,
     /// Its definition as the dataset gave it, carried into the extension schema so that a
     /// filing read back recovers every rule-relevant property (shares, stated changes ...).
-    pub source: crate::dataset::Extensions,
+    pub source: source::Extensions,
 }
 
 /// The resolved taxonomy: base plus, optionally, one company extension.
@@ -412,12 +412,7 @@ impl Taxonomy {
 
     /// Add a company extension: its own members on base axes and its own concepts.
     /// `framework` is the version the dataset reports under: the extension imports its entry point.
-    pub fn extend(
-        &mut self,
-        ext: &crate::dataset::Extensions,
-        framework: &str,
-        file: &str,
-    ) -> Result<(), Vec<Diagnostic>> {
+    pub fn extend(&mut self, ext: &source::Extensions, framework: &str, file: &str) -> Result<(), Vec<Diagnostic>> {
         let mut errs = Vec::new();
         let at = |p: String, msg: String| Diagnostic::error("E0105", Location::pointer(file, p), msg);
         const RESERVED: &[&str] = &[

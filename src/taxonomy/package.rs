@@ -76,18 +76,18 @@ pub fn package(tax: &Taxonomy, files: &[GeneratedFile]) -> Vec<u8> {
 
 /// The files `esgx taxonomy build` writes: the base taxonomy's schemas and linkbases under
 /// `taxonomy/`, and the same as a Taxonomy Package zip.
-pub fn build_outputs(tax: &Taxonomy) -> Vec<crate::emit::Output> {
+pub fn build_outputs(tax: &Taxonomy) -> Vec<crate::output::Output> {
     let files: Vec<GeneratedFile> =
         generate::generate(tax).into_iter().filter(|f| !is_extension_file(tax, f)).collect();
-    let mut out: Vec<crate::emit::Output> = files
+    let mut out: Vec<crate::output::Output> = files
         .iter()
-        .map(|f| crate::emit::Output {
+        .map(|f| crate::output::Output {
             path: format!("taxonomy/{}", f.path),
             format: f.kind,
             bytes: f.text.clone().into_bytes(),
         })
         .collect();
-    out.push(crate::emit::Output {
+    out.push(crate::output::Output {
         path: format!("{}.zip", package_name(tax)),
         format: "taxonomy-package",
         bytes: package(tax, &files),

@@ -42,11 +42,28 @@ pub struct TaxonomyFile {
     pub statement_axis: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum DimensionContainer {
-    Segment,
-    Scenario,
+pub use crate::report::DimensionContainer;
+
+/// A company extension, as a dataset declares it: members of base axes, presentation groups and
+/// concepts (in this source format, checked when the taxonomy is extended).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Extensions {
+    pub prefix: String,
+    pub namespace: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<ExtensionMember>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<serde_json::Value>,
+}
+
+/// A member an extension adds to a base axis.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ExtensionMember {
+    pub axis: String,
+    #[serde(flatten)]
+    pub def: MemberDef,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -172,6 +189,21 @@ pub enum PeriodType {
 }
 
 impl PeriodType {
+    /// Does a period fit this period type? The message says why not. Datasets and filings are
+    /// held to the same rule.
+    pub fn fits(self, p: &crate::report::Period) -> Result<(), String> {
+        use crate::report::Period;
+        match (self, p) {
+            (PeriodType::Duration, Period::Instant(_)) => {
+                Err("is an instant but the concept is reported over a period (duration)".into())
+            }
+            (PeriodType::Instant, Period::Duration { .. }) => {
+                Err("is a duration but the concept is a point-in-time figure (instant)".into())
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             PeriodType::Duration => "duration",

@@ -5,8 +5,8 @@
 
 use super::fact_location;
 use crate::diag::Diagnostic;
-use crate::report::{Fact, FactValue, Period, Report};
-use crate::taxonomy::source::{DataType, PeriodType};
+use crate::report::{Fact, FactValue, Report};
+use crate::taxonomy::source::DataType;
 use crate::taxonomy::{Concept, Taxonomy};
 
 pub fn check(report: &Report, tax: &Taxonomy) -> Vec<Diagnostic> {
@@ -17,19 +17,6 @@ pub fn check(report: &Report, tax: &Taxonomy) -> Vec<Diagnostic> {
 pub fn concept_of<'t>(tax: &'t Taxonomy, f: &Fact) -> Option<&'t Concept> {
     tax.concept(&f.concept.local)
         .filter(|c| tax.layer_namespace(c.layer) == &*f.concept.namespace && c.name() == &*f.concept.local)
-}
-
-/// Does a period fit a period type? The message says why not.
-pub fn period_fits(pt: PeriodType, p: &Period) -> Result<(), String> {
-    match (pt, p) {
-        (PeriodType::Duration, Period::Instant(_)) => {
-            Err("is an instant but the concept is reported over a period (duration)".into())
-        }
-        (PeriodType::Instant, Period::Duration { .. }) => {
-            Err("is a duration but the concept is a point-in-time figure (instant)".into())
-        }
-        _ => Ok(()),
-    }
 }
 
 fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
@@ -45,7 +32,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         return vec![d];
     };
     let def = &c.def;
-    if let Err(why) = period_fits(def.period_type, &f.period) {
+    if let Err(why) = def.period_type.fits(&f.period) {
         out.push(
             Diagnostic::error("E0212", at(), format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period))
                 .with_facts([f.id.clone()]),
