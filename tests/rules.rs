@@ -139,8 +139,8 @@ fn the_qifu_report_contradictions_are_found_with_both_sources() {
     find("W0307", "DecreaseInElectricityConsumptionIntensity");
     // Breakdowns that disagree with each other or with their total.
     find("W0303", "EmployeeTurnoverRate");
-    find("W0305", "PercentageOfEmployeesTrained for 2023");
-    find("W0305", "AverageTrainingHoursPerEmployee for 2023");
+    find("W0305", "PercentageOfEmployeesTrained for FY2023");
+    find("W0305", "AverageTrainingHoursPerEmployee for FY2023");
     // Emissions rising while the energy behind them falls.
     find("W0504", "GhgEmissionsScope2");
     // And the export still succeeds, with these findings in the manifest.
