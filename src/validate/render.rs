@@ -2,7 +2,8 @@
 //! only), as JSON for pipelines, and as SARIF 2.1.0 for code-scanning tools.
 
 use super::ValidationResult;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Severity;
+pub use crate::diag::{human_diagnostic, plural, printable};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -27,118 +28,6 @@ pub fn render(result: &ValidationResult, format: Format, colour: bool) -> String
             s
         }
     }
-}
-
-fn paint(colour: bool, code: &str, text: &str) -> String {
-    if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
-}
-
-/// Text from the input made safe for a terminal: control characters (escape sequences, BEL,
-/// line breaks) and the bidirectional overrides that can disguise text are shown escaped, so an
-/// input cannot clear the screen, forge extra findings or reorder what is shown.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Columns a character takes on a terminal: two for East Asian wide characters.
-fn width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 => 2,
-        _ => 1,
-    }
-}
-
-/// The source line with the offending text underlined, cut to a window around it when long.
-fn snippet(line_text: &str, column: Option<u32>, end_column: Option<u32>) -> (String, String) {
-    const CONTEXT: usize = 60;
-    let chars: Vec<char> = line_text.chars().collect();
-    let (start, end) = match (column, end_column) {
-        (Some(c), Some(e)) if c >= 1 && e > c => ((c - 1) as usize, (e - 1) as usize),
-        (Some(c), _) if c >= 1 => ((c - 1) as usize, c as usize),
-        _ => (0, 0),
-    };
-    let start = start.min(chars.len());
-    let end = end.clamp(start, chars.len());
-    let from = start.saturating_sub(CONTEXT);
-    let to = (end + CONTEXT).min(chars.len()).max(from);
-    let mut text = String::new();
-    let mut marks = String::new();
-    if from > 0 {
-        text.push('…');
-        marks.push(' ');
-    }
-    let shown_end = end.min(start + 2 * CONTEXT);
-    for (i, &c) in chars.iter().enumerate().take(to).skip(from) {
-        let shown = if c == '\t' { " ".to_string() } else { printable(&c.to_string()) };
-        let w: usize = shown.chars().map(width).sum();
-        text.push_str(&shown);
-        let mark = if i >= start && i < shown_end { '^' } else { ' ' };
-        marks.extend(std::iter::repeat_n(mark, w));
-    }
-    if to < chars.len() {
-        text.push('…');
-    }
-    (text.trim_end().to_string(), marks.trim_end().to_string())
-}
-
-/// One finding for people, like rustc: the message, where it is, the source line with the
-/// offending value underlined, the facts involved and a hint.
-pub fn human_diagnostic(d: &Diagnostic, colour: bool) -> String {
-    let (sev, c) = match d.severity {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
-        Severity::Info => ("info", "1;36"),
-    };
-    let loc = &d.location;
-    let gutter = loc.line.map_or(1, |l| l.to_string().len());
-    let pad = " ".repeat(gutter);
-    let blue = |t: &str| paint(colour, "1;34", t);
-    let mut s = format!(
-        "{}{} {}\n",
-        paint(colour, c, &format!("{sev}[{}]", d.code)),
-        paint(colour, "1", ":"),
-        paint(colour, "1", &printable(&d.message))
-    );
-    let _ = writeln!(s, "{pad}{} {}", blue("-->"), printable(&loc.to_string()));
-    if let (Some(line), Some(text)) = (loc.line, &loc.source_line) {
-        let (shown, marks) = snippet(text, loc.column, loc.end_column);
-        let _ = writeln!(s, "{pad} {}", blue("|"));
-        let _ = writeln!(s, "{} {} {}", blue(&line.to_string()), blue("|"), shown);
-        if !marks.trim().is_empty() {
-            let _ = writeln!(s, "{pad} {} {}", blue("|"), paint(colour, c, &marks));
-        }
-        let _ = writeln!(s, "{pad} {}", blue("|"));
-    }
-    if !d.facts.is_empty() {
-        let _ = writeln!(s, "{pad} {} facts: {}", blue("="), printable(&d.facts.join(", ")));
-    }
-    if let Some(h) = &d.hint {
-        let _ = writeln!(s, "{pad} {} {}", blue("= help:"), printable(h));
-    }
-    s
-}
-
-/// "1 error", "2 errors".
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 fn human(r: &ValidationResult, colour: bool) -> String {
