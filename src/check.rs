@@ -3,7 +3,7 @@
 
 use crate::dataset::Input;
 use crate::diag::Diagnostic;
-use crate::export::{ExportError, locate_lines, prepare};
+use crate::pipeline::{self, Error, prepare};
 use crate::report::Period;
 use crate::taxonomy::Taxonomy;
 use crate::validate::baseline::Baseline;
@@ -55,12 +55,11 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 imported.report.framework = Some(fw.clone());
                 imported.report.reporting_period = latest_duration(&imported.report);
                 let rules = validate::Options { filing: true, ..opts.rules.clone() };
-                let (d, c) = validate::validate(&imported.report, &imported.taxonomy, &rules);
+                let (d, c) =
+                    pipeline::check(&imported.report, &imported.taxonomy, &rules, Vec::new(), &imported.inputs);
                 result.framework = fw;
                 result.diagnostics = d;
                 result.coverage = c;
-                locate_lines(&mut result.diagnostics, &imported.inputs);
-                validate::baseline::assign_fingerprints(&mut result.diagnostics, &imported.report);
                 result.collect_facts(&imported.report);
             }
             Err(d) => result.diagnostics = io_or_findings(d)?,
@@ -74,8 +73,8 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 result.coverage = p.coverage;
                 result.collect_facts(&p.report);
             }
-            Err(ExportError::Findings(d)) => result.diagnostics = d,
-            Err(ExportError::Io(msg)) => return Err(msg),
+            Err(Error::Findings(d)) => result.diagnostics = d,
+            Err(Error::Io(msg)) => return Err(msg),
         },
     }
     if let Some(b) = &opts.baseline {
@@ -85,7 +84,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
 }
 
 fn io_or_findings(d: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, String> {
-    if crate::export::is_usage_problem(&d) { Err(d[0].to_string()) } else { Ok(d) }
+    if pipeline::is_usage_problem(&d) { Err(d[0].to_string()) } else { Ok(d) }
 }
 
 /// The newest framework version whose concepts cover every concept the report uses.

@@ -1,13 +1,14 @@
 //! The export job: read → map → validate → emit, then write every file atomically.
 
-use crate::dataset::{self, Dataset};
+use crate::dataset;
 use crate::diag::{Diagnostic, Severity, Summary, has_errors};
 use crate::emit::manifest::{
     self, EntityInfo, ExtensionInfo, FileEntry, Generator, Manifest, TaxonomyInfo, Validation,
 };
 use crate::emit::{Output, xbrl_json, xbrl_xml};
-use crate::taxonomy::{Taxonomy, generate};
-use crate::{fsio, map, validate};
+pub use crate::pipeline::{Error as ExportError, Prepared, is_usage_problem, prepare};
+use crate::taxonomy::generate;
+use crate::{fsio, validate};
 use std::path::{Path, PathBuf};
 
 pub const INSTANCE_FILE: &str = "report.xbrl";
@@ -30,81 +31,10 @@ pub struct ExportOptions {
 }
 
 #[derive(Debug)]
-pub enum ExportError {
-    /// The input has errors; nothing was written.
-    Findings(Vec<Diagnostic>),
-    /// The files could not be read or written.
-    Io(String),
-}
-
-#[derive(Debug)]
 pub struct ExportOutcome {
     pub outputs: Vec<(PathBuf, &'static str)>,
     pub diagnostics: Vec<Diagnostic>,
     pub facts: usize,
-}
-
-/// Everything before writing: the checked report and its diagnostics.
-pub struct Prepared {
-    pub dataset: Dataset,
-    pub taxonomy: Taxonomy,
-    pub report: crate::report::Report,
-    pub diagnostics: Vec<Diagnostic>,
-    pub coverage: Vec<validate::CoverageRow>,
-}
-
-/// Give findings the line, columns and text of what they point at in the input.
-pub fn locate_lines(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
-    crate::locate::locate(diags, inputs);
-}
-
-/// Read the dataset and taxonomy, map and validate. Errors in the input come back as findings.
-/// `framework` checks completeness against another framework version than the dataset's own.
-pub fn prepare(
-    input: &dataset::Input,
-    taxonomy_dir: Option<&Path>,
-    package: bool,
-    framework: Option<&str>,
-    opts: &validate::Options,
-) -> Result<Prepared, ExportError> {
-    let dataset = dataset::read_input(input).map_err(classify)?;
-    let mut taxonomy = match taxonomy_dir {
-        Some(d) => Taxonomy::from_dir(d),
-        None => Taxonomy::bundled(&dataset.doc.taxonomy),
-    }
-    .map_err(classify)?;
-    if package {
-        taxonomy.base_location = Some(crate::taxonomy::package::base_url(&taxonomy));
-    }
-    if let Some(ext) = &dataset.doc.extensions {
-        taxonomy.extend(ext, &dataset.doc.framework, &dataset.file).map_err(ExportError::Findings)?;
-    }
-    if let Some(fw) = framework {
-        taxonomy.check_framework(fw).map_err(ExportError::Io)?;
-    }
-    let (mut report, mut diagnostics) = map::map(&dataset, &taxonomy);
-    if let Some(fw) = framework {
-        report.framework = Some(fw.to_string());
-    }
-    let mut coverage = Vec::new();
-    if !has_errors(&diagnostics) {
-        let (found, cov) = validate::validate(&report, &taxonomy, opts);
-        diagnostics.extend(found);
-        coverage = cov;
-    }
-    locate_lines(&mut diagnostics, &dataset.inputs);
-    validate::baseline::assign_fingerprints(&mut diagnostics, &report);
-    Ok(Prepared { dataset, taxonomy, report, diagnostics, coverage })
-}
-
-/// A file that cannot be read (E0001) or is of no type esgx reads (E0004) is a usage or I/O
-/// problem (exit 2), not a finding about the input's content.
-pub fn is_usage_problem(diags: &[Diagnostic]) -> bool {
-    diags.len() == 1 && matches!(diags[0].code, "E0001" | "E0004")
-}
-
-fn classify(diags: Vec<Diagnostic>) -> ExportError {
-    if is_usage_problem(&diags) { ExportError::Io(diags[0].to_string()) } else { ExportError::Findings(diags) }
 }
 
 pub fn created_time(epoch: Option<i64>) -> Result<String, String> {

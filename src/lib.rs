@@ -16,6 +16,7 @@ pub mod jsonpos;
 pub mod locate;
 pub mod map;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod taxonomy;
 pub mod validate;

@@ -1,0 +1,91 @@
+//! The steps the jobs share: read a dataset and its taxonomy, map it onto the fact model, and
+//! check a report (from a dataset or a filing) the same way, so that `export` and `validate` give
+//! the same findings, located and fingerprinted alike.
+
+use crate::dataset::{self, Dataset};
+use crate::diag::{Diagnostic, has_errors};
+use crate::report::Report;
+use crate::taxonomy::Taxonomy;
+use crate::{map, validate};
+use std::path::Path;
+
+/// Why a job could not go on.
+#[derive(Debug)]
+pub enum Error {
+    /// The input has errors; nothing was written.
+    Findings(Vec<Diagnostic>),
+    /// The files could not be read or written, or the request makes no sense (exit 2).
+    Io(String),
+}
+
+/// Run every rule over a report unless `earlier` (mapping) findings hold errors, then give all
+/// findings their place in the input files and their fingerprints.
+pub fn check(
+    report: &Report,
+    taxonomy: &Taxonomy,
+    opts: &validate::Options,
+    earlier: Vec<Diagnostic>,
+    inputs: &[(String, Vec<u8>)],
+) -> (Vec<Diagnostic>, Vec<validate::CoverageRow>) {
+    let mut diagnostics = earlier;
+    let mut coverage = Vec::new();
+    if !has_errors(&diagnostics) {
+        let (found, cov) = validate::validate(report, taxonomy, opts);
+        diagnostics.extend(found);
+        coverage = cov;
+    }
+    crate::locate::locate(&mut diagnostics, inputs);
+    validate::baseline::assign_fingerprints(&mut diagnostics, report);
+    (diagnostics, coverage)
+}
+
+/// Everything before writing: the checked report and its diagnostics.
+pub struct Prepared {
+    pub dataset: Dataset,
+    pub taxonomy: Taxonomy,
+    pub report: crate::report::Report,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Vec<validate::CoverageRow>,
+}
+
+/// Read the dataset and taxonomy, map and validate. Errors in the input come back as findings.
+/// `framework` checks completeness against another framework version than the dataset's own.
+pub fn prepare(
+    input: &dataset::Input,
+    taxonomy_dir: Option<&Path>,
+    package: bool,
+    framework: Option<&str>,
+    opts: &validate::Options,
+) -> Result<Prepared, Error> {
+    let dataset = dataset::read_input(input).map_err(classify)?;
+    let mut taxonomy = match taxonomy_dir {
+        Some(d) => Taxonomy::from_dir(d),
+        None => Taxonomy::bundled(&dataset.doc.taxonomy),
+    }
+    .map_err(classify)?;
+    if package {
+        taxonomy.base_location = Some(crate::taxonomy::package::base_url(&taxonomy));
+    }
+    if let Some(ext) = &dataset.doc.extensions {
+        taxonomy.extend(ext, &dataset.doc.framework, &dataset.file).map_err(Error::Findings)?;
+    }
+    if let Some(fw) = framework {
+        taxonomy.check_framework(fw).map_err(Error::Io)?;
+    }
+    let (mut report, mapped) = map::map(&dataset, &taxonomy);
+    if let Some(fw) = framework {
+        report.framework = Some(fw.to_string());
+    }
+    let (diagnostics, coverage) = check(&report, &taxonomy, opts, mapped, &dataset.inputs);
+    Ok(Prepared { dataset, taxonomy, report, diagnostics, coverage })
+}
+
+/// A file that cannot be read (E0001) or is of no type esgx reads (E0004) is a usage or I/O
+/// problem (exit 2), not a finding about the input's content.
+pub fn is_usage_problem(diags: &[Diagnostic]) -> bool {
+    diags.len() == 1 && matches!(diags[0].code, "E0001" | "E0004")
+}
+
+fn classify(diags: Vec<Diagnostic>) -> Error {
+    if is_usage_problem(&diags) { Error::Io(diags[0].to_string()) } else { Error::Findings(diags) }
+}
