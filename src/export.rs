@@ -30,6 +30,21 @@ pub struct ExportOptions {
     pub taxonomy_package: bool,
 }
 
+impl ExportOptions {
+    /// Export `dataset` into `out_dir` with the bundled taxonomy, its files beside the filing, and
+    /// the current time as the creation time.
+    pub fn new(dataset: dataset::Input, out_dir: impl Into<PathBuf>) -> Self {
+        ExportOptions {
+            dataset,
+            out_dir: out_dir.into(),
+            taxonomy_dir: None,
+            source_date_epoch: None,
+            taxonomy_package: false,
+        }
+    }
+}
+
+/// What an export wrote and found.
 #[derive(Debug)]
 pub struct ExportOutcome {
     pub outputs: Vec<(PathBuf, &'static str)>,

@@ -2,7 +2,25 @@
 //!
 //! The flow runs one way: [`dataset`] readers → [`map`] onto the [`taxonomy`] → [`validate`] →
 //! [`emit`] (XBRL 2.1 XML, xBRL-JSON, the taxonomy files and a provenance manifest), all around
-//! one fact model, [`report`]. [`export::run`] runs the whole job.
+//! one fact model, [`report`]. [`export::run`] runs the whole job, [`check::run`] the validation.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use esgx::dataset::{Input, example};
+//! use esgx::export::{ExportOptions, run};
+//!
+//! let out = tempfile::tempdir()?;
+//! let qifu = example("qifu-2023").expect("bundled");
+//! let outcome = run(&ExportOptions::new(Input::Example(qifu), out.path()))?;
+//! assert_eq!(outcome.facts, 246);
+//! assert!(out.path().join("report.xbrl").is_file());
+//!
+//! // Findings come with codes, severities and places in the input.
+//! let warnings = outcome.diagnostics.iter().filter(|d| d.severity == esgx::diag::Severity::Warning);
+//! assert!(warnings.count() > 0);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod check;
 pub mod dataset;
@@ -24,3 +42,8 @@ pub mod value;
 pub mod xml;
 
 pub const XBRLI_NS: &str = "http://www.xbrl.org/2003/instance";
+
+/// The README's code examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

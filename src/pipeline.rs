@@ -18,6 +18,28 @@ pub enum Error {
     Io(String),
 }
 
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Io(msg) => f.write_str(msg),
+            Error::Findings(diags) => {
+                let errors: Vec<&Diagnostic> =
+                    diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).collect();
+                write!(f, "the input has {}", crate::diag::plural(errors.len(), "error"))?;
+                for d in errors.iter().take(3) {
+                    write!(f, "\n{d}")?;
+                }
+                if errors.len() > 3 {
+                    write!(f, "\n(and {} more)", errors.len() - 3)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// Run every rule over a report unless `earlier` (mapping) findings hold errors, then give all
 /// findings their place in the input files and their fingerprints.
 pub fn check(
