@@ -10,7 +10,7 @@ use crate::taxonomy::source::{ChangeDirection, ChangeMeasure, PeriodType};
 use crate::taxonomy::{Axis, Concept, Taxonomy};
 use crate::value::interval;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -286,236 +286,309 @@ fn with_member<'a>(rest: &Dims<'a>, axis: &'a str, member: Option<&'a str>) -> D
     d
 }
 
+/// One breakdown of a figure: the parts under one parent member of an axis, with the total they
+/// describe, everything else about the figure fixed.
+struct Breakdown<'a> {
+    concept: &'a Concept,
+    axis: &'a Axis,
+    /// The parent member (0: the axis's domain, the figure without this axis).
+    parent: usize,
+    period: &'a Period,
+    /// The figure's other dimensions.
+    rest: Dims<'a>,
+    total_facts: Vec<&'a Fact>,
+    total: Option<Interval>,
+    /// Every child member: its name, the interval of its figure if reported, its facts.
+    parts: Vec<(&'a str, Option<Interval>, Vec<&'a Fact>)>,
+}
+
+impl<'a> Breakdown<'a> {
+    fn reported(&self) -> impl Iterator<Item = &(&'a str, Option<Interval>, Vec<&'a Fact>)> {
+        self.parts.iter().filter(|p| p.1.is_some())
+    }
+
+    /// Every part reported, of a partition axis's top level: the parts make the whole.
+    fn complete(&self) -> bool {
+        self.parent == 0 && self.axis.def.partition && self.reported().count() == self.parts.len()
+    }
+
+    fn first_part(&self) -> Option<&'a Fact> {
+        self.reported().next().map(|p| p.2[0])
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.total_facts.iter().chain(self.reported().flat_map(|p| p.2.iter())).map(|x| x.id.clone()).collect()
+    }
+
+    fn shown(&self, index: &FactIndex) -> String {
+        self.reported().map(|p| index.terms.describe(p.2[0])).collect::<Vec<_>>().join(" + ")
+    }
+}
+
+/// A rate's whole as a breakdown implies it, kept to compare breakdowns by different axes.
+struct Implied<'a> {
+    axis: &'a str,
+    whole: Interval,
+    ids: Vec<String>,
+    /// A part, to show the implied whole like it and to point the finding at.
+    like: &'a Fact,
+}
+
 /// Breakdowns: parts of an additive figure add up to the whole (for a partition axis with every
 /// part reported) or at least do not exceed it; rates and averages lie between their parts and
 /// equal their weighted mean; different breakdowns of one rate imply the same whole.
 fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    // (concept, period, other dimensions), axis, implied whole, facts, a part to show it like.
-    let mut implied_by_axis: Vec<((String, Period, Dims), String, Interval, Vec<String>, &Fact)> = Vec::new();
+    // (concept, period, other dimensions) -> the wholes its breakdowns imply, in order found.
+    let mut implied: HashMap<(&str, &Period, Dims), Vec<Implied>> = HashMap::new();
+    let mut order: Vec<(&str, &Period, Dims)> = Vec::new();
     for f in index.facts {
         if !index.is_primary(f) {
             continue;
         }
-        let Some(c) = tax.concept(&f.concept.local) else {
+        let Some(c) = tax.concept(&f.concept.local).filter(|c| c.is_numeric()) else {
             continue;
         };
-        if !c.is_numeric() {
-            continue;
-        }
         for (axis_name, member) in index.primary_dims(f) {
-            let Some(axis_i) = tax.axis(axis_name) else {
+            let Some(axis) = tax.axis(axis_name).map(|i| &tax.axes[i]) else {
                 continue;
             };
-            let axis = &tax.axes[axis_i];
             let Some(mi) = axis.member(member) else {
                 continue;
             };
             let parent = axis.members[mi].def.parent.as_deref().and_then(|p| axis.member(p)).unwrap_or(0);
             let rest: Dims = index.primary_dims(f).into_iter().filter(|(a, _)| *a != axis_name).collect();
-            let key = (&*f.concept.local, &f.period, rest.clone(), axis_name, parent);
-            if !seen.insert(key) {
+            if !seen.insert((&*f.concept.local, &f.period, rest.clone(), axis_name, parent)) {
                 continue;
             }
-            let parent_member = (parent != 0).then(|| axis.members[parent].def.name.as_str());
-            let total_dims = with_member(&rest, axis_name, parent_member);
-            let total_facts = index.get(&f.concept.local, &f.period, &total_dims);
-            let total = super::bound(&total_facts);
-            let kids = children(axis, parent);
-            let mut parts: Vec<(&str, Option<Interval>, Vec<&Fact>)> = Vec::new();
-            for k in &kids {
-                let name = axis.members[*k].def.name.as_str();
-                let fs = index.get(&f.concept.local, &f.period, &with_member(&rest, axis_name, Some(name)));
-                parts.push((name, super::bound(&fs), fs));
-            }
-            let reported: Vec<&(&str, Option<Interval>, Vec<&Fact>)> = parts.iter().filter(|p| p.1.is_some()).collect();
-            let complete = parent == 0 && axis.def.partition && reported.len() == kids.len();
-            let ids = || {
-                total_facts
-                    .iter()
-                    .chain(reported.iter().flat_map(|p| p.2.iter()))
-                    .map(|x| x.id.clone())
-                    .collect::<Vec<_>>()
-            };
-            let terms = &index.terms;
-            let shown = || reported.iter().map(|p| terms.describe(p.2[0])).collect::<Vec<_>>().join(" + ");
+            let b = breakdown(index, c, axis, parent, &f.period, rest);
             if c.additive() {
-                let Some(t) = total else { continue };
-                let (lo, hi) = reported.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, p| {
-                    let i = p.1.expect("filtered");
-                    (acc.0 + i.0, acc.1 + i.1)
-                });
-                let bad = if complete { !overlaps((lo, hi), t) } else { lo > t.1 };
-                if !bad && !reported.is_empty() {
-                    // Counts are exact: whole people add up to the whole, rounding or not.
-                    let exact: Option<Vec<Decimal>> = reported
-                        .iter()
-                        .map(|p| super::exact_count(tax, p.2[0]))
-                        .chain(std::iter::once(super::exact_count(tax, total_facts[0])))
-                        .collect();
-                    if let Some(mut exact) = exact {
-                        let whole = exact.pop().expect("the total");
-                        let sum: Decimal = exact.iter().sum();
-                        if if complete { sum != whole } else { sum > whole } {
-                            out.push(
-                                Diagnostic::new(
-                                    "W0309",
-                                    Severity::Warning,
-                                    fact_location(reported[0].2[0]),
-                                    format!(
-                                        "the {} breakdown of {} does not {} its total exactly, as counts must: {} = {}, but the total is {}",
-                                        axis.name(),
-                                        c.name(),
-                                        if complete { "add up to" } else { "fit within" },
-                                        shown(),
-                                        super::terms::number(sum, Some(0), false),
-                                        terms.describe(total_facts[0])
-                                    ),
-                                )
-                                .with_hint("whole numbers have no rounding to absorb a difference: a part or the total is wrong, or a part is missing")
-                                .with_facts(ids()),
-                            );
-                        }
+                out.extend(additive(index, tax, &b));
+            } else if let Some(weight) = &c.def.weighted_by {
+                let (found, whole) = weighted(index, tax, &b, weight);
+                out.extend(found);
+                if let Some(w) = whole {
+                    let key = (c.name(), &f.period, b.rest.clone());
+                    let list = implied.entry(key.clone()).or_default();
+                    if list.is_empty() {
+                        order.push(key);
                     }
-                }
-                if bad && !reported.is_empty() {
-                    let how = if complete { "add up to" } else { "fit within" };
-                    out.push(
-                        Diagnostic::new(
-                            "W0308",
-                            Severity::Warning,
-                            fact_location(reported[0].2[0]),
-                            format!(
-                                "the {} breakdown of {} does not {how} its total: {} = {}, but the total is {}",
-                                axis.name(),
-                                c.name(),
-                                shown(),
-                                terms.range((lo, hi), total_facts[0]),
-                                terms.describe(total_facts[0])
-                            ),
-                        )
-                        .with_facts(ids()),
-                    );
-                }
-                continue;
-            }
-            if let Some(weight) = &c.def.weighted_by {
-                if parent != 0 || !axis.def.partition || reported.is_empty() {
-                    continue;
-                }
-                let wp = period_for(tax, weight, &f.period);
-                let weight_of = |dims: &[(&str, &str)]| -> Option<Decimal> {
-                    let w = index.get(weight, wp.as_ref()?, dims).first().copied()?;
-                    if let FactValue::Number(n) = w.value { Some(n) } else { None }
-                };
-                // Parts with no people behind them (a zero weight) carry no rate; a member with
-                // neither a rate nor a headcount is fine if the reported headcounts make up the whole.
-                let mut sum_w = Decimal::ZERO;
-                let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO);
-                let mut all_weighted = true;
-                let mut unreported = false;
-                let mut known_weights = Decimal::ZERO;
-                for (name, part, _) in &parts {
-                    let w = weight_of(&with_member(&rest, axis_name, Some(name)));
-                    match (w, part) {
-                        (Some(w), Some(i)) => {
-                            sum_w += w;
-                            known_weights += w;
-                            lo += w * i.0;
-                            hi += w * i.1;
-                        }
-                        (Some(w), None) if w.is_zero() => {}
-                        (None, None) => unreported = true,
-                        _ => all_weighted = false,
-                    }
-                }
-                if unreported && all_weighted {
-                    let whole = wp.as_ref().and_then(|wp| index.value(weight, wp, &rest));
-                    all_weighted = whole.is_some_and(|w| w.0 <= known_weights && known_weights <= w.1);
-                }
-                if all_weighted && !sum_w.is_zero() {
-                    let implied = (lo / sum_w, hi / sum_w);
-                    match total {
-                        Some(t) if !overlaps(implied, t) => out.push(
-                            Diagnostic::new(
-                                "W0303",
-                                Severity::Warning,
-                                fact_location(total_facts[0]),
-                                format!(
-                                    "{} is not the mean of its {} breakdown weighted by {}: {}, but the parts ({}) give {}",
-                                    c.name(),
-                                    axis.name(),
-                                    weight,
-                                    terms.describe(total_facts[0]),
-                                    shown(),
-                                    terms.range(implied, total_facts[0])
-                                ),
-                            )
-                            .with_hint(format!("the parts are weighted by {weight} at the same date; a different base (e.g. average headcount) can explain a small gap"))
-                            .with_facts(ids()),
-                        ),
-                        Some(_) => {}
-                        None => implied_by_axis.push((
-                            (c.name().to_string(), f.period.clone(), rest.clone()),
-                            axis.name().to_string(),
-                            implied,
-                            ids(),
-                            reported[0].2[0],
-                        )),
-                    }
-                    continue;
-                }
-                if let Some(t) = total
-                    && complete
-                {
-                    let lo = reported.iter().map(|p| p.1.expect("filtered").0).min().expect("non-empty");
-                    let hi = reported.iter().map(|p| p.1.expect("filtered").1).max().expect("non-empty");
-                    if !overlaps((lo, hi), t) {
-                        out.push(
-                            Diagnostic::new(
-                                "W0304",
-                                Severity::Warning,
-                                fact_location(total_facts[0]),
-                                format!(
-                                    "{} lies outside the range of its {} breakdown: {}, but the parts are {}",
-                                    c.name(),
-                                    axis.name(),
-                                    terms.describe(total_facts[0]),
-                                    shown()
-                                ),
-                            )
-                            .with_facts(ids()),
-                        );
-                    }
+                    list.push(w);
                 }
             }
         }
     }
-    // Breakdowns of one rate by different axes, without a reported total, must imply the same one.
-    let t = &index.terms;
-    for (i, (key, axis, implied, ids, like)) in implied_by_axis.iter().enumerate() {
-        for (key2, axis2, implied2, ids2, _) in &implied_by_axis[i + 1..] {
-            if key == key2 && !overlaps(*implied, *implied2) {
-                out.push(
-                    Diagnostic::new(
-                        "W0305",
-                        Severity::Warning,
-                        fact_location(index.facts.iter().find(|f| f.id == ids[0]).expect("fact exists")),
-                        format!(
-                            "{} for {}: the {axis} breakdown implies {} overall but the {axis2} breakdown implies {}",
-                            key.0,
-                            t.period(&key.1),
-                            t.approx(*implied, like),
-                            t.approx(*implied2, like)
-                        ),
-                    )
-                    .with_hint(
-                        "both breakdowns describe the same people; at least one of them is wrong or uses another base",
-                    )
-                    .with_facts(ids.iter().chain(ids2.iter()).cloned()),
-                );
+    for key in &order {
+        out.extend(across_axes(index, key.0, key.1, &implied[key]));
+    }
+    out
+}
+
+fn breakdown<'a>(
+    index: &FactIndex<'a>,
+    concept: &'a Concept,
+    axis: &'a Axis,
+    parent: usize,
+    period: &'a Period,
+    rest: Dims<'a>,
+) -> Breakdown<'a> {
+    let name = concept.name();
+    let parent_member = (parent != 0).then(|| axis.members[parent].def.name.as_str());
+    let total_facts = index.get(name, period, &with_member(&rest, axis.name(), parent_member));
+    let total = super::bound(&total_facts);
+    let parts = children(axis, parent)
+        .into_iter()
+        .map(|k| {
+            let member = axis.members[k].def.name.as_str();
+            let fs = index.get(name, period, &with_member(&rest, axis.name(), Some(member)));
+            (member, super::bound(&fs), fs)
+        })
+        .collect();
+    Breakdown { concept, axis, parent, period, rest, total_facts, total, parts }
+}
+
+/// An additive figure's parts add up to it (all parts of a partition) or fit within it; counts
+/// exactly, measurements within their rounding.
+fn additive(index: &FactIndex, tax: &Taxonomy, b: &Breakdown) -> Option<Diagnostic> {
+    let t = b.total?;
+    let first = b.first_part()?;
+    let complete = b.complete();
+    let how = if complete { "add up to" } else { "fit within" };
+    let (lo, hi) = b.reported().fold((Decimal::ZERO, Decimal::ZERO), |acc, p| {
+        let i = p.1.expect("reported");
+        (acc.0 + i.0, acc.1 + i.1)
+    });
+    let terms = &index.terms;
+    let total = b.total_facts[0];
+    if if complete { !overlaps((lo, hi), t) } else { lo > t.1 } {
+        return Some(
+            Diagnostic::new(
+                "W0308",
+                Severity::Warning,
+                fact_location(first),
+                format!(
+                    "the {} breakdown of {} does not {how} its total: {} = {}, but the total is {}",
+                    b.axis.name(),
+                    b.concept.name(),
+                    b.shown(index),
+                    terms.range((lo, hi), total),
+                    terms.describe(total)
+                ),
+            )
+            .with_facts(b.ids()),
+        );
+    }
+    // Counts are exact: whole people add up to the whole, rounding or not.
+    let whole = super::exact_count(tax, total)?;
+    let sum: Decimal = b.reported().map(|p| super::exact_count(tax, p.2[0])).sum::<Option<Decimal>>()?;
+    if if complete { sum == whole } else { sum <= whole } {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            "W0309",
+            Severity::Warning,
+            fact_location(first),
+            format!(
+                "the {} breakdown of {} does not {how} its total exactly, as counts must: {} = {}, but the total is {}",
+                b.axis.name(),
+                b.concept.name(),
+                b.shown(index),
+                super::terms::number(sum, Some(0), false),
+                terms.describe(total)
+            ),
+        )
+        .with_hint(
+            "whole numbers have no rounding to absorb a difference: a part or the total is wrong, or a part is missing",
+        )
+        .with_facts(b.ids()),
+    )
+}
+
+/// A rate or average over a counted population: the whole is the mean of the parts weighted by
+/// their counts, or at least lies between the parts. Without a reported whole, the one the parts
+/// imply is returned, to compare with the other breakdowns of the same rate.
+fn weighted<'a>(
+    index: &FactIndex<'a>,
+    tax: &Taxonomy,
+    b: &Breakdown<'a>,
+    weight: &str,
+) -> (Option<Diagnostic>, Option<Implied<'a>>) {
+    let Some(first) = b.first_part() else {
+        return (None, None);
+    };
+    if b.parent != 0 || !b.axis.def.partition {
+        return (None, None);
+    }
+    let terms = &index.terms;
+    let wp = period_for(tax, weight, b.period);
+    let weight_of = |dims: &[(&str, &str)]| -> Option<Decimal> {
+        let w = index.get(weight, wp.as_ref()?, dims).first().copied()?;
+        if let FactValue::Number(n) = w.value { Some(n) } else { None }
+    };
+    // Parts with no people behind them (a zero weight) carry no rate; a member with neither a
+    // rate nor a headcount is fine if the reported headcounts make up the whole.
+    let (mut sum_w, mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut all_weighted = true;
+    let mut unreported = false;
+    for (name, part, _) in &b.parts {
+        match (weight_of(&with_member(&b.rest, b.axis.name(), Some(name))), part) {
+            (Some(w), Some(i)) => {
+                sum_w += w;
+                lo += w * i.0;
+                hi += w * i.1;
             }
+            (Some(w), None) if w.is_zero() => {}
+            (None, None) => unreported = true,
+            _ => all_weighted = false,
+        }
+    }
+    if unreported && all_weighted {
+        let whole = wp.as_ref().and_then(|wp| index.value(weight, wp, &b.rest));
+        all_weighted = whole.is_some_and(|w| w.0 <= sum_w && sum_w <= w.1);
+    }
+    if all_weighted && !sum_w.is_zero() {
+        let implied = (lo / sum_w, hi / sum_w);
+        return match b.total {
+            Some(t) if !overlaps(implied, t) => {
+                let total = b.total_facts[0];
+                let d = Diagnostic::new(
+                    "W0303",
+                    Severity::Warning,
+                    fact_location(total),
+                    format!(
+                        "{} is not the mean of its {} breakdown weighted by {weight}: {}, but the parts ({}) give {}",
+                        b.concept.name(),
+                        b.axis.name(),
+                        terms.describe(total),
+                        b.shown(index),
+                        terms.range(implied, total)
+                    ),
+                )
+                .with_hint(format!(
+                    "the parts are weighted by {weight} at the same date; a different base (e.g. average headcount) can explain a small gap"
+                ))
+                .with_facts(b.ids());
+                (Some(d), None)
+            }
+            Some(_) => (None, None),
+            None => (None, Some(Implied { axis: b.axis.name(), whole: implied, ids: b.ids(), like: first })),
+        };
+    }
+    let (Some(t), true) = (b.total, b.complete()) else {
+        return (None, None);
+    };
+    let lo = b.reported().map(|p| p.1.expect("reported").0).min().expect("non-empty");
+    let hi = b.reported().map(|p| p.1.expect("reported").1).max().expect("non-empty");
+    if overlaps((lo, hi), t) {
+        return (None, None);
+    }
+    let total = b.total_facts[0];
+    let d = Diagnostic::new(
+        "W0304",
+        Severity::Warning,
+        fact_location(total),
+        format!(
+            "{} lies outside the range of its {} breakdown: {}, but the parts are {}",
+            b.concept.name(),
+            b.axis.name(),
+            terms.describe(total),
+            b.shown(index)
+        ),
+    )
+    .with_facts(b.ids());
+    (Some(d), None)
+}
+
+/// Breakdowns of one rate by different axes, without a reported total, must imply the same one.
+fn across_axes(index: &FactIndex, concept: &str, period: &Period, wholes: &[Implied]) -> Vec<Diagnostic> {
+    let t = &index.terms;
+    let mut out = Vec::new();
+    for (i, a) in wholes.iter().enumerate() {
+        for b in &wholes[i + 1..] {
+            if overlaps(a.whole, b.whole) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    "W0305",
+                    Severity::Warning,
+                    fact_location(a.like),
+                    format!(
+                        "{concept} for {}: the {} breakdown implies {} overall but the {} breakdown implies {}",
+                        t.period(period),
+                        a.axis,
+                        t.approx(a.whole, a.like),
+                        b.axis,
+                        t.approx(b.whole, a.like)
+                    ),
+                )
+                .with_hint(
+                    "both breakdowns describe the same people; at least one of them is wrong or uses another base",
+                )
+                .with_facts(a.ids.iter().chain(b.ids.iter()).cloned()),
+            );
         }
     }
     out
