@@ -1,7 +1,7 @@
 //! XBRL 2.1 instance (XML) with XBRL Dimensions: contexts and units de-duplicated by their
 //! aspects, facts in dataset order, and one footnote per fact carrying its source reference.
 
-use crate::report::{FactValue, Period, Report, Unit};
+use crate::report::{FactValue, Period, QName, Report, Unit};
 use crate::taxonomy::generate::{LINK, XBRLI, XLINK};
 use crate::taxonomy::source::DimensionContainer;
 use crate::xml::XmlWriter;
@@ -10,29 +10,40 @@ use std::collections::HashMap;
 const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
-pub fn write(report: &Report) -> String {
-    // Contexts keyed by period and dimensions, units by their id: each written once.
-    let mut contexts: Vec<(&Period, &[(crate::report::QName, crate::report::QName)])> = Vec::new();
-    let mut context_ids: HashMap<(&Period, &[(crate::report::QName, crate::report::QName)]), String> = HashMap::new();
+type Dims = [(QName, QName)];
+
+/// The contexts and units of a report, each once, with every fact's context id.
+struct Aspects<'a> {
+    contexts: Vec<(&'a Period, &'a Dims, String)>,
+    fact_contexts: Vec<usize>,
+    units: Vec<&'a Unit>,
+}
+
+/// Contexts keyed by period and dimensions, units by their id: each written once.
+fn aspects(report: &Report) -> Aspects<'_> {
+    let mut contexts: Vec<(&Period, &Dims, String)> = Vec::new();
+    let mut index: HashMap<(&Period, &Dims), usize> = HashMap::new();
     let mut fact_contexts = Vec::with_capacity(report.facts.len());
     let mut units: Vec<&Unit> = Vec::new();
     for f in &report.facts {
         let key = (&f.period, f.dimensions.as_slice());
-        let id = context_ids
-            .entry(key)
-            .or_insert_with(|| {
-                contexts.push(key);
-                context_id(&f.period, contexts.len(), !f.dimensions.is_empty())
-            })
-            .clone();
-        fact_contexts.push(id);
+        let i = *index.entry(key).or_insert_with(|| {
+            contexts.push((key.0, key.1, context_id(&f.period, contexts.len() + 1, !f.dimensions.is_empty())));
+            contexts.len() - 1
+        });
+        fact_contexts.push(i);
         if let Some(u) = &f.unit
             && !units.iter().any(|x| x.id == u.id)
         {
             units.push(u);
         }
     }
+    Aspects { contexts, fact_contexts, units }
+}
 
+/// The instance document.
+pub fn write(report: &Report) -> String {
+    let aspects = aspects(report);
     let mut w = XmlWriter::new();
     let mut attrs: Vec<(String, String)> = vec![
         ("xmlns:xbrli".into(), XBRLI.into()),
@@ -49,18 +60,24 @@ pub fn write(report: &Report) -> String {
     let attr_refs: Vec<(&str, &str)> = attrs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     w.start("xbrli:xbrl", &attr_refs);
     w.empty("link:schemaRef", &[("xlink:type", "simple"), ("xlink:href", &report.schema_ref)]);
+    write_contexts(&mut w, report, &aspects.contexts);
+    write_units(&mut w, &aspects.units);
+    write_facts(&mut w, report, &aspects);
+    write_footnotes(&mut w, report);
+    w.finish()
+}
 
+fn write_contexts(w: &mut XmlWriter, report: &Report, contexts: &[(&Period, &Dims, String)]) {
     let container = match report.dimension_container {
         DimensionContainer::Scenario => "xbrli:scenario",
         DimensionContainer::Segment => "xbrli:segment",
     };
-    for (period, dims) in &contexts {
-        let id = &context_ids[&(*period, *dims)];
+    for (period, dims, id) in contexts {
         w.start("xbrli:context", &[("id", id)]);
         w.start("xbrli:entity", &[]);
         w.text_element("xbrli:identifier", &[("scheme", &report.entity.scheme)], &report.entity.identifier);
         if !dims.is_empty() && container == "xbrli:segment" {
-            write_dims(&mut w, container, dims);
+            write_dims(w, container, dims);
         }
         w.end();
         w.start("xbrli:period", &[]);
@@ -73,11 +90,14 @@ pub fn write(report: &Report) -> String {
         }
         w.end();
         if !dims.is_empty() && container == "xbrli:scenario" {
-            write_dims(&mut w, container, dims);
+            write_dims(w, container, dims);
         }
         w.end();
     }
-    for u in &units {
+}
+
+fn write_units(w: &mut XmlWriter, units: &[&Unit]) {
+    for u in units {
         w.start("xbrli:unit", &[("id", &u.id)]);
         if u.denominator.is_empty() {
             for m in &u.numerator {
@@ -96,9 +116,12 @@ pub fn write(report: &Report) -> String {
         }
         w.end();
     }
-    for (f, ctx) in report.facts.iter().zip(&fact_contexts) {
+}
+
+fn write_facts(w: &mut XmlWriter, report: &Report, aspects: &Aspects) {
+    for (f, ctx) in report.facts.iter().zip(&aspects.fact_contexts) {
         let name = f.concept.to_string();
-        let mut a: Vec<(&str, &str)> = vec![("id", &f.id), ("contextRef", ctx)];
+        let mut a: Vec<(&str, &str)> = vec![("id", &f.id), ("contextRef", &aspects.contexts[*ctx].2)];
         if let Some(u) = &f.unit {
             a.push(("unitRef", &u.id));
         }
@@ -120,45 +143,42 @@ pub fn write(report: &Report) -> String {
             }
         }
     }
-    // Provenance: one footnote per fact, linked with the standard fact-footnote arc.
-    if !report.facts.is_empty() {
-        w.start(
-            "link:footnoteLink",
-            &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")],
-        );
-        for f in &report.facts {
-            let loc = format!("loc_{}", f.id);
-            let note = format!("fn_{}", f.id);
-            w.empty(
-                "link:loc",
-                &[("xlink:type", "locator"), ("xlink:href", &format!("#{}", f.id)), ("xlink:label", &loc)],
-            );
-            w.text_element(
-                "link:footnote",
-                &[
-                    ("xlink:type", "resource"),
-                    ("xlink:label", &note),
-                    ("xlink:role", "http://www.xbrl.org/2003/role/footnote"),
-                    ("xml:lang", "en"),
-                ],
-                &f.provenance.sentence(),
-            );
-            w.empty(
-                "link:footnoteArc",
-                &[
-                    ("xlink:type", "arc"),
-                    ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/fact-footnote"),
-                    ("xlink:from", &loc),
-                    ("xlink:to", &note),
-                ],
-            );
-        }
-        w.end();
-    }
-    w.finish()
 }
 
-fn write_dims(w: &mut XmlWriter, container: &str, dims: &[(crate::report::QName, crate::report::QName)]) {
+/// Provenance: one footnote per fact, linked with the standard fact-footnote arc.
+fn write_footnotes(w: &mut XmlWriter, report: &Report) {
+    if report.facts.is_empty() {
+        return;
+    }
+    w.start("link:footnoteLink", &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")]);
+    for f in &report.facts {
+        let loc = format!("loc_{}", f.id);
+        let note = format!("fn_{}", f.id);
+        w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &format!("#{}", f.id)), ("xlink:label", &loc)]);
+        w.text_element(
+            "link:footnote",
+            &[
+                ("xlink:type", "resource"),
+                ("xlink:label", &note),
+                ("xlink:role", "http://www.xbrl.org/2003/role/footnote"),
+                ("xml:lang", "en"),
+            ],
+            &f.provenance.sentence(),
+        );
+        w.empty(
+            "link:footnoteArc",
+            &[
+                ("xlink:type", "arc"),
+                ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/fact-footnote"),
+                ("xlink:from", &loc),
+                ("xlink:to", &note),
+            ],
+        );
+    }
+    w.end();
+}
+
+fn write_dims(w: &mut XmlWriter, container: &str, dims: &Dims) {
     w.start(container, &[]);
     for (axis, member) in dims {
         w.text_element("xbrldi:explicitMember", &[("dimension", &axis.to_string())], &member.to_string());
