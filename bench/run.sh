@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: time and peak memory of esgx as a user runs it, on generated datasets of
+# 10k, 100k and 1M facts (bench/gen_dataset.py), side by side with Arelle and with lxml merely
+# parsing the same XML filing, when those are installed. Nothing here is a test: it prints a table.
+#
+# usage: bench/run.sh [SIZES...]        (default: 10000 100000 1000000)
+# env:   ARELLE=path/to/arelleCmdLine   run Arelle on the XML filing (default: /tmp/arelle-venv's,
+#                                        if present; ARELLE=none skips it). Arelle runs only up to
+#                                        ARELLE_MAX_FACTS facts (default 100000: it takes minutes).
+#        PYTHON=python3                 a Python with lxml for the parse anchor (skipped without)
+#        BENCH_DIR=DIR                  where the data goes (default: a temp folder, removed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
+dir="${BENCH_DIR:-$(mktemp -d)}"
+[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir"
+arelle="${ARELLE:-/tmp/arelle-venv/bin/arelleCmdLine}"
+[ -x "$arelle" ] || arelle=none
+arelle_max="${ARELLE_MAX_FACTS:-100000}"
+python="${PYTHON:-python3}"
+have_lxml=0
+"$python" -c "import lxml.etree" 2>/dev/null && have_lxml=1
+
+cargo build --release --locked -q
+esgx="$PWD/target/release/esgx"
+export SOURCE_DATE_EPOCH=1700000000
+
+# run LABEL CMD...: prints "seconds peak_MiB" and keeps the output in $dir/LABEL.log
+run() {
+  local label="$1"; shift
+  /usr/bin/time -f "%e %M" -o "$dir/$label.time" "$@" >"$dir/$label.log" 2>&1 || true
+  awk '{printf "%.2f %.0f\n", $1, $2 / 1024}' "$dir/$label.time"
+}
+
+printf '%-10s %-28s %10s %10s %12s\n' facts command seconds "peak MiB" "vs lxml"
+for n in "${sizes[@]}"; do
+  data="$dir/dataset-$n.json"
+  python3 bench/gen_dataset.py "$n" "$data" 2>/dev/null
+  out="$dir/out-$n"
+  rm -rf "$out"
+  lx_t=""; lx_m=""
+  declare -A res=()
+  res[export]="$(run "export-$n" "$esgx" export "$data" --out "$out")"
+  res[validate-dataset]="$(run "vds-$n" "$esgx" validate "$data" --fail-on never)"
+  res[validate-xml]="$(run "vxml-$n" "$esgx" validate "$out/report.xbrl" --fail-on never)"
+  res[validate-json]="$(run "vjson-$n" "$esgx" validate "$out/report.json" --fail-on never)"
+  if [ "$have_lxml" = 1 ]; then
+    read -r lx_t lx_m < <(run "lxml-$n" "$python" -c "import sys, lxml.etree as e; e.parse(sys.argv[1])" "$out/report.xbrl")
+    res[lxml-parse]="$lx_t $lx_m"
+  fi
+  if [ "$arelle" != none ] && [ "$n" -le "$arelle_max" ]; then
+    res[arelle-xml]="$(run "arelle-$n" "$arelle" --file "$out/report.xbrl" --validate --calc c11r --utr --workOffline)"
+  fi
+  for k in export validate-dataset validate-xml validate-json lxml-parse arelle-xml; do
+    [ -n "${res[$k]:-}" ] || continue
+    read -r t m <<<"${res[$k]}"
+    ratio=""
+    if [ -n "$lx_t" ] && [ "$k" != lxml-parse ]; then
+      ratio="$(awk -v a="$t" -v b="$lx_t" -v c="$m" -v d="$lx_m" 'BEGIN { if (b > 0 && d > 0) printf "%.2fx t, %.2fx mem", a / b, c / d }')"
+    fi
+    printf '%-10s %-28s %10s %10s %12s\n' "$n" "$k" "$t" "$m" "$ratio"
+  done
+  unset res
+  for f in "$out"/report.*; do printf "%-10s %-28s %10s bytes/fact\n" "$n" "$(basename "$f")" "$(( $(stat -c %s "$f") / n ))"; done
+done
