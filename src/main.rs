@@ -347,7 +347,7 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
             use esgx::taxonomy::lookup::{self, Item};
             let found = lookup::find(&tax, &name);
             if found.is_empty() {
-                let hint = lookup::anything_like(&tax, &name).map(|item| {
+                let hint = lookup::Suggester::new(&tax).anything_like(&name).map(|item| {
                     let what = match item {
                         Item::Member(a, _) => format!("a member of {}", tax.axes[a].name()),
                         Item::Axis(_) => "an axis".into(),

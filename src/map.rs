@@ -8,6 +8,7 @@ use crate::taxonomy::source::{DataType, PeriodType};
 use crate::taxonomy::{Concept, Taxonomy, lookup};
 use crate::value::parse_reported;
 use chrono::NaiveDate;
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
@@ -70,12 +71,13 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let mut facts = Vec::with_capacity(doc.facts.len());
     let mut ids = HashSet::new();
     let mut placeholders = 0;
+    let suggester = OnceCell::new();
     for (i, rec) in doc.facts.iter().enumerate() {
         if rec.value.is_none() && rec.omission.is_none() {
             placeholders += 1; // an unfilled template row
             continue;
         }
-        match map_fact(dataset, tax, i, rec) {
+        match map_fact(dataset, tax, &suggester, i, rec) {
             Ok(f) => {
                 if !ids.insert(f.id.clone()) {
                     diags.push(Diagnostic::error(
@@ -116,12 +118,22 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     (report, diags)
 }
 
-fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<Fact, Vec<Diagnostic>> {
+/// `suggester` is made on the first unknown name, so that a clean dataset does not pay for it.
+fn map_fact<'t>(
+    ds: &Dataset,
+    tax: &'t Taxonomy,
+    suggester: &OnceCell<lookup::Suggester<'t>>,
+    i: usize,
+    rec: &FactRecord,
+) -> Result<Fact, Vec<Diagnostic>> {
     let doc = &ds.doc;
     let mut errs = Vec::new();
     let err = |field: &str, code: &'static str, msg: String| Diagnostic::error(code, ds.locate(i, field), msg);
     let Some(concept) = tax.concept(&rec.concept) else {
-        let hint = lookup::concept_like(tax, &rec.concept).map(|c| tax.concepts[c].name());
+        let hint = suggester
+            .get_or_init(|| lookup::Suggester::new(tax))
+            .concept_like(&rec.concept)
+            .map(|c| tax.concepts[c].name());
         let mut d = err("concept", "E0210", format!("unknown concept {:?}", rec.concept));
         d = d.with_hint(match hint {
             Some(h) => format!("did you mean {h:?}? `esgx taxonomy list` shows the concepts"),
@@ -227,7 +239,7 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
             Some(key) => match tax.unit(key) {
                 None => {
                     let accepts = format!("{} accepts {}", def.name, def.units.join(", "));
-                    let hint = match lookup::unit_like(tax, key, &def.units) {
+                    let hint = match suggester.get_or_init(|| lookup::Suggester::new(tax)).unit_like(key, &def.units) {
                         Some(u) => format!("did you mean {:?}? {accepts}", tax.units[u].id),
                         None => accepts,
                     };
@@ -256,7 +268,10 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
     for (axis_key, member_key) in &rec.dimensions {
         let field = format!("dimensions/{}", axis_key.replace('~', "~0").replace('/', "~1"));
         let Some(ai) = tax.axis(axis_key) else {
-            let hint = match lookup::axis_like(tax, axis_key, &concept.hypercube_axes) {
+            let hint = match suggester
+                .get_or_init(|| lookup::Suggester::new(tax))
+                .axis_like(axis_key, &concept.hypercube_axes)
+            {
                 Some(a) => format!("did you mean {:?}? {}", tax.axes[a].name(), axes_taken(tax, concept)),
                 // No axis is named like it, but the member may tell which axis was meant.
                 None => {
@@ -279,7 +294,11 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
             continue;
         }
         let Some(mi) = axis.member(member_key) else {
-            let hint = match lookup::member_like(tax, member_key, ai, &concept.hypercube_axes) {
+            let hint = match suggester.get_or_init(|| lookup::Suggester::new(tax)).member_like(
+                member_key,
+                ai,
+                &concept.hypercube_axes,
+            ) {
                 Some((a, m)) if a == ai => format!("did you mean {:?}?", axis.members[m].def.name),
                 Some((a, m)) => {
                     let (other, name) = (tax.axes[a].name(), &tax.axes[a].members[m].def.name);

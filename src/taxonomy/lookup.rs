@@ -93,121 +93,187 @@ pub fn normalize(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// How far `wrong` is from the closest of `texts` (the item's name first), if close enough to
-/// suggest: at most one edit (insertion, deletion, substitution, transposition) per three
-/// characters, after normalizing and with the kind's suffix left out on both sides.
-fn distance(wrong: &str, suffix: &str, texts: impl IntoIterator<Item = impl AsRef<str>>) -> Option<usize> {
-    let w = normalize(wrong);
-    if w.is_empty() {
-        return None;
+/// The most edits a suggestion may be away from what the user wrote.
+const MAX_EDITS: usize = 5;
+
+/// A normalized text with what makes comparing it cheap: its length in characters and a histogram
+/// of its characters, whose difference bounds the edit distance from below.
+#[derive(Debug, Clone)]
+struct Form {
+    text: String,
+    len: usize,
+    histogram: [u8; 64],
+}
+
+impl Form {
+    fn new(text: String) -> Form {
+        let mut histogram = [0u8; 64];
+        let mut len = 0;
+        for c in text.chars() {
+            let b = &mut histogram[c as usize % 64];
+            *b = b.saturating_add(1);
+            len += 1;
+        }
+        Form { text, len, histogram }
     }
-    let strip = |s: &str| -> String {
-        match s.strip_suffix(suffix) {
+    /// A lower bound of the edit distance: a substitution changes two buckets by one, an
+    /// insertion or deletion one, a transposition none.
+    fn lower_bound(&self, other: &Form) -> usize {
+        let l1: usize = self.histogram.iter().zip(&other.histogram).map(|(a, b)| a.abs_diff(*b) as usize).sum();
+        l1.div_ceil(2)
+    }
+}
+
+/// A text as compared: normalized, and without the kind's suffix ("femalemember" and "female").
+#[derive(Debug, Clone)]
+struct Key {
+    full: Form,
+    stripped: Form,
+}
+
+impl Key {
+    fn new(text: &str, suffix: &str) -> Option<Key> {
+        let full = normalize(text);
+        if full.is_empty() {
+            return None;
+        }
+        let stripped = match full.strip_suffix(suffix) {
             Some(x) if !suffix.is_empty() && !x.is_empty() => x.to_string(),
-            _ => s.to_string(),
-        }
-    };
-    let ws = strip(&w);
-    let mut best: Option<usize> = None;
-    for text in texts {
-        let k = normalize(text.as_ref());
-        if k.is_empty() {
-            continue;
-        }
-        let ks = strip(&k);
-        // The suffix is no part of what makes two names alike: "EastChinaMember" is not a typo
-        // of "ChinaMember".
-        let room = ws.chars().count().max(ks.chars().count());
-        for (a, b) in [(&w, &k), (&ws, &ks)] {
-            let gap = a.chars().count().abs_diff(b.chars().count());
-            if gap * 3 > room {
+            _ => full.clone(),
+        };
+        Some(Key { full: Form::new(full), stripped: Form::new(stripped) })
+    }
+
+    /// How far this (what the user wrote) is from `known`, if close enough to suggest: at most one
+    /// edit (insertion, deletion, substitution, transposition) per three characters, the suffix
+    /// left out of the count on both sides, so that "EastChinaMember" is no typo of "ChinaMember",
+    /// and never more than five: beyond that a suggestion is a guess.
+    fn distance(&self, known: &Key) -> Option<usize> {
+        let room = self.stripped.len.max(known.stripped.len).min(3 * MAX_EDITS);
+        let mut best: Option<usize> = None;
+        for (a, b) in [(&self.full, &known.full), (&self.stripped, &known.stripped)] {
+            if a.len.abs_diff(b.len) * 3 > room || a.lower_bound(b) * 3 > room {
                 continue;
             }
-            let d = strsim::damerau_levenshtein(a, b);
+            let d = strsim::osa_distance(&a.text, &b.text);
             if d * 3 <= room && best.is_none_or(|x| d < x) {
                 best = Some(d);
             }
         }
+        best
     }
-    best
 }
 
-/// The closest of `items` to `wrong`, with its distance; the first of equally close ones.
-fn closest(tax: &Taxonomy, wrong: &str, items: impl IntoIterator<Item = Item>) -> Option<(usize, Item)> {
-    let mut best: Option<(usize, Item)> = None;
-    for item in items {
-        let texts = std::iter::once(item.name(tax)).chain(item.other_names(tax));
-        if let Some(d) = distance(wrong, item.kind().suffix(), texts)
-            && best.is_none_or(|(x, _)| d < x)
-        {
-            best = Some((d, item));
+/// Suggestions for names that are not in the taxonomy: every concept, axis, member and unit with
+/// its name, aliases and labels normalized once, so that a dataset with thousands of unknown
+/// names costs thousands of cheap comparisons, not thousands of normalizations of the taxonomy.
+pub struct Suggester<'t> {
+    tax: &'t Taxonomy,
+    entries: Vec<(Item, Vec<Key>)>,
+}
+
+impl<'t> Suggester<'t> {
+    pub fn new(tax: &'t Taxonomy) -> Suggester<'t> {
+        let items = (0..tax.concepts.len())
+            .map(Item::Concept)
+            .chain((0..tax.axes.len()).map(Item::Axis))
+            .chain(
+                tax.axes
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(a, axis)| (0..axis.members.len()).map(move |m| Item::Member(a, m))),
+            )
+            .chain((0..tax.units.len()).map(Item::Unit));
+        let entries = items
+            .map(|item| {
+                let suffix = item.kind().suffix();
+                let texts = std::iter::once(item.name(tax)).chain(item.other_names(tax));
+                (item, texts.filter_map(|t| Key::new(t, suffix)).collect())
+            })
+            .collect();
+        Suggester { tax, entries }
+    }
+
+    /// The closest of the items `wanted` accepts, with its distance; the first of equally close.
+    fn closest(&self, wrong: &str, wanted: impl Fn(Item) -> bool) -> Option<(usize, Item)> {
+        let by_suffix: Vec<(&str, Option<Key>)> =
+            ["", "axis", "member"].into_iter().map(|sfx| (sfx, Key::new(wrong, sfx))).collect();
+        let mut best: Option<(usize, Item)> = None;
+        for (item, keys) in self.entries.iter().filter(|(i, _)| wanted(*i)) {
+            let suffix = item.kind().suffix();
+            let Some(Some(w)) = by_suffix.iter().find(|(s, _)| *s == suffix).map(|(_, k)| k) else {
+                continue;
+            };
+            for k in keys {
+                if let Some(d) = w.distance(k)
+                    && best.is_none_or(|(x, _)| d < x)
+                {
+                    best = Some((d, *item));
+                }
+            }
+        }
+        best
+    }
+
+    /// The concept a user meant by an unknown concept name.
+    pub fn concept_like(&self, wrong: &str) -> Option<usize> {
+        match self.closest(wrong, |i| matches!(i, Item::Concept(_))) {
+            Some((_, Item::Concept(c))) => Some(c),
+            _ => None,
         }
     }
-    best
+
+    /// The axis a user meant: among `preferred` (the concept's axes) first, then all axes.
+    pub fn axis_like(&self, wrong: &str, preferred: &[usize]) -> Option<usize> {
+        let pick = |found: Option<(usize, Item)>| match found {
+            Some((_, Item::Axis(a))) => Some(a),
+            _ => None,
+        };
+        pick(self.closest(wrong, |i| matches!(i, Item::Axis(a) if preferred.contains(&a))))
+            .or_else(|| pick(self.closest(wrong, |i| matches!(i, Item::Axis(_)))))
+    }
+
+    /// The member a user meant on `axis`: among that axis' members first, then those of `others`
+    /// (the concept's other axes). Returns (axis, member).
+    pub fn member_like(&self, wrong: &str, axis: usize, others: &[usize]) -> Option<(usize, usize)> {
+        let pick = |found: Option<(usize, Item)>| match found {
+            Some((_, Item::Member(a, m))) => Some((a, m)),
+            _ => None,
+        };
+        pick(self.closest(wrong, |i| matches!(i, Item::Member(a, _) if a == axis))).or_else(|| {
+            pick(self.closest(wrong, |i| matches!(i, Item::Member(a, _) if a != axis && others.contains(&a))))
+        })
+    }
+
+    /// The unit a user meant: among `allowed` (the concept's unit ids) first, then all units.
+    pub fn unit_like(&self, wrong: &str, allowed: &[String]) -> Option<usize> {
+        let allowed: Vec<usize> = allowed.iter().filter_map(|id| self.tax.unit_index(id)).collect();
+        let pick = |found: Option<(usize, Item)>| match found {
+            Some((_, Item::Unit(u))) => Some(u),
+            _ => None,
+        };
+        pick(self.closest(wrong, |i| matches!(i, Item::Unit(u) if allowed.contains(&u))))
+            .or_else(|| pick(self.closest(wrong, |i| matches!(i, Item::Unit(_)))))
+    }
+
+    /// The closest concept, axis, member or unit to `wrong`.
+    pub fn anything_like(&self, wrong: &str) -> Option<Item> {
+        self.closest(wrong, |_| true).map(|(_, item)| item)
+    }
 }
 
 /// The closest of a list of names to `wrong`, if one is close enough to suggest.
 pub fn closest_name<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let w = Key::new(wrong, "")?;
     let mut best: Option<(usize, &str)> = None;
     for k in known {
-        if let Some(d) = distance(wrong, "", [k])
+        if let Some(d) = Key::new(k, "").and_then(|key| w.distance(&key))
             && best.is_none_or(|(x, _)| d < x)
         {
             best = Some((d, k));
         }
     }
     best.map(|(_, k)| k)
-}
-
-/// The concept a user meant by an unknown concept name.
-pub fn concept_like(tax: &Taxonomy, wrong: &str) -> Option<usize> {
-    match closest(tax, wrong, (0..tax.concepts.len()).map(Item::Concept)) {
-        Some((_, Item::Concept(i))) => Some(i),
-        _ => None,
-    }
-}
-
-/// The axis a user meant: among `preferred` (the concept's axes) first, then all axes.
-pub fn axis_like(tax: &Taxonomy, wrong: &str, preferred: &[usize]) -> Option<usize> {
-    let tier = |axes: &mut dyn Iterator<Item = usize>| match closest(tax, wrong, axes.map(Item::Axis)) {
-        Some((_, Item::Axis(a))) => Some(a),
-        _ => None,
-    };
-    tier(&mut preferred.iter().copied()).or_else(|| tier(&mut (0..tax.axes.len())))
-}
-
-/// The member a user meant on `axis`: among that axis' members first, then those of `others`
-/// (the concept's other axes). Returns (axis, member).
-pub fn member_like(tax: &Taxonomy, wrong: &str, axis: usize, others: &[usize]) -> Option<(usize, usize)> {
-    let members = |a: usize| (0..tax.axes[a].members.len()).map(move |m| Item::Member(a, m));
-    let pick = |found: Option<(usize, Item)>| match found {
-        Some((_, Item::Member(a, m))) => Some((a, m)),
-        _ => None,
-    };
-    pick(closest(tax, wrong, members(axis)))
-        .or_else(|| pick(closest(tax, wrong, others.iter().filter(|a| **a != axis).flat_map(|a| members(*a)))))
-}
-
-/// The unit a user meant: among `allowed` (the concept's unit ids) first, then all units.
-pub fn unit_like(tax: &Taxonomy, wrong: &str, allowed: &[String]) -> Option<usize> {
-    let pick = |found: Option<(usize, Item)>| match found {
-        Some((_, Item::Unit(u))) => Some(u),
-        _ => None,
-    };
-    let allowed_units = allowed.iter().filter_map(|id| tax.unit_index(id)).map(Item::Unit);
-    pick(closest(tax, wrong, allowed_units)).or_else(|| pick(closest(tax, wrong, (0..tax.units.len()).map(Item::Unit))))
-}
-
-/// The closest concept, axis, member or unit to `wrong`.
-pub fn anything_like(tax: &Taxonomy, wrong: &str) -> Option<Item> {
-    let all = (0..tax.concepts.len())
-        .map(Item::Concept)
-        .chain((0..tax.axes.len()).map(Item::Axis))
-        .chain(
-            tax.axes.iter().enumerate().flat_map(|(a, axis)| (0..axis.members.len()).map(move |m| Item::Member(a, m))),
-        )
-        .chain((0..tax.units.len()).map(Item::Unit));
-    closest(tax, wrong, all).map(|(_, item)| item)
 }
 
 /// The concepts that may be broken down by axis `a`.
@@ -223,6 +289,15 @@ mod tests {
         Taxonomy::bundled("hkex-esg").unwrap()
     }
 
+    proptest::proptest! {
+        /// The histogram bound only skips what the edit distance would reject: it never exceeds it.
+        #[test]
+        fn the_prefilter_never_exceeds_the_edit_distance(a in "[abcxyz女性0-9]{0,12}", b in "[abcxyz女性0-9]{0,12}") {
+            let (fa, fb) = (Form::new(a.clone()), Form::new(b.clone()));
+            proptest::prop_assert!(fa.lower_bound(&fb) <= strsim::osa_distance(&a, &b));
+        }
+    }
+
     #[test]
     fn normalizing() {
         assert_eq!(normalize("Female [member]"), "female");
@@ -235,11 +310,12 @@ mod tests {
     #[test]
     fn the_mistakes_a_preparer_makes_find_the_intended_name() {
         let t = tax();
+        let s = Suggester::new(&t);
         let gender = t.axis("GenderAxis").unwrap();
         let employment = t.axis("EmploymentTypeAxis").unwrap();
         let age = t.axis("AgeGroupAxis").unwrap();
         let member = |wrong: &str, axis: usize| {
-            member_like(&t, wrong, axis, &[gender, employment, age]).map(|(a, m)| Item::Member(a, m).name(&t))
+            s.member_like(wrong, axis, &[gender, employment, age]).map(|(a, m)| Item::Member(a, m).name(&t))
         };
         assert_eq!(member("femalemember", gender), Some("FemaleMember"), "wrong case");
         assert_eq!(member("Female", gender), Some("FemaleMember"), "no Member suffix");
@@ -251,7 +327,7 @@ mod tests {
         assert_eq!(member("FullTimeMember", gender), Some("FullTimeMember"), "a member of another axis");
         assert_eq!(member("EastChinaMember", t.axis("RegionAxis").unwrap()), None, "a company member");
 
-        let axis = |wrong: &str| axis_like(&t, wrong, &[]).map(|a| t.axes[a].name());
+        let axis = |wrong: &str| s.axis_like(wrong, &[]).map(|a| t.axes[a].name());
         assert_eq!(axis("Gender"), Some("GenderAxis"), "no Axis suffix");
         assert_eq!(axis("AgeGroup"), Some("AgeGroupAxis"), "no Axis suffix");
         assert_eq!(axis("genderaxis"), Some("GenderAxis"), "wrong case");
@@ -261,7 +337,7 @@ mod tests {
 
         let unit = |wrong: &str, allowed: &[&str]| {
             let allowed: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
-            unit_like(&t, wrong, &allowed).map(|u| t.units[u].id.as_str())
+            s.unit_like(wrong, &allowed).map(|u| t.units[u].id.as_str())
         };
         assert_eq!(unit("tco2e", &["tCO2e"]), Some("tCO2e"), "wrong case");
         assert_eq!(unit("TCO2E", &[]), Some("tCO2e"), "wrong case, any unit");
@@ -270,7 +346,7 @@ mod tests {
         assert_eq!(unit("tonne", &["t"]), Some("t"), "alias");
         assert_eq!(unit("kg", &["t"]), None, "nothing close");
 
-        let concept = |wrong: &str| concept_like(&t, wrong).map(|c| t.concepts[c].name());
+        let concept = |wrong: &str| s.concept_like(wrong).map(|c| t.concepts[c].name());
         assert_eq!(concept("ghgemissionsscope1"), Some("GhgEmissionsScope1"));
         assert_eq!(concept("GhgEmissionScope1"), Some("GhgEmissionsScope1"));
         assert_eq!(concept("Banana"), None);
@@ -283,14 +359,15 @@ mod tests {
         // OtherFocusAreasMember ...): the axis the record names wins.
         let gender = t.axis("GenderAxis").unwrap();
         let all: Vec<usize> = (0..t.axes.len()).collect();
-        let (a, _) = member_like(&t, "Other", gender, &all).unwrap();
+        let (a, _) = Suggester::new(&t).member_like("Other", gender, &all).unwrap();
         assert_eq!(a, gender);
     }
 
     #[test]
     fn anything_spans_the_four_kinds() {
         let t = tax();
-        let name = |w: &str| anything_like(&t, w).map(|i| (i.kind(), i.name(&t).to_string()));
+        let s = Suggester::new(&t);
+        let name = |w: &str| s.anything_like(w).map(|i| (i.kind(), i.name(&t).to_string()));
         assert_eq!(name("Femalemember"), Some((Kind::Member, "FemaleMember".into())));
         assert_eq!(name("Gendr"), Some((Kind::Axis, "GenderAxis".into())));
         assert_eq!(name("tco2e"), Some((Kind::Unit, "tCO2e".into())));
