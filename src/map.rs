@@ -135,9 +135,19 @@ fn map_fact<'t>(
             .concept_like(&rec.concept)
             .map(|c| tax.concepts[c].name());
         let mut d = err("concept", "E0210", format!("unknown concept {:?}", rec.concept));
+        // An HKEX KPI code ("B1.1") in place of a concept: name the concepts that report it.
+        let by_code = crate::taxonomy::query::list(tax, Some(&rec.concept), None, Some(&doc.framework));
         d = d.with_hint(match hint {
             Some(h) => format!("did you mean {h:?}? `esgx taxonomy list` shows the concepts"),
-            None => "`esgx taxonomy list` shows the concepts".into(),
+            None if by_code.is_empty() => "`esgx taxonomy list` shows the concepts".into(),
+            None if by_code.len() <= 6 => {
+                let names: Vec<&str> = by_code.iter().map(|c| c.name()).collect();
+                format!("{} is an HKEX code, not a concept: it is reported as {}", rec.concept.trim(), names.join(", "))
+            }
+            None => format!(
+                "{0} is an HKEX code, not a concept: `esgx taxonomy list --kpi {0}` lists its concepts",
+                rec.concept.trim()
+            ),
         });
         return Err(vec![d]);
     };

@@ -92,6 +92,20 @@ fn a_preparers_mistakes_get_the_intended_name_suggested() {
     assert!(hint.starts_with("did you mean \"GhgEmissionsScope2\"?"), "{hint}");
 }
 
+#[test]
+fn a_kpi_code_in_place_of_a_concept_names_the_concepts_that_report_it() {
+    let fact = |concept: &str| json!({"concept": concept, "value": "1", "period": "FY2025", "source": {"document": "example"}});
+    let diags = map_facts(vec![fact("b1.1"), fact("a1"), fact("Z9.9")]);
+    let (code, hint) = at(&diags, "/facts/0/concept");
+    assert_eq!(code, "E0210");
+    assert!(hint.starts_with("b1.1 is an HKEX code, not a concept: it is reported as "), "{hint}");
+    assert!(hint.contains("NumberOfEmployees"), "{hint}");
+    let (_, hint) = at(&diags, "/facts/1/concept");
+    assert!(hint.contains("`esgx taxonomy list --kpi a1` lists its concepts"), "{hint}");
+    let (_, hint) = at(&diags, "/facts/2/concept");
+    assert_eq!(hint, "`esgx taxonomy list` shows the concepts");
+}
+
 fn show(args: &[&str]) -> (i32, String, String) {
     let out = esgx().arg("taxonomy").args(args).output().unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
