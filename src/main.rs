@@ -129,11 +129,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TaxonomyCommand {
-    /// List concepts, optionally those of one KPI code (e.g. B1.1, or B1 for the aspect) or matching a text.
+    /// List concepts, optionally those of one KPI code (e.g. B1.1, or B1 for the aspect) or matching a
+    /// text; a text also finds axes, members and units.
     List {
+        /// An HKEX KPI code or aspect, in any case: B1.1, b1.1, B1.
         #[arg(long)]
         kpi: Option<String>,
-        /// Text to look for in names and labels (any language).
+        /// Text to look for in names, aliases and labels (any language) of concepts, axes, members and units.
         #[arg(long)]
         search: Option<String>,
         #[arg(long)]
@@ -143,9 +145,13 @@ enum TaxonomyCommand {
         #[arg(long)]
         taxonomy: Option<PathBuf>,
     },
-    /// Show a concept: labels, type, units, dimensions, references.
+    /// Show a concept (labels, type, units, dimensions, references), an axis (its members as a tree and
+    /// the concepts that use it), a member (its axis and parent) or a unit (its measures and the
+    /// concept types that use it).
     Show {
-        concept: String,
+        /// A name or alias of a concept, axis, member or unit.
+        #[arg(value_name = "NAME")]
+        name: String,
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
         #[arg(long)]
@@ -427,32 +433,52 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
                 return usage_error(&msg.to_string());
             }
             let found = query::list(&tax, kpi.as_deref(), search.as_deref(), framework.as_deref());
+            // Axes, members and units have no KPI code: a KPI lists concepts only.
+            let others = match (&search, &kpi) {
+                (Some(text), None) => query::search(&tax, text),
+                _ => Vec::new(),
+            };
             let text = match format {
-                ListFormat::Human => query::list_text(&found),
+                ListFormat::Human => query::list_all_text(&tax, &found, &others),
                 ListFormat::Json => {
-                    let defs: Vec<&esgx::taxonomy::source::ConceptDef> = found.iter().map(|c| &c.def).collect();
-                    serde_json::to_string_pretty(&defs).expect("concepts serialize") + "\n"
+                    let items: Vec<serde_json::Value> = found
+                        .iter()
+                        .map(|c| query::concept_json(c))
+                        .chain(others.iter().map(|i| query::item_json(&tax, *i)))
+                        .collect();
+                    serde_json::to_string_pretty(&items).expect("items serialize") + "\n"
                 }
             };
             let _ = stdout.write_all(text.as_bytes());
-            if found.is_empty() {
-                eprintln!("no concept matches");
+            if found.is_empty() && others.is_empty() {
+                eprintln!("{}", if search.is_some() { "nothing matches" } else { "no concept matches" });
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
         }
-        TaxonomyCommand::Show { concept, format, .. } => {
-            let Some(c) = tax.concept(&concept) else {
-                let hint = esgx::map::suggest(&concept, tax.concepts.iter().map(|c| c.name()));
-                eprintln!(
-                    "error: unknown concept {concept:?}{}",
-                    hint.map(|h| format!("; did you mean {h:?}?")).unwrap_or_default()
-                );
+        TaxonomyCommand::Show { name, format, .. } => {
+            use esgx::taxonomy::lookup::{self, Item};
+            let found = lookup::find(&tax, &name);
+            if found.is_empty() {
+                let hint = lookup::Suggester::new(&tax).anything_like(&name).map(|item| {
+                    let what = match item {
+                        Item::Member(a, _) => format!("a member of {}", tax.axes[a].name()),
+                        Item::Axis(_) => "an axis".into(),
+                        _ => format!("a {}", item.kind().as_str()),
+                    };
+                    format!("; did you mean {:?} ({what})?", item.name(&tax))
+                });
+                eprintln!("error: no concept, axis, member or unit is named {name:?}{}", hint.unwrap_or_default());
                 return ExitCode::from(1);
-            };
+            }
             let text = match format {
-                ListFormat::Human => query::show_text(&tax, c),
-                ListFormat::Json => serde_json::to_string_pretty(&c.def).expect("concept serializes") + "\n",
+                ListFormat::Human => found.iter().map(|i| query::item_text(&tax, *i)).collect::<Vec<_>>().join("\n"),
+                ListFormat::Json => {
+                    for other in &found[1..] {
+                        eprintln!("note: {name:?} also names the {} {}", other.kind().as_str(), other.name(&tax));
+                    }
+                    serde_json::to_string_pretty(&query::item_json(&tax, found[0])).expect("serializes") + "\n"
+                }
             };
             let _ = stdout.write_all(text.as_bytes());
             ExitCode::SUCCESS

@@ -2,19 +2,20 @@
 //! unknown concepts, units, axes and members, periods and values that do not fit the concept.
 
 use crate::dataset::{Dataset, DecimalsSpec, FactRecord};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::Diagnostic;
 use crate::report::{Entity, Fact, FactValue, Period, Provenance, Report};
-use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::{DataType, PeriodType};
+use crate::taxonomy::{Concept, Taxonomy, lookup};
 use crate::value::parse_reported;
 use chrono::NaiveDate;
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
 pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let doc = &dataset.doc;
     let mut diags = Vec::new();
-    let top = |p: &str| Location::pointer(&dataset.file, p);
+    let top = |p: &str| dataset.locate_top(p);
     if doc.taxonomy != tax.info.name {
         diags.push(Diagnostic::error(
             "E0201",
@@ -61,6 +62,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             format!("{lei} is not a valid LEI (ISO 17442 check digits do not match)"),
         ));
     }
+    diags.extend(template_placeholders(dataset));
     let entity = Entity {
         scheme: doc.entity.identifier.scheme.clone(),
         identifier: doc.entity.identifier.value.clone(),
@@ -69,12 +71,13 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let mut facts = Vec::with_capacity(doc.facts.len());
     let mut ids = HashSet::new();
     let mut placeholders = 0;
+    let suggester = OnceCell::new();
     for (i, rec) in doc.facts.iter().enumerate() {
         if rec.value.is_none() && rec.omission.is_none() {
             placeholders += 1; // an unfilled template row
             continue;
         }
-        match map_fact(dataset, tax, i, rec) {
+        match map_fact(dataset, tax, &suggester, i, rec) {
             Ok(f) => {
                 if !ids.insert(f.id.clone()) {
                     diags.push(Diagnostic::error(
@@ -120,16 +123,36 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     (report, diags)
 }
 
-fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<Fact, Vec<Diagnostic>> {
+/// `suggester` is made on the first unknown name, so that a clean dataset does not pay for it.
+fn map_fact<'t>(
+    ds: &Dataset,
+    tax: &'t Taxonomy,
+    suggester: &OnceCell<lookup::Suggester<'t>>,
+    i: usize,
+    rec: &FactRecord,
+) -> Result<Fact, Vec<Diagnostic>> {
     let doc = &ds.doc;
     let mut errs = Vec::new();
     let err = |field: &str, code: &'static str, msg: String| Diagnostic::error(code, ds.locate(i, field), msg);
     let Some(concept) = tax.concept(&rec.concept) else {
-        let hint = suggest(&rec.concept, tax.concepts.iter().map(|c| c.name()));
+        let hint = suggester
+            .get_or_init(|| lookup::Suggester::new(tax))
+            .concept_like(&rec.concept)
+            .map(|c| tax.concepts[c].name());
         let mut d = err("concept", "E0210", format!("unknown concept {:?}", rec.concept));
+        // An HKEX KPI code ("B1.1") in place of a concept: name the concepts that report it.
+        let by_code = crate::taxonomy::query::list(tax, Some(&rec.concept), None, Some(&doc.framework));
         d = d.with_hint(match hint {
             Some(h) => format!("did you mean {h:?}? `esgx taxonomy list` shows the concepts"),
-            None => "`esgx taxonomy list` shows the concepts".into(),
+            None if by_code.is_empty() => "`esgx taxonomy list` shows the concepts".into(),
+            None if by_code.len() <= 6 => {
+                let names: Vec<&str> = by_code.iter().map(|c| c.name()).collect();
+                format!("{} is an HKEX code, not a concept: it is reported as {}", rec.concept.trim(), names.join(", "))
+            }
+            None => format!(
+                "{0} is an HKEX code, not a concept: `esgx taxonomy list --kpi {0}` lists its concepts",
+                rec.concept.trim()
+            ),
         });
         return Err(vec![d]);
     };
@@ -230,11 +253,12 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
             }
             Some(key) => match tax.unit(key) {
                 None => {
-                    errs.push(err("unit", "E0215", format!("unknown unit {key:?}")).with_hint(format!(
-                        "{} accepts {}",
-                        def.name,
-                        def.units.join(", ")
-                    )));
+                    let accepts = format!("{} accepts {}", def.name, def.units.join(", "));
+                    let hint = match suggester.get_or_init(|| lookup::Suggester::new(tax)).unit_like(key, &def.units) {
+                        Some(u) => format!("did you mean {:?}? {accepts}", tax.units[u].id),
+                        None => accepts,
+                    };
+                    errs.push(err("unit", "E0215", format!("unknown unit {key:?}")).with_hint(hint));
                     None
                 }
                 Some(u) if !def.units.contains(&u.id) => {
@@ -259,38 +283,57 @@ fn map_fact(ds: &Dataset, tax: &Taxonomy, i: usize, rec: &FactRecord) -> Result<
     for (axis_key, member_key) in &rec.dimensions {
         let field = format!("dimensions/{}", axis_key.replace('~', "~0").replace('/', "~1"));
         let Some(ai) = tax.axis(axis_key) else {
-            errs.push(
-                err(&field, "E0217", format!("unknown axis {axis_key:?}")).with_hint(
-                    suggest(axis_key, tax.axes.iter().map(|a| a.name()))
-                        .map_or("see `esgx taxonomy show` for the concept's axes".into(), |s| {
-                            format!("did you mean {s:?}?")
-                        }),
-                ),
-            );
+            let hint = match suggester
+                .get_or_init(|| lookup::Suggester::new(tax))
+                .axis_like(axis_key, &concept.hypercube_axes)
+            {
+                Some(a) => format!("did you mean {:?}? {}", tax.axes[a].name(), axes_taken(tax, concept)),
+                // No axis is named like it, but the member may tell which axis was meant.
+                None => {
+                    match concept.hypercube_axes.iter().map(|a| &tax.axes[*a]).find(|a| a.member(member_key).is_some())
+                    {
+                        Some(a) => format!("{member_key} is a member of {0}: did you mean {0:?}?", a.name()),
+                        None => axes_taken(tax, concept),
+                    }
+                }
+            };
+            errs.push(err(&field, "E0217", format!("unknown axis {axis_key:?}")).with_hint(hint));
             continue;
         };
         let axis = &tax.axes[ai];
         if !concept.hypercube_axes.contains(&ai) {
-            let allowed: Vec<&str> = concept.hypercube_axes.iter().map(|a| tax.axes[*a].name()).collect();
             errs.push(
-                err(&field, "E0218", format!("{} cannot be broken down by {}", def.name, axis.name())).with_hint(
-                    if allowed.is_empty() {
-                        format!("{} takes no dimensions", def.name)
-                    } else {
-                        format!("{} takes {}", def.name, allowed.join(", "))
-                    },
-                ),
+                err(&field, "E0218", format!("{} cannot be broken down by {}", def.name, axis.name()))
+                    .with_hint(axes_taken(tax, concept)),
             );
             continue;
         }
         let Some(mi) = axis.member(member_key) else {
+            let hint = match suggester.get_or_init(|| lookup::Suggester::new(tax)).member_like(
+                member_key,
+                ai,
+                &concept.hypercube_axes,
+            ) {
+                Some((a, m)) if a == ai => format!("did you mean {:?}?", axis.members[m].def.name),
+                Some((a, m)) => {
+                    let (other, name) = (tax.axes[a].name(), &tax.axes[a].members[m].def.name);
+                    format!("did you mean {name:?} on {other} (\"{other}\": {name:?})?")
+                }
+                // Only a name like no member of the taxonomy is a company's own.
+                None => {
+                    let names: Vec<&str> = axis.members.iter().skip(1).map(|m| m.def.name.as_str()).collect();
+                    let known = if names.len() <= 8 {
+                        format!("{} has {}", axis.name(), names.join(", "))
+                    } else {
+                        format!("`esgx taxonomy show {}` lists its members", axis.name())
+                    };
+                    format!(
+                        "{known}; a company-specific member belongs in the dataset's `extensions.members` (see the README)"
+                    )
+                }
+            };
             errs.push(
-                err(&field, "E0219", format!("{member_key:?} is not a member of {}", axis.name())).with_hint(
-                    suggest(member_key, axis.members.iter().map(|m| m.def.name.as_str())).map_or(
-                        "a company-specific member belongs in the dataset's `extensions.members`".into(),
-                        |s| format!("did you mean {s:?}?"),
-                    ),
-                ),
+                err(&field, "E0219", format!("{member_key:?} is not a member of {}", axis.name())).with_hint(hint),
             );
             continue;
         };
@@ -391,27 +434,79 @@ fn date_in_range(d: &NaiveDate) -> bool {
     (1000..=9998).contains(&d.year())
 }
 
-/// The known name closest to `wrong`, if one is close enough to be worth suggesting.
+/// The known name closest to `wrong`, if one is close enough to be worth suggesting (case,
+/// punctuation and spaces aside; see `taxonomy::lookup` for suggestions that know labels too).
 pub fn suggest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
-    let w = wrong.to_ascii_lowercase();
-    known
-        .map(|k| (edit_distance(&w, &k.to_ascii_lowercase()), k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
-        .min()
-        .map(|(_, k)| k.to_string())
+    lookup::closest_name(wrong, known).map(str::to_string)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+/// "X takes A, B" or "X takes no dimensions": the axes a concept's facts may carry.
+fn axes_taken(tax: &Taxonomy, concept: &Concept) -> String {
+    let allowed: Vec<&str> = concept.hypercube_axes.iter().map(|a| tax.axes[*a].name()).collect();
+    if allowed.is_empty() {
+        format!("{} takes no dimensions", concept.name())
+    } else {
+        format!("{} takes {}", concept.name(), allowed.join(", "))
     }
-    prev[b.len()]
+}
+
+/// What `esgx taxonomy template` leaves for the preparer to replace: "change me" in the entity
+/// or a source (`Your company (change me)`, `CHANGE-ME`). A filing must not go out with them.
+fn template_placeholders(ds: &Dataset) -> Vec<Diagnostic> {
+    let doc = &ds.doc;
+    let is_placeholder = |text: &str| {
+        let words: Vec<String> =
+            text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        words.iter().any(|w| w == "changeme") || words.windows(2).any(|p| p[0] == "change" && p[1] == "me")
+    };
+    let scheme = &doc.entity.identifier.scheme;
+    let mut fields: Vec<(String, &str, &str, String)> = vec![
+        ("/entity/name".into(), "the entity's name", &doc.entity.name, "write the company's name as its report gives it".into()),
+        (
+            "/entity/identifier/scheme".into(),
+            "the entity's identifier scheme",
+            scheme,
+            "write the URI of the identifier scheme, e.g. https://esgx.dev/id/entity-name or, for an LEI, http://standards.iso.org/iso/17442".into(),
+        ),
+        (
+            "/entity/identifier/value".into(),
+            "the entity's identifier",
+            &doc.entity.identifier.value,
+            format!("write the company's identifier under the scheme {scheme} (no spaces), e.g. its name or stock code"),
+        ),
+    ];
+    for (i, s) in doc.sources.iter().enumerate() {
+        let at = |f: &str| format!("/sources/{i}/{f}");
+        fields.push((
+            at("title"),
+            "a source document's title",
+            &s.title,
+            format!("write the title of the report the figures come from (source {:?})", s.id),
+        ));
+        for (f, v) in [("publisher", &s.publisher), ("url", &s.url), ("file", &s.file)] {
+            if let Some(v) = v {
+                fields.push((
+                    at(f),
+                    "a source document's details",
+                    v,
+                    format!("write the source's {f}, or leave it out"),
+                ));
+            }
+        }
+    }
+    fields
+        .into_iter()
+        .filter(|(_, _, value, _)| is_placeholder(value))
+        .map(|(pointer, what, value, hint)| {
+            Diagnostic::warning(
+                "W0205",
+                ds.locate_top(&pointer),
+                format!("{what} is still the template's placeholder {value:?}"),
+            )
+            .with_hint(hint)
+            .with_subject(pointer)
+        })
+        .collect()
 }
 
 /// ISO 17442: 20 characters whose letters map to 10..35, and the whole is 1 mod 97.

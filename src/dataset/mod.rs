@@ -204,6 +204,13 @@ impl Dataset {
         }
         loc
     }
+
+    /// The location of a top-level field (e.g. "/entity/name"): in the dataset, or for a CSV
+    /// dataset in the metadata file beside it, which holds everything but the facts.
+    pub fn locate_top(&self, pointer: &str) -> Location {
+        let file = self.inputs.iter().map(|(f, _)| f.as_str()).find(|f| *f != self.file).unwrap_or(&self.file);
+        Location::pointer(file, pointer)
+    }
 }
 
 /// Read a dataset from a path: `.json`, or `.csv` with its metadata beside it.

@@ -2,6 +2,7 @@
 //! and resolved into lookup tables that the mapper, validator and generators share.
 
 pub mod generate;
+pub mod lookup;
 pub mod package;
 pub mod query;
 pub mod source;
@@ -538,6 +539,9 @@ impl Taxonomy {
     }
     pub fn unit(&self, key: &str) -> Option<&UnitDef> {
         self.unit_index.get(key).map(|i| &self.units[*i])
+    }
+    pub fn unit_index(&self, key: &str) -> Option<usize> {
+        self.unit_index.get(key).copied()
     }
 
     pub fn layer_prefix(&self, layer: Layer) -> &str {

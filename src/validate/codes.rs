@@ -20,6 +20,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0202", "unknown framework version"),
     ("E0203", "a reporting period is unknown or ends before it starts"),
     ("E0204", "the entity's LEI fails the ISO 17442 check digits"),
+    ("W0205", "the entity or a source document still holds a placeholder of the template (\"change me\")"),
     ("E0210", "unknown concept"),
     ("E0211", "the concept is not part of the framework version"),
     ("E0212", "the period does not fit the concept's period type"),
