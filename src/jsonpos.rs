@@ -23,6 +23,37 @@ pub fn span_of(text: &str, pointer: &str) -> Option<Span> {
     Some(Span { line, start, end: s.i })
 }
 
+/// The spans of many values at once, in one pass over the text: pointers that the text does
+/// not hold are left out. Only the paths to the pointers are walked; everything else is skipped.
+pub fn spans(text: &str, pointers: &[&str]) -> std::collections::HashMap<String, Span> {
+    let mut root = Node::default();
+    for p in pointers {
+        let Some(rest) = (if p.is_empty() { Some("") } else { p.strip_prefix('/') }) else {
+            continue;
+        };
+        let mut node = &mut root;
+        if !rest.is_empty() {
+            for part in rest.split('/') {
+                node = node.children.entry(part.replace("~1", "/").replace("~0", "~")).or_default();
+            }
+        }
+        node.pointer = Some(p.to_string());
+    }
+    let mut out = std::collections::HashMap::new();
+    let mut s = Scanner { b: text.as_bytes(), i: 0, line: 1 };
+    s.skip_ws();
+    s.walk(&root, &mut out);
+    out
+}
+
+/// The paths to the values wanted: a trie of keys (array indexes as text).
+#[derive(Default)]
+struct Node {
+    children: std::collections::HashMap<String, Node>,
+    /// The pointer as asked, when this value is one of them.
+    pointer: Option<String>,
+}
+
 fn start_of<'a>(text: &'a str, pointer: &str) -> Option<(Scanner<'a>, u64)> {
     let target: Vec<String> = if pointer.is_empty() {
         Vec::new()
@@ -111,6 +142,74 @@ impl Scanner<'_> {
         }
     }
 
+    /// At the start of a value: record it if wanted and go down the paths below it.
+    fn walk(&mut self, node: &Node, out: &mut std::collections::HashMap<String, Span>) -> Option<()> {
+        let (start, line) = (self.i, self.line);
+        if node.children.is_empty() {
+            self.skip_value()?;
+        } else {
+            match *self.b.get(self.i)? {
+                b'{' => {
+                    self.i += 1;
+                    loop {
+                        self.skip_ws();
+                        match *self.b.get(self.i)? {
+                            b'}' => {
+                                self.i += 1;
+                                break;
+                            }
+                            b',' => {
+                                self.i += 1;
+                                continue;
+                            }
+                            b'"' => {}
+                            _ => return None,
+                        }
+                        let key = self.string()?;
+                        self.skip_ws();
+                        if *self.b.get(self.i)? != b':' {
+                            return None;
+                        }
+                        self.i += 1;
+                        self.skip_ws();
+                        match node.children.get(&key) {
+                            Some(child) => self.walk(child, out)?,
+                            None => self.skip_value()?,
+                        }
+                    }
+                }
+                b'[' => {
+                    self.i += 1;
+                    let mut n = 0usize;
+                    loop {
+                        self.skip_ws();
+                        match *self.b.get(self.i)? {
+                            b']' => {
+                                self.i += 1;
+                                break;
+                            }
+                            b',' => {
+                                self.i += 1;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        match node.children.get(&n.to_string()) {
+                            Some(child) => self.walk(child, out)?,
+                            None => self.skip_value()?,
+                        }
+                        n += 1;
+                    }
+                }
+                _ => self.skip_value()?,
+            }
+        }
+        if let Some(p) = &node.pointer {
+            out.insert(p.clone(), Span { line, start, end: self.i });
+        }
+        Some(())
+    }
+
     fn string(&mut self) -> Option<String> {
         let start = self.i + 1;
         self.i += 1;
@@ -172,6 +271,17 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::{line_of, span_of};
+
+    #[test]
+    fn finds_many_spans_in_one_pass() {
+        let t = "{\"facts\": [\n  {\"value\": \"1,397.96\", \"n\": 12},\n  {\"value\": \"2\"}\n], \"x\": [1, {\"y\": null}]}";
+        let want = ["/facts/0/value", "/facts/1", "/facts/1/value", "/x/1/y", "/nope", "/facts/7"];
+        let got = super::spans(t, &want);
+        for p in want {
+            assert_eq!(got.get(p), span_of(t, p).as_ref(), "{p}");
+        }
+        assert_eq!(got.len(), 4);
+    }
 
     #[test]
     fn finds_spans() {

@@ -6,44 +6,53 @@
 //! field (`/facts/12/unit`) underlines that field.
 
 use crate::diag::Diagnostic;
+use crate::jsonpos::Span;
+use std::collections::HashMap;
 
 /// Fill in line, columns and source text for every finding that points into one of `inputs`.
+/// Each file is read once, however many findings point into it.
 pub fn locate(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
-    for d in diags.iter_mut() {
-        let Some((file, bytes)) = inputs.iter().find(|(f, _)| *f == d.location.file) else {
+    for (file, bytes) in inputs {
+        let mine: Vec<usize> = (0..diags.len()).filter(|&i| diags[i].location.file == *file).collect();
+        if mine.is_empty() {
             continue;
-        };
+        }
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
         let lower = file.to_ascii_lowercase();
-        let loc = &mut d.location;
-        let found = if lower.ends_with(".csv") {
-            loc.line.and_then(|l| csv_cell(text, l, loc.pointer.as_deref()))
-        } else if let Some(ptr) = loc.pointer.clone().filter(|_| loc.line.is_none() || lower.ends_with(".json")) {
-            json_value(text, &ptr)
-        } else if lower.ends_with(".xbrl") || lower.ends_with(".xml") {
-            loc.line.and_then(|l| xml_text(text, l))
+        let lines = Lines::new(text);
+        let json = !lower.ends_with(".csv") && !lower.ends_with(".xbrl") && !lower.ends_with(".xml");
+        let spans = if json {
+            let mut wanted: Vec<String> = Vec::new();
+            for &i in &mine {
+                if let Some(p) = &diags[i].location.pointer {
+                    wanted.push(p.clone());
+                    wanted.push(format!("{p}/value"));
+                }
+            }
+            let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            crate::jsonpos::spans(text, &refs)
         } else {
-            None
+            Default::default()
         };
-        match found {
-            Some((line, start, end)) => {
+        for i in mine {
+            let loc = &mut diags[i].location;
+            let found = if lower.ends_with(".csv") {
+                loc.line.and_then(|l| csv_cell(&lines, l, loc.pointer.as_deref()))
+            } else if json {
+                loc.pointer.as_deref().and_then(|p| json_value(text, &spans, p))
+            } else {
+                loc.line.and_then(|l| xml_text(&lines, l))
+            };
+            if let Some((line, start, end)) = found {
                 loc.line = Some(line);
-                let (line_start, line_text) = line_at(text, line);
+                let (line_start, line_text) = lines.at(line);
                 loc.column = Some(chars(&text[line_start..start]) + 1);
                 loc.end_column = Some(chars(&text[line_start..end.min(line_start + line_text.len())]) + 1);
-                loc.source_line = Some(line_text.to_string());
             }
-            None => {
-                if loc.line.is_none()
-                    && let Some(ptr) = &loc.pointer
-                {
-                    loc.line = crate::jsonpos::line_of(text, ptr);
-                }
-                if let Some(l) = loc.line {
-                    loc.source_line = Some(line_at(text, l).1.to_string());
-                }
+            if let Some(l) = loc.line {
+                loc.source_line = Some(lines.at(l).1.to_string());
             }
         }
     }
@@ -53,28 +62,36 @@ fn chars(s: &str) -> u32 {
     s.chars().count() as u32
 }
 
-/// The byte offset where 1-based line `line` starts, and its text (without the line break).
-fn line_at(text: &str, line: u64) -> (usize, &str) {
-    let mut start = 0;
-    for _ in 1..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => break,
-        }
+/// Where each line of a text starts, found once.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
     }
-    let rest = &text[start..];
-    let end = rest.find('\n').unwrap_or(rest.len());
-    (start, rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]))
+
+    /// The byte offset where 1-based line `line` starts, and its text (without the line break).
+    fn at(&self, line: u64) -> (usize, &'a str) {
+        let i = (line.max(1) as usize - 1).min(self.starts.len() - 1);
+        let start = self.starts[i];
+        let rest = &self.text[start..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        (start, rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]))
+    }
 }
 
 /// A JSON value by pointer; for a fact record, its `value`. Strings are shown without quotes.
-fn json_value(text: &str, pointer: &str) -> Option<(u64, usize, usize)> {
-    use crate::jsonpos::span_of;
-    let mut span = span_of(text, pointer)?;
+fn json_value(text: &str, spans: &HashMap<String, Span>, pointer: &str) -> Option<(u64, usize, usize)> {
+    let mut span = *spans.get(pointer)?;
     if text[span.start..].starts_with('{')
-        && let Some(v) = span_of(text, &format!("{pointer}/value"))
+        && let Some(v) = spans.get(&format!("{pointer}/value"))
     {
-        span = v;
+        span = *v;
     }
     let token = &text[span.start..span.end];
     if token.starts_with('{') || token.starts_with('[') {
@@ -88,14 +105,14 @@ fn json_value(text: &str, pointer: &str) -> Option<(u64, usize, usize)> {
 }
 
 /// The cell of a CSV row: the column a pointer names (`/unit`), or the value.
-fn csv_cell(text: &str, line: u64, pointer: Option<&str>) -> Option<(u64, usize, usize)> {
-    let header = line_at(text, 1).1;
+fn csv_cell(lines: &Lines, line: u64, pointer: Option<&str>) -> Option<(u64, usize, usize)> {
+    let header = lines.at(1).1;
     let header = header.strip_prefix('\u{feff}').unwrap_or(header);
     let names: Vec<String> = csv_fields(header).into_iter().map(|(s, e)| header[s..e].trim().to_string()).collect();
     let field = pointer.map(|p| p.trim_start_matches('/').to_string()).unwrap_or_else(|| "value".into());
     let candidates = [field.clone(), field.replace('/', "."), field.replace('/', "_")];
     let col = names.iter().position(|n| candidates.iter().any(|c| c == n.trim_matches('"')))?;
-    let (start, row) = line_at(text, line);
+    let (start, row) = lines.at(line);
     let (s, e) = *csv_fields(row).get(col)?;
     let cell = &row[s..e];
     let (s, e) = if cell.len() >= 2 && cell.starts_with('"') && cell.ends_with('"') { (s + 1, e - 1) } else { (s, e) };
@@ -122,8 +139,8 @@ fn csv_fields(line: &str) -> Vec<(usize, usize)> {
 }
 
 /// The text content of the element that starts on `line` of an XML instance.
-fn xml_text(text: &str, line: u64) -> Option<(u64, usize, usize)> {
-    let (start, row) = line_at(text, line);
+fn xml_text(lines: &Lines, line: u64) -> Option<(u64, usize, usize)> {
+    let (start, row) = lines.at(line);
     let gt = row.find('>')?;
     if row[..gt].ends_with('/') {
         return None;
