@@ -7,6 +7,7 @@
 pub mod check;
 pub mod dataset;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod export;
 pub mod fsio;
