@@ -358,6 +358,13 @@ fn view(f: &Fact, terms: &Terms) -> FactView {
     }
 }
 
+/// The facts of a group in an order that does not depend on their order in the file.
+fn views(group: &[&Fact], terms: &Terms) -> Vec<FactView> {
+    let mut v: Vec<FactView> = group.iter().map(|f| view(f, terms)).collect();
+    v.sort_by(|a, b| (&a.place, &a.figure, &a.value).cmp(&(&b.place, &b.figure, &b.value)));
+    v
+}
+
 /// Compare `old` with `new`. Near-linear: each side is indexed once by aspects.
 pub fn compare(old: &Side, new: &Side) -> Diff {
     let (a, b) = (index(&old.report), index(&new.report));
@@ -400,8 +407,8 @@ pub fn compare(old: &Side, new: &Side) -> Diff {
                     period_name: names.name(&f.period),
                     dimensions: f.dimensions.iter().map(|(a, m)| (a.to_string(), m.to_string())).collect(),
                     unit: f.unit.as_ref().map(|u| u.oim()),
-                    old: o.iter().map(|f| view(f, &old_terms)).collect(),
-                    new: n.iter().map(|f| view(f, &new_terms)).collect(),
+                    old: views(o, &old_terms),
+                    new: views(n, &new_terms),
                     concept_local: f.concept.local.to_string(),
                     breakdown: f
                         .dimensions
