@@ -195,14 +195,17 @@ struct Key<'a> {
     period: &'a Period,
     /// (axis local, axis namespace, member local, member namespace), sorted.
     dims: Vec<(&'a str, &'a str, &'a str, &'a str)>,
-    unit: Option<(Vec<(&'a str, &'a str)>, Vec<(&'a str, &'a str)>)>,
+    /// (numerator, denominator) measures as (namespace, local), sorted.
+    unit: Option<(Measures<'a>, Measures<'a>)>,
 }
+
+type Measures<'a> = Vec<(&'a str, &'a str)>;
 
 fn key(f: &Fact) -> Key<'_> {
     let mut dims: Vec<_> =
         f.dimensions.iter().map(|(a, m)| (&*a.local, &*a.namespace, &*m.local, &*m.namespace)).collect();
     dims.sort_unstable();
-    fn measures(ms: &[crate::report::QName]) -> Vec<(&str, &str)> {
+    fn measures(ms: &[crate::report::QName]) -> Measures<'_> {
         let mut v: Vec<(&str, &str)> = ms.iter().map(|m| (&*m.namespace, &*m.local)).collect();
         v.sort_unstable();
         v
