@@ -473,12 +473,18 @@ pub fn render(diff: &Diff, format: Format) -> String {
 }
 
 /// The sections in the order they are printed, with a line on what each means.
-fn sections(diff: &Diff) -> [(&'static str, &'static str, &[Entry]); 4] {
+fn sections(diff: &Diff) -> [(&'static str, String, &[Entry]); 4] {
+    let restated = match &diff.reporting_period {
+        Some(rp) => {
+            format!("figures for periods before {rp}, the new side's reporting period, that it states differently")
+        }
+        None => "figures for periods before the new side's reporting period that it states differently".into(),
+    };
     [
-        ("Changed", "", &diff.changed),
-        ("Restated", "figures for earlier periods that the new side states differently", &diff.restated),
-        ("Added", "", &diff.added),
-        ("Removed", "", &diff.removed),
+        ("Changed", String::new(), &diff.changed),
+        ("Restated", restated, &diff.restated),
+        ("Added", String::new(), &diff.added),
+        ("Removed", String::new(), &diff.removed),
     ]
 }
 
@@ -525,9 +531,6 @@ fn human(diff: &Diff) -> String {
         out.push_str(&format!("\n{title} ({})", list.len()));
         if !about.is_empty() {
             out.push_str(&format!(": {about}"));
-            if let Some(rp) = &diff.reporting_period {
-                out.push_str(&format!(" (it reports {rp})"));
-            }
         }
         out.push('\n');
         for e in list {
@@ -592,8 +595,7 @@ fn markdown(diff: &Diff) -> String {
         }
         out.push_str(&format!("\n#### {title} ({})\n\n", list.len()));
         if !about.is_empty() {
-            let rp = diff.reporting_period.as_ref().map(|rp| format!(" (it reports {rp})")).unwrap_or_default();
-            out.push_str(&format!("{}{}{rp}.\n\n", &about[..1].to_uppercase(), &about[1..]));
+            out.push_str(&format!("{}{}.\n\n", &about[..1].to_uppercase(), &about[1..]));
         }
         let (old_side, new_side) = (!list[0].old.is_empty(), !list[0].new.is_empty());
         let mut head = vec!["Concept", "Period", "Breakdown"];
