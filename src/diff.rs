@@ -72,10 +72,13 @@ pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadErro
                 ExportError::Io(msg) => LoadError::Io(msg),
                 ExportError::Findings(d) => LoadError::Findings(d),
             })?;
-            // Errors of reading and mapping (E0xxx below E0300) drop records; the rules' errors
-            // (an inconsistent duplicate, say) are findings about facts that are all there.
-            let left_out =
-                p.diagnostics.into_iter().filter(|d| d.severity == Severity::Error && d.code < "E0300").collect();
+            // Errors of reading and mapping (E00xx to E02xx) drop records; the rules' errors (an
+            // inconsistent duplicate, say) are findings about facts that are all there.
+            let left_out = p
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error && matches!(d.code.get(..3), Some("E00" | "E01" | "E02")))
+                .collect();
             Ok(Side { input: input.display(), kind: "dataset", report: p.report, taxonomy: p.taxonomy, left_out })
         }
     }
