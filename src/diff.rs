@@ -97,10 +97,15 @@ fn latest_duration(report: &Report) -> Option<Period> {
         .map(|(end, start)| Period::Duration { start: start.0, end })
 }
 
+pub const SCHEMA_ID: &str = "https://esgx.dev/schema/diff-1.json";
+
 /// What was compared, and what differs.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diff {
+    /// `https://esgx.dev/schema/diff-1.json` (`esgx schema diff` prints it).
+    #[serde(rename = "$schema")]
+    pub schema: &'static str,
     pub old: Compared,
     pub new: Compared,
     /// The new side's reporting period: figures for earlier periods that differ are restatements.
@@ -431,6 +436,7 @@ pub fn compare(old: &Side, new: &Side) -> Diff {
         || old.report.entity.identifier != new.report.entity.identifier)
         .then(|| EntityChange { old: entity_of(&old.report), new: entity_of(&new.report) });
     Diff {
+        schema: SCHEMA_ID,
         old: Compared { input: old.input.clone(), kind: old.kind, facts: old.report.facts.len() },
         new: Compared { input: new.input.clone(), kind: new.kind, facts: new.report.facts.len() },
         reporting_period: new.report.reporting_period.as_ref().map(|p| names.name(p)),

@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         taxonomy_package: bool,
     },
-    /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest).
+    /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest, diff).
     Schema {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(esgx::input::SCHEMAS.iter().map(|(n, _)| *n)))]
         name: String,

@@ -70,7 +70,20 @@ fn diff(a: &Path, b: &Path, extra: &[&str]) -> Run {
 fn diff_json(a: &Path, b: &Path) -> Value {
     let r = diff(a, b, &["--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.stdout))
+    let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.stdout));
+    follows_schema(&v);
+    v
+}
+
+/// The JSON output follows the schema `esgx schema diff` prints.
+fn follows_schema(v: &Value) {
+    let out = esgx().args(["schema", "diff"]).output().unwrap();
+    assert!(out.status.success());
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["$schema"], schema["$id"]);
+    let validator = jsonschema::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "the diff violates its schema: {errors:?}");
 }
 
 /// (concept, period name, members, old figures, new figures) of a section of the JSON output.
@@ -228,6 +241,7 @@ fn a_reordering_alone_is_no_difference() {
     let r = diff(&qifu(), &reversed, &["--fail-on-change", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    follows_schema(&v);
     assert_eq!(summary(&v), [0, 0, 0, 0]);
     assert!(v["summary"]["unchanged"].as_u64().unwrap() > 200);
 }
@@ -329,6 +343,7 @@ fn a_dataset_and_its_own_filing_are_alike() {
         let r = diff(&qifu(), &out.join(filing), &["--fail-on-change", "--format", "json"]);
         assert_eq!(r.code, 0, "{filing}: {}", r.stdout);
         let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        follows_schema(&v);
         assert_eq!(summary(&v), [0, 0, 0, 0], "{filing}");
         assert_eq!(v["new"]["kind"], "filing");
         assert_eq!(v["new"]["facts"], v["old"]["facts"]);
