@@ -400,3 +400,43 @@ fn unreadable_inputs_are_usage_errors_and_unmapped_records_are_left_out() {
     assert_eq!(summary(&v), [0, 0, 0, 1]);
     assert_eq!(rows(&v, "removed"), vec![row("esgx:WaterConsumptionPerEmployee", "FY2022", "", "38.31", "")]);
 }
+
+#[test]
+fn year_end_restatements_text_and_omissions() {
+    let t = tempfile::tempdir().unwrap();
+    let mut doc = qifu_doc();
+    // A point-in-time figure at the end of the prior year is a restatement too.
+    set(&mut doc, "NumberOfEmployees", "FY2022", &[("GenderAxis", "MaleMember")], "1,255");
+    // Text: reflowed whitespace is no change, other words are.
+    let i = find(&doc, "BoardStatementOnEsgGovernanceExplanatory", "FY2023", &[]);
+    let reflowed = doc["facts"][i]["value"].as_str().unwrap().replacen(' ', " \n  ", 3);
+    doc["facts"][i]["value"] = reflowed.into();
+    let i = find(&doc, "ReportingPrincipleMaterialityExplanatory", "FY2023", &[]);
+    let reworded = doc["facts"][i]["value"].as_str().unwrap().replacen("Importance:", "Materiality:", 1);
+    doc["facts"][i]["value"] = reworded.clone().into();
+    // An explained omission (nil) that becomes a figure.
+    let i = find(&doc, "PercentageOfProductsRecalled", "FY2023", &[]);
+    let f = doc["facts"][i].as_object_mut().unwrap();
+    f.remove("omission");
+    f.insert("value".into(), "0%".into());
+    f.insert("unit".into(), "pure".into());
+    let new = write(t.path(), "new.json", &doc);
+
+    let r = diff(&qifu(), &new, &["--format", "json"]);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    follows_schema(&v);
+    assert_eq!(summary(&v), [2, 1, 0, 0], "{v}");
+    let changed = rows(&v, "changed");
+    assert_eq!(changed[0], row("esgx:PercentageOfProductsRecalled", "FY2023", "", "nil", "0%"));
+    let (c, p, m, old, new) = &changed[1];
+    assert_eq!((c.as_str(), p.as_str(), m.as_str()), ("esgx:ReportingPrincipleMaterialityExplanatory", "FY2023", ""));
+    assert!(old.starts_with("\"Importance:") && new.starts_with("\"Materiality:"), "{old} → {new}");
+    assert_eq!(v["changed"][0]["old"][0]["value"], Value::Null);
+    assert_eq!(v["changed"][1]["new"][0]["value"], reworded);
+    assert_eq!(
+        rows(&v, "restated"),
+        vec![row("esgx:NumberOfEmployees", "end of FY2022", "esgx:MaleMember", "1,253", "1,255")]
+    );
+    assert_eq!(v["restated"][0]["period"], "2022-12-31");
+}
