@@ -244,6 +244,10 @@ fn a_reordering_alone_is_no_difference() {
     follows_schema(&v);
     assert_eq!(summary(&v), [0, 0, 0, 0]);
     assert!(v["summary"]["unchanged"].as_u64().unwrap() > 200);
+    // The same dataset as CSV: other records, other order, the same facts.
+    let csv = diff(&repo().join("examples/qifu-2023/dataset.csv"), &reversed, &["--fail-on-change"]);
+    assert_eq!(csv.code, 0, "{}", csv.stdout);
+    assert!(csv.stdout.contains("(dataset, 246 facts)\nnew:"), "{}", csv.stdout);
 }
 
 #[test]
