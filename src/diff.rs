@@ -578,6 +578,9 @@ fn cell(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|").replace('`', "\\`").replace('<', "&lt;")
 }
 
+/// Rows per Markdown table: a pull-request comment has room for about 65,000 characters.
+const MARKDOWN_ROWS: usize = 100;
+
 fn markdown(diff: &Diff) -> String {
     let mut out = String::from("### esgx diff\n\n");
     out.push_str(&format!(
@@ -618,7 +621,7 @@ fn markdown(diff: &Diff) -> String {
             head.extend(["Value", "Source"]);
         }
         out.push_str(&format!("| {} |\n|{}\n", head.join(" | "), " --- |".repeat(head.len())));
-        for e in list {
+        for e in list.iter().take(MARKDOWN_ROWS) {
             let mut row = vec![cell(&e.concept_local), cell(&e.period_name), cell(&e.breakdown.join(", "))];
             if old_side {
                 row.push(cell(&figures(&e.old)));
@@ -633,6 +636,12 @@ fn markdown(diff: &Diff) -> String {
                 row.push(cell(&places(&e.new)));
             }
             out.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+        if list.len() > MARKDOWN_ROWS {
+            out.push_str(&format!(
+                "\n…and {} more (`esgx diff --format json` lists them all).\n",
+                list.len() - MARKDOWN_ROWS
+            ));
         }
     }
     out

@@ -444,3 +444,24 @@ fn year_end_restatements_text_and_omissions() {
     );
     assert_eq!(v["restated"][0]["period"], "2022-12-31");
 }
+
+#[test]
+fn markdown_tables_stay_short_enough_for_a_comment() {
+    // Two unrelated datasets: everything is added or removed, and the entity differs.
+    let fy2025 = repo().join("examples/fy2025-example/dataset.json");
+    let v = diff_json(&qifu(), &fy2025);
+    let [_, _, added, removed] = summary(&v);
+    assert!(added > 100 && removed > 100, "{added} added, {removed} removed");
+    assert!(!v["entity"].is_null());
+    let md = diff(&qifu(), &fy2025, &["--format", "markdown"]).stdout;
+    let tables = markdown_tables(&md);
+    assert_eq!(
+        tables.iter().map(|(t, rows)| (t.as_str(), rows.len())).collect::<Vec<_>>(),
+        [(format!("Added ({added})").as_str(), 100), (format!("Removed ({removed})").as_str(), 100)]
+    );
+    assert!(md.contains(&format!("…and {} more", added - 100)), "{md}");
+    assert!(md.contains(&format!("…and {} more", removed - 100)), "{md}");
+    // The human output lists everything.
+    let human = diff(&qifu(), &fy2025, &[]).stdout;
+    assert_eq!(human.lines().filter(|l| l.starts_with("      new: ")).count() as u64, added);
+}
