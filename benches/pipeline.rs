@@ -1,4 +1,4 @@
-//! `cargo bench`: time the pipeline on a synthetic dataset (default 100,000 facts; set
+//! `cargo bench`: time the pipeline (and a diff) on a synthetic dataset (default 100,000 facts; set
 //! ESGX_BENCH_FACTS), stage by stage, and report facts per second. No timing is asserted in
 //! tests; this is where the speed targets are watched.
 
@@ -50,6 +50,22 @@ fn main() {
     let t4 = Instant::now();
     let js = esgx::emit::xbrl_json::write(&report);
     let t5 = Instant::now();
+    // diff: the report against a reversed copy with one figure changed.
+    let side = |report: esgx::report::Report| esgx::diff::Side {
+        input: "bench.json".into(),
+        kind: "dataset",
+        report,
+        taxonomy: tax.clone(),
+        left_out: Vec::new(),
+    };
+    let mut edited = report.clone();
+    edited.facts.reverse();
+    edited.facts[0].value = esgx::report::FactValue::Number(rust_decimal::Decimal::from(999_999));
+    let (old, new) = (side(report.clone()), side(edited));
+    let t6 = Instant::now();
+    let d = esgx::diff::compare(&old, &new);
+    let t7 = Instant::now();
+    assert_eq!(d.summary.changed + d.summary.restated, 1);
     let facts = report.facts.len();
     let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
     println!(
@@ -63,5 +79,6 @@ fn main() {
     println!("validate:      {:8.1} ms", ms(t2, t3));
     println!("emit XML:      {:8.1} ms", ms(t3, t4));
     println!("emit JSON:     {:8.1} ms", ms(t4, t5));
+    println!("diff:          {:8.1} ms (not in the total)", ms(t6, t7));
     println!("total:         {:8.1} ms ({:.0} facts/s)", ms(t0, t5), facts as f64 / (t5 - t0).as_secs_f64());
 }

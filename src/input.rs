@@ -59,6 +59,7 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("dataset", include_str!("../schema/dataset.schema.json")),
     ("taxonomy", include_str!("../schema/taxonomy.schema.json")),
     ("manifest", include_str!("../schema/manifest.schema.json")),
+    ("diff", include_str!("../schema/diff.schema.json")),
 ];
 
 /// A compiled JSON Schema, checking documents offline (no remote references are fetched).

@@ -25,6 +25,7 @@
 pub mod check;
 pub mod dataset;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod export;
 pub mod fsio;

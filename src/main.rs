@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         taxonomy_package: bool,
     },
-    /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest).
+    /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest, diff).
     Schema {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(esgx::input::SCHEMAS.iter().map(|(n, _)| *n)))]
         name: String,
@@ -125,6 +125,33 @@ enum Command {
         #[arg(long, default_value = "50")]
         yoy_threshold: rust_decimal::Decimal,
     },
+    /// Compare two datasets or filings (in any combination): facts changed, restated, added and
+    /// removed, matched by concept, period, breakdown and unit; a change within the figures'
+    /// rounding is no change.
+    Diff {
+        /// The earlier version: a dataset (.json, .csv) or a filing (XBRL XML, xBRL-JSON).
+        old: PathBuf,
+        /// The later version; its figures for periods before its reporting period that differ
+        /// from the earlier version's are restatements.
+        new: PathBuf,
+        /// How to print the differences (on stdout).
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Exit with code 1 when anything differs (for CI).
+        #[arg(long)]
+        fail_on_change: bool,
+        /// Use this taxonomy source folder instead of the bundled taxonomy.
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+    /// Tables for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Subcommand)]
@@ -228,6 +255,9 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
+        }
+        Command::Diff { old, new, format, fail_on_change, taxonomy } => {
+            diff(old, new, format, fail_on_change, taxonomy)
         }
         Command::Export { dataset, example, out, taxonomy, taxonomy_package } => {
             let dataset = match resolve_input(dataset, example, "export", "dataset") {
@@ -386,6 +416,49 @@ fn validate(
         (FailOn::Error, Some(s)) => s >= Severity::Error,
     };
     if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Exit codes: 0 compared (differences or not, without --fail-on-change), 1 differences with
+/// --fail-on-change, 2 an input that cannot be read.
+fn diff(old: PathBuf, new: PathBuf, format: DiffFormat, fail_on_change: bool, taxonomy: Option<PathBuf>) -> ExitCode {
+    let mut sides = Vec::new();
+    for path in [old, new] {
+        let input = match resolve_input(Some(path), None, "diff", "dataset or filing") {
+            Ok(i) => i,
+            Err(code) => return code,
+        };
+        match esgx::diff::load(&input, taxonomy.as_deref()) {
+            Ok(side) => {
+                if !side.left_out.is_empty() {
+                    print_diagnostics(&side.left_out);
+                    eprintln!(
+                        "warning: {}: {}; the facts they concern are left out of the comparison",
+                        render::printable(&side.input),
+                        plural(side.left_out.len(), "error")
+                    );
+                }
+                sides.push(side);
+            }
+            Err(esgx::diff::LoadError::Io(msg)) => return usage_error(&msg),
+            Err(esgx::diff::LoadError::Findings(diags)) => {
+                print_diagnostics(&diags);
+                return usage_error(&format!(
+                    "{} cannot be compared: {}",
+                    input.display(),
+                    plural(diags.iter().filter(|d| d.severity == Severity::Error).count(), "error")
+                ));
+            }
+        }
+    }
+    let d = esgx::diff::compare(&sides[0], &sides[1]);
+    let fmt = match format {
+        DiffFormat::Human => esgx::diff::Format::Human,
+        DiffFormat::Json => esgx::diff::Format::Json,
+        DiffFormat::Markdown => esgx::diff::Format::Markdown,
+    };
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(esgx::diff::render(&d, fmt).as_bytes());
+    if fail_on_change && !d.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn load_taxonomy(dir: Option<&std::path::Path>) -> Result<esgx::taxonomy::Taxonomy, ExitCode> {
