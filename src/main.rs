@@ -118,6 +118,10 @@ enum Command {
         /// Use this taxonomy source folder instead of the bundled taxonomy.
         #[arg(long)]
         taxonomy: Option<PathBuf>,
+        /// Check a filing against a published XBRL taxonomy: a Taxonomy Package zip (or package
+        /// folder, or entry-point schema), read offline.
+        #[arg(long, value_name = "ZIP", conflicts_with = "taxonomy")]
+        taxonomy_package: Option<PathBuf>,
         /// Check completeness against this framework version.
         #[arg(long)]
         framework: Option<String>,
@@ -214,6 +218,7 @@ fn main() -> ExitCode {
             baseline,
             write_baseline,
             taxonomy,
+            taxonomy_package,
             framework,
             yoy_threshold,
         } => {
@@ -221,6 +226,7 @@ fn main() -> ExitCode {
                 Ok(i) => i,
                 Err(code) => return code,
             };
+            let taxonomy = (taxonomy, taxonomy_package);
             validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
         }
         Command::Export { dataset, example, out, taxonomy, taxonomy_package } => {
@@ -314,7 +320,7 @@ fn validate(
     fail_on: FailOn,
     baseline: Option<PathBuf>,
     write_baseline: Option<PathBuf>,
-    taxonomy: Option<PathBuf>,
+    (taxonomy, taxonomy_package): (Option<PathBuf>, Option<PathBuf>),
     framework: Option<String>,
     yoy_threshold: rust_decimal::Decimal,
 ) -> ExitCode {
@@ -333,6 +339,7 @@ fn validate(
     let opts = esgx::check::ValidateOptions {
         input,
         taxonomy_dir: taxonomy,
+        taxonomy_package,
         framework,
         rules: esgx::validate::Options {
             yoy_threshold: yoy_threshold / rust_decimal::Decimal::ONE_HUNDRED,
@@ -428,7 +435,7 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
             }
             let found = query::list(&tax, kpi.as_deref(), search.as_deref(), framework.as_deref());
             let text = match format {
-                ListFormat::Human => query::list_text(&found),
+                ListFormat::Human => query::list_text(&tax, &found),
                 ListFormat::Json => {
                     let defs: Vec<&esgx::taxonomy::source::ConceptDef> = found.iter().map(|c| &c.def).collect();
                     serde_json::to_string_pretty(&defs).expect("concepts serialize") + "\n"

@@ -15,7 +15,7 @@ pub fn list<'t>(tax: &'t Taxonomy, kpi: Option<&str>, text: Option<&str>, framew
         .filter(|c| {
             kpi.is_none_or(|k| {
                 c.def.references.iter().any(|r| {
-                    r.publisher == "HKEX"
+                    tax.is_requirement(r)
                         && (r.code == k || r.code.starts_with(&format!("{k}.")) || r.code.starts_with(&format!("{k} ")))
                 })
             })
@@ -34,12 +34,13 @@ pub fn list<'t>(tax: &'t Taxonomy, kpi: Option<&str>, text: Option<&str>, framew
         .collect()
 }
 
-pub fn hkex_codes(c: &Concept) -> Vec<&str> {
-    c.def.references.iter().filter(|r| r.publisher == "HKEX").map(|r| r.code.as_str()).collect()
+/// The codes of the regulator's requirements a concept answers.
+pub fn requirement_codes<'c>(tax: &Taxonomy, c: &'c Concept) -> Vec<&'c str> {
+    c.def.references.iter().filter(|r| tax.is_requirement(r)).map(|r| r.code.as_str()).collect()
 }
 
 /// One line per concept.
-pub fn list_text(concepts: &[&Concept]) -> String {
+pub fn list_text(tax: &Taxonomy, concepts: &[&Concept]) -> String {
     let mut s = String::new();
     for c in concepts {
         let (p, t) = c.def.data_type.xbrl_type();
@@ -49,7 +50,7 @@ pub fn list_text(concepts: &[&Concept]) -> String {
             c.name(),
             format!("{p}:{t}"),
             c.def.period_type.as_str(),
-            hkex_codes(c).join(","),
+            requirement_codes(tax, c).join(","),
             c.def.labels.en
         );
     }
@@ -141,7 +142,7 @@ pub fn template(tax: &Taxonomy, framework: &str, year: i32) -> Value {
     let period = format!("FY{year}");
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
         for c in
-            tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| x.publisher == "HKEX" && x.code == r.code))
+            tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
         {
             if !seen.insert(c.name().to_string()) {
                 continue;
