@@ -184,9 +184,10 @@ impl<'p> Loader<'p> {
         };
         // Schemas first, in discovery order, so that linkbases find every declaration.
         let mut all: Vec<String> = Vec::new();
+        let mut listed = HashSet::new();
         for d in &self.dts {
             for p in d {
-                if !all.contains(p) {
+                if listed.insert(p.clone()) {
                     all.push(p.clone());
                 }
             }
@@ -208,7 +209,7 @@ impl Loaded<'_> {
             return Ok(());
         }
         let tns = d.els[0].attr("targetNamespace").unwrap_or("").to_string();
-        for e in &d.els {
+        for (i, e) in d.els.iter().enumerate() {
             if e.is(super::generate::EXTENSION_SOURCE_NS, super::annotations::ELEMENT) && self.annotations.is_none() {
                 let a: Annotations = serde_json::from_str(&e.text)
                     .map_err(|er| format!("{}: esgx annotations cannot be read: {er}", d.path))?;
@@ -216,8 +217,10 @@ impl Loaded<'_> {
             } else if e.is(LINK, "roleType")
                 && let Some(uri) = e.attr("roleURI")
             {
-                let i = d.els.iter().position(|x| std::ptr::eq(x, e)).unwrap_or(0);
-                let def = d.els.iter().find(|x| x.parent == Some(i) && x.is(LINK, "definition"));
+                let def = d.els[i + 1..]
+                    .iter()
+                    .take_while(|x| x.parent.is_some_and(|p| p >= i))
+                    .find(|x| x.parent == Some(i) && x.is(LINK, "definition"));
                 self.role_definitions
                     .insert(uri.to_string(), def.map(|x| x.text.trim().to_string()).unwrap_or_default());
             } else if (e.is(XS, "restriction") || e.is(XS, "extension"))
@@ -268,14 +271,20 @@ impl Loaded<'_> {
 
     fn read_links(&mut self, path: &str) -> Result<(), String> {
         let d = &self.docs[path];
+        let mut kids_of: Vec<Vec<usize>> = vec![Vec::new(); d.els.len()];
+        for (i, e) in d.els.iter().enumerate() {
+            if let Some(p) = e.parent {
+                kids_of[p].push(i);
+            }
+        }
         let links: Vec<usize> =
             (0..d.els.len()).filter(|i| d.els[*i].ns == LINK && d.els[*i].xlink("type") == Some("extended")).collect();
         for li in links {
             let link = &d.els[li];
             let role = link.xlink("role").unwrap_or("").to_string();
             let mut labels: HashMap<&str, Vec<End>> = HashMap::new();
-            let kids: Vec<usize> = (li + 1..d.els.len()).filter(|i| d.els[*i].parent == Some(li)).collect();
-            for &k in &kids {
+            let kids = &kids_of[li];
+            for &k in kids {
                 let e = &d.els[k];
                 let Some(label) = e.xlink("label") else { continue };
                 match e.xlink("type") {
@@ -292,9 +301,9 @@ impl Loaded<'_> {
                         }
                     }
                     Some("resource") => {
-                        let parts = (k + 1..d.els.len())
-                            .filter(|i| d.els[*i].parent == Some(k))
-                            .map(|i| (d.els[i].local.clone(), d.els[i].text.trim().to_string()))
+                        let parts = kids_of[k]
+                            .iter()
+                            .map(|&i| (d.els[i].local.clone(), d.els[i].text.trim().to_string()))
                             .collect();
                         self.resources.push(Resource {
                             role: e.xlink("role").unwrap_or(LABEL_ROLE).to_string(),
@@ -307,7 +316,7 @@ impl Loaded<'_> {
                     _ => {}
                 }
             }
-            for &k in &kids {
+            for &k in kids {
                 let e = &d.els[k];
                 if e.xlink("type") != Some("arc") || e.attr("use") == Some("prohibited") {
                     continue;
@@ -706,12 +715,22 @@ impl Loaded<'_> {
         // axis -> (domain, [(member, parent)])
         let mut axes: BTreeMap<usize, (usize, Vec<(usize, Option<usize>)>)> = BTreeMap::new();
         let mut concept_axes: HashMap<usize, Vec<usize>> = HashMap::new();
-        let children = |from: usize, role: &str| -> Vec<&Arc> {
-            let mut v: Vec<&Arc> =
-                self.arcs(&dm).filter(|a| a.from == from && a.role == role && matches!(a.to, End::Decl(_))).collect();
-            v.sort_by(|a, b| a.order.total_cmp(&b.order));
-            v
+        // Arcs by (from, role): large taxonomies have many.
+        let index = |arcrole: &str| {
+            let mut m: HashMap<(usize, &str), Vec<&Arc>> = HashMap::new();
+            for a in self.arcs.iter().filter(|a| a.arcrole == arcrole && matches!(a.to, End::Decl(_))) {
+                m.entry((a.from, a.role.as_str())).or_default().push(a);
+            }
+            for v in m.values_mut() {
+                v.sort_by(|a, b| a.order.total_cmp(&b.order));
+            }
+            m
         };
+        let (dm_index, hd_index, dd_index) = (index(&dm), index(&hd), index(&dd));
+        let from_in = |m: &HashMap<(usize, &str), Vec<&'_ Arc>>, from: usize, role: &str| -> Vec<Arc> {
+            m.get(&(from, role)).map(|v| v.iter().map(|a| (*a).clone()).collect()).unwrap_or_default()
+        };
+        let children = |from: usize, role: &str| from_in(&dm_index, from, role);
         for a in self.arcs(&all) {
             let End::Decl(hc) = a.to else { continue };
             if container.is_none() {
@@ -719,29 +738,29 @@ impl Loaded<'_> {
             }
             let hc_role = a.target_role.clone().unwrap_or_else(|| a.role.clone());
             let mut hc_axes = Vec::new();
-            for h in self.arcs(&hd).filter(|x| x.from == hc && x.role == hc_role) {
+            for h in from_in(&hd_index, hc, &hc_role) {
                 let End::Decl(ax) = h.to else { continue };
                 if self.decls[ax].typed || self.decls[ax].ns != namespace {
                     continue;
                 }
                 hc_axes.push(ax);
                 let dom_role = h.target_role.clone().unwrap_or_else(|| hc_role.clone());
-                for d in self.arcs(&dd).filter(|x| x.from == ax && x.role == dom_role) {
+                for d in from_in(&dd_index, ax, &dom_role) {
                     let End::Decl(domain) = d.to else { continue };
                     let entry = axes.entry(ax).or_insert((domain, Vec::new()));
                     let mem_role = d.target_role.clone().unwrap_or_else(|| dom_role.clone());
-                    // Depth first from the domain, following targetRole.
-                    let mut stack = vec![(domain, mem_role)];
+                    // Depth first from the domain, following targetRole: parents before children.
+                    let mut stack = vec![(domain, mem_role, None)];
                     let mut seen = HashSet::from([domain]);
-                    while let Some((node, role)) = stack.pop() {
+                    while let Some((node, role, parent)) = stack.pop() {
+                        if node != entry.0 && !entry.1.iter().any(|(x, _)| *x == node) {
+                            entry.1.push((node, parent.filter(|p| *p != entry.0)));
+                        }
                         let mut next = Vec::new();
                         for k in children(node, &role) {
                             let End::Decl(m) = k.to else { continue };
                             if seen.insert(m) {
-                                if !entry.1.iter().any(|(x, _)| *x == m) && m != entry.0 {
-                                    entry.1.push((m, (node != entry.0).then_some(node)));
-                                }
-                                next.push((m, k.target_role.clone().unwrap_or_else(|| role.clone())));
+                                next.push((m, k.target_role.clone().unwrap_or_else(|| role.clone()), Some(node)));
                             }
                         }
                         stack.extend(next.into_iter().rev());
