@@ -127,7 +127,7 @@ fn what_is_not_a_package_is_refused_with_a_reason() {
     let t = tempfile::tempdir().unwrap();
     let not_zip = t.path().join("x.zip");
     std::fs::write(&not_zip, b"not a zip").unwrap();
-    let e = Taxonomy::from_package(&not_zip).err().expect("refused");
+    let e = Taxonomy::from_package(&not_zip).expect_err("refused");
     assert!(e[0].message.contains("not a readable zip"), "{}", e[0].message);
     // A zip without META-INF/taxonomyPackage.xml.
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -135,17 +135,13 @@ fn what_is_not_a_package_is_refused_with_a_reason() {
     std::io::Write::write_all(&mut z, b"<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'/>").unwrap();
     let bare = t.path().join("bare.zip");
     std::fs::write(&bare, z.finish().unwrap().into_inner()).unwrap();
-    let e = Taxonomy::from_package(&bare).err().expect("refused");
+    let e = Taxonomy::from_package(&bare).expect_err("refused");
     assert!(e[0].message.contains("no META-INF/taxonomyPackage.xml"), "{}", e[0].message);
 }
 
-#[test]
-fn a_package_that_points_outside_itself_is_refused() {
-    let t = tempfile::tempdir().unwrap();
-    let source = bundled();
-    let zip = build_package(&source, t.path());
-    // Rewrite the catalog to lead out of the package, and an entry point to a remote URL.
-    let bytes = std::fs::read(&zip).unwrap();
+/// A copy of a zip with each entry's text passed through `edit(name, text)`.
+fn rewrite_zip(zip: &Path, to: &Path, edit: impl Fn(&str, String) -> String) {
+    let bytes = std::fs::read(zip).unwrap();
     let mut a = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..a.len() {
@@ -153,16 +149,58 @@ fn a_package_that_points_outside_itself_is_refused() {
         let name = f.name().unwrap().to_string();
         let mut text = String::new();
         std::io::Read::read_to_string(&mut f, &mut text).unwrap();
-        if name.ends_with("catalog.xml") {
-            text = text.replace("rewritePrefix=\"../taxonomy/\"", "rewritePrefix=\"../../../\"");
-        }
-        w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+        w.start_file(&name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut w, edit(&name, text).as_bytes()).unwrap();
     }
+    std::fs::write(to, w.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn a_package_that_points_outside_itself_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let source = bundled();
+    let zip = build_package(&source, t.path());
+    // Unchanged, the copy loads: the refusals below come from the edits.
+    let same = t.path().join("same.zip");
+    rewrite_zip(&zip, &same, |_, text| text);
+    Taxonomy::from_package(&same).expect("an unchanged copy loads");
+    // A catalog that leads out of the package.
     let bad = t.path().join("bad.zip");
-    std::fs::write(&bad, w.finish().unwrap().into_inner()).unwrap();
-    let e = Taxonomy::from_package(&bad).err().expect("refused");
+    rewrite_zip(&zip, &bad, |name, text| {
+        if name.ends_with("catalog.xml") {
+            text.replace("rewritePrefix=\"../taxonomy/\"", "rewritePrefix=\"../../../\"")
+        } else {
+            text
+        }
+    });
+    let e = Taxonomy::from_package(&bad).expect_err("refused");
     assert!(e[0].message.contains("leads out of the package"), "{}", e[0].message);
+    // A linkbase reference to a remote file the catalog does not map.
+    let remote = t.path().join("remote.zip");
+    rewrite_zip(&zip, &remote, |name, text| {
+        if name.ends_with("2026-01.xsd") {
+            text.replacen(
+                "xlink:href=\"esgx-hkex-esg-2026-01-lab.xml\"",
+                "xlink:href=\"https://elsewhere.example/lab.xml\"",
+                1,
+            )
+        } else {
+            text
+        }
+    });
+    let e = Taxonomy::from_package(&remote).expect_err("refused");
+    assert!(e[0].message.contains("https://elsewhere.example/lab.xml is remote"), "{}", e[0].message);
+    // A DTD with an entity in a linkbase.
+    let dtd = t.path().join("dtd.zip");
+    rewrite_zip(&zip, &dtd, |name, text| {
+        if name.ends_with("-lab.xml") {
+            text.replacen("<link:linkbase", "<!DOCTYPE x [<!ENTITY e \"boom\">]>\n<link:linkbase", 1)
+        } else {
+            text
+        }
+    });
+    let e = Taxonomy::from_package(&dtd).expect_err("refused");
+    assert!(e[0].message.contains("refuses DTDs"), "{}", e[0].message);
 }
 
 fn validate_json(args: &[&std::ffi::OsStr]) -> Value {
