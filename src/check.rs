@@ -57,7 +57,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         ),
         None => None,
     };
-    let read = |path: &std::path::Path| match package.clone() {
+    let read = |path: &std::path::Path| match package {
         Some(tax) => crate::import::read_with_taxonomy(path, tax),
         None => crate::import::read(path, opts.taxonomy_dir.as_deref()),
     };
