@@ -566,3 +566,44 @@ fn a_filing_is_checked_against_a_third_party_package() {
     let o = esgx().arg("validate").arg(&f).args(["--format", "json"]).output().unwrap();
     assert_ne!(o.status.code(), Some(0));
 }
+
+#[test]
+fn labels_of_any_language_go_through_the_source_the_package_and_back() {
+    let t = tempfile::tempdir().unwrap();
+    // A copy of the source with a French label on a concept and a German one on a member.
+    let src = t.path().join("hkex-esg");
+    for rel in ["taxonomy.json", "units.json", "dimensions.json", "requirements.json"] {
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::copy(repo().join("taxonomy/hkex-esg").join(rel), src.join(rel)).unwrap();
+    }
+    std::fs::create_dir_all(src.join("concepts")).unwrap();
+    for e in std::fs::read_dir(repo().join("taxonomy/hkex-esg/concepts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, src.join("concepts").join(p.file_name().unwrap())).unwrap();
+    }
+    let edit = |rel: &str, f: &dyn Fn(&mut Value)| {
+        let mut v: Value = serde_json::from_slice(&std::fs::read(src.join(rel)).unwrap()).unwrap();
+        f(&mut v);
+        std::fs::write(src.join(rel), serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    };
+    edit("concepts/environment.json", &|v| {
+        v["concepts"][0]["labels"]["fr"] = json!("Émissions (étiquette de test)");
+    });
+    edit("dimensions.json", &|v| {
+        v["axes"][0]["members"][0]["labels"]["de-CH"] = json!("Testbezeichnung");
+    });
+    let source = Taxonomy::from_dir(&src).unwrap_or_else(|d| panic!("the source with more languages loads: {d:?}"));
+    let zip = build_package(&source, t.path());
+    let loaded = Taxonomy::from_package(&zip).unwrap_or_else(|d| panic!("the package loads: {d:?}"));
+    if let Some(diff) = first_difference(&model(&source), &model(&loaded), "") {
+        panic!("the loaded model differs from the source's at {diff}");
+    }
+    let first = serde_json::from_slice::<Value>(&std::fs::read(src.join("concepts/environment.json")).unwrap())
+        .unwrap()["concepts"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c = loaded.concept(&first).unwrap();
+    assert_eq!(c.def.labels.other.get("fr").map(String::as_str), Some("Émissions (étiquette de test)"));
+    assert_eq!(loaded.axes[0].members[1].def.labels.other.get("de-CH").map(String::as_str), Some("Testbezeichnung"));
+}
