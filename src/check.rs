@@ -15,6 +15,9 @@ pub struct ValidateOptions {
     /// A dataset (.json, .csv), a filing (.xbrl/.xml instance, xBRL-JSON) or a bundled example.
     pub input: Input,
     pub taxonomy_dir: Option<PathBuf>,
+    /// A published XBRL taxonomy (Taxonomy Package zip, package folder or entry-point schema) to
+    /// check a filing against instead of esgx's taxonomies.
+    pub taxonomy_package: Option<PathBuf>,
     /// The framework version to check completeness against (default: the dataset's, or for a
     /// filing the newest version whose concepts it uses). An unknown id is a usage error.
     pub framework: Option<String>,
@@ -41,8 +44,25 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         baselined: 0,
         facts: Default::default(),
     };
+    // A package that cannot be loaded is a usage problem, like a file that cannot be read.
+    let package = match &opts.taxonomy_package {
+        Some(_) if !is_filing => {
+            return Err(
+                "--taxonomy-package checks a filing; for a dataset, use --taxonomy with a taxonomy source".into()
+            );
+        }
+        Some(p) => Some(
+            Taxonomy::from_package(p)
+                .map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("\n"))?,
+        ),
+        None => None,
+    };
+    let read = |path: &std::path::Path| match package {
+        Some(tax) => crate::import::read_with_taxonomy(path, tax),
+        None => crate::import::read(path, opts.taxonomy_dir.as_deref()),
+    };
     match (&opts.input, is_filing) {
-        (Input::Path(path), true) => match crate::import::read(path, opts.taxonomy_dir.as_deref()) {
+        (Input::Path(path), true) => match read(path) {
             Ok(mut imported) => {
                 if let Some(fw) = &opts.framework {
                     imported.taxonomy.check_framework(fw)?;

@@ -118,6 +118,10 @@ enum Command {
         /// Use this taxonomy source folder instead of the bundled taxonomy.
         #[arg(long)]
         taxonomy: Option<PathBuf>,
+        /// Check a filing against a published XBRL taxonomy: a Taxonomy Package zip (or package
+        /// folder, or entry-point schema), read offline.
+        #[arg(long, value_name = "ZIP", conflicts_with = "taxonomy")]
+        taxonomy_package: Option<PathBuf>,
         /// Check completeness against this framework version.
         #[arg(long)]
         framework: Option<String>,
@@ -247,6 +251,7 @@ fn main() -> ExitCode {
             baseline,
             write_baseline,
             taxonomy,
+            taxonomy_package,
             framework,
             yoy_threshold,
         } => {
@@ -254,6 +259,7 @@ fn main() -> ExitCode {
                 Ok(i) => i,
                 Err(code) => return code,
             };
+            let taxonomy = (taxonomy, taxonomy_package);
             validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
         }
         Command::Diff { old, new, format, fail_on_change, taxonomy } => {
@@ -350,7 +356,7 @@ fn validate(
     fail_on: FailOn,
     baseline: Option<PathBuf>,
     write_baseline: Option<PathBuf>,
-    taxonomy: Option<PathBuf>,
+    (taxonomy, taxonomy_package): (Option<PathBuf>, Option<PathBuf>),
     framework: Option<String>,
     yoy_threshold: rust_decimal::Decimal,
 ) -> ExitCode {
@@ -369,6 +375,7 @@ fn validate(
     let opts = esgx::check::ValidateOptions {
         input,
         taxonomy_dir: taxonomy,
+        taxonomy_package,
         framework,
         rules: esgx::validate::Options {
             yoy_threshold: yoy_threshold / rust_decimal::Decimal::ONE_HUNDRED,

@@ -263,10 +263,7 @@ pub fn load_extension(
         groups: Vec::new(),
         concepts: Vec::new(),
     };
-    ext.groups.push(crate::taxonomy::source::Group {
-        id: "extension".into(),
-        labels: Labels { en: "Company extension".into(), zh_hant: None, zh_hans: None },
-    });
+    ext.groups.push(crate::taxonomy::source::Group { id: "extension".into(), labels: Labels::en("Company extension") });
     let all_units: Vec<String> = tax.units.iter().map(|u| u.id.clone()).collect();
     for e in schema.iter().filter(|e| e.ns == XS && e.local == "element") {
         let (Some(name), Some(id)) = (e.attr("name"), e.attr("id")) else {
@@ -288,7 +285,7 @@ pub fn load_extension(
                 def: MemberDef {
                     name: name.to_string(),
                     aliases: Vec::new(),
-                    labels: Labels { en: label, zh_hant: None, zh_hans: None },
+                    labels: Labels::en(label),
                     parent: (!is_domain).then_some(parent_local),
                 },
             });

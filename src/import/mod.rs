@@ -108,6 +108,19 @@ pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
 }
 
 pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
+    read_against(path, taxonomy_dir, None)
+}
+
+/// Read a filing against a taxonomy already loaded (e.g. from a published taxonomy package).
+pub fn read_with_taxonomy(path: &Path, taxonomy: Taxonomy) -> Result<Imported, Vec<Diagnostic>> {
+    read_against(path, None, Some(taxonomy))
+}
+
+fn read_against(
+    path: &Path,
+    taxonomy_dir: Option<&Path>,
+    given: Option<Taxonomy>,
+) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::error("E0001", Location::file(&file), format!("cannot read the filing: {e}"))])?;
@@ -127,9 +140,10 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
     let mut inputs = vec![(file.clone(), bytes)];
     // The taxonomy: the bundled one whose namespace the filing uses (or the folder given), plus
     // the extension schema it references.
-    let mut tax = match taxonomy_dir {
-        Some(d) => Taxonomy::from_dir(d)?,
-        None => {
+    let mut tax = match (given, taxonomy_dir) {
+        (Some(t), _) => t,
+        (None, Some(d)) => Taxonomy::from_dir(d)?,
+        (None, None) => {
             let used: Vec<&str> = raw.namespaces.values().map(String::as_str).collect();
             let found = crate::taxonomy::bundled_names()
                 .into_iter()
@@ -179,6 +193,10 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Resul
         .collect();
     let mut errs = Vec::new();
     for href in &raw.schema_refs {
+        // A published taxonomy's own schemas, at their URLs.
+        if tax.package.as_ref().is_some_and(|p| p.schema_urls.contains(href)) {
+            continue;
+        }
         if let Some(rest) = href.strip_prefix(&published) {
             if !known.iter().any(|k| k == rest) {
                 errs.push(Diagnostic::error(

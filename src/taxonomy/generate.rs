@@ -284,6 +284,13 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
         let json = serde_json::to_string(&ext.source).expect("extension serializes");
         w.text_element(EXTENSION_SOURCE_ELEMENT, &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)], &json);
     }
+    if lay.layer == Layer::Base {
+        // What XBRL cannot say (units, aliases, the rules' relations, requirement levels), for
+        // esgx's package loader to read back; XBRL processors skip it.
+        let json = serde_json::to_string(&super::annotations::of(tax)).expect("annotations serialize");
+        let element = format!("esgxsrc:{}", super::annotations::ELEMENT);
+        w.text_element(&element, &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)], &json);
+    }
     for (suffix, role, _) in linkbases {
         let href = format!("{}-{suffix}.xml", lay.stem);
         let role = format!("http://www.xbrl.org/2003/role/{role}");
@@ -438,11 +445,7 @@ fn labels(lay: &Layout) -> Option<String> {
     }
     for h in &lay.hypercubes {
         let axes: Vec<&str> = h.axes.iter().map(|a| tax.axes[*a].def.labels.en.trim_end_matches(" [axis]")).collect();
-        items.push((
-            h.name.clone(),
-            Labels { en: format!("Breakdown by {} [hypercube]", axes.join(", ")), zh_hant: None, zh_hans: None },
-            None,
-        ));
+        items.push((h.name.clone(), Labels::en(format!("Breakdown by {} [hypercube]", axes.join(", "))), None));
     }
     for a in &tax.axes {
         for m in a.members.iter().filter(|m| m.layer == lay.layer) {
@@ -502,7 +505,7 @@ fn references(lay: &Layout) -> Option<String> {
         let res = format!("ref_{name}");
         for r in &c.def.references {
             // Disclosure requirements of the rule the filing answers to; other frameworks are related references.
-            let role = if r.publisher == "HKEX" {
+            let role = if lay.tax.is_requirement(r) {
                 "http://www.xbrl.org/2003/role/disclosureRef"
             } else {
                 "http://www.xbrl.org/2003/role/reference"

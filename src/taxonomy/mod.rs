@@ -1,11 +1,13 @@
 //! The ESG taxonomy: loaded from its human-edited source (bundled or a folder on disk), checked,
 //! and resolved into lookup tables that the mapper, validator and generators share.
 
+pub mod annotations;
 pub mod generate;
 pub mod lookup;
 pub mod package;
 pub mod query;
 pub mod source;
+pub mod xbrl;
 
 use crate::diag::{Diagnostic, Location};
 use crate::input::{Schema, decode_text, parse_json};
@@ -117,6 +119,29 @@ pub struct ExtensionInfo {
     pub source: source::Extensions,
 }
 
+/// The taxonomy source model as a loader reads it, before names are resolved and checked.
+#[derive(Debug, Clone)]
+pub struct SourceParts {
+    pub info: TaxonomyFile,
+    pub units: UnitsFile,
+    pub dimensions: DimensionsFile,
+    pub requirements: Vec<Requirement>,
+    /// Each concept with the file it was defined in.
+    pub concepts: Vec<(String, ConceptDef)>,
+}
+
+/// Where a taxonomy loaded from a published XBRL taxonomy (package) came from.
+#[derive(Debug, Clone, Default)]
+pub struct PackageInfo {
+    /// The package zip, folder or entry-point schema it was loaded from.
+    pub path: String,
+    /// The published URL of every schema in its DTS that the catalog maps into the package: a
+    /// filing may reference any of them.
+    pub schema_urls: Vec<String>,
+    /// (framework version id, entry point URL or package path).
+    pub entry_points: Vec<(String, String)>,
+}
+
 /// The resolved taxonomy: base plus, optionally, one company extension.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -128,6 +153,8 @@ pub struct Taxonomy {
     /// Disclosure requirements per framework version (from `requirements.json`, if present).
     pub requirements: Vec<Requirement>,
     pub extension: Option<ExtensionInfo>,
+    /// Set when it was loaded from a published XBRL taxonomy rather than esgx's JSON source.
+    pub package: Option<PackageInfo>,
     /// The source files it was read from, for provenance.
     pub sources: Vec<SourceFile>,
     /// Where filings find the base taxonomy: `None` for files beside them, or the published URL
@@ -236,15 +263,31 @@ impl Taxonomy {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let parts = SourceParts {
+            info,
+            units,
+            dimensions: dims,
+            requirements: requirements.requirements,
+            concepts: concept_defs,
+        };
+        Self::from_parts(root, parts, files)
+    }
+
+    /// Build from the source model, however it was read (esgx's JSON source or a published XBRL
+    /// taxonomy): both loaders go through here, so both give one model.
+    pub fn from_parts(root: &str, parts: SourceParts, files: Vec<SourceFile>) -> Result<Taxonomy, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let SourceParts { info, units, dimensions: dims, requirements, concepts: concept_defs } = parts;
         let mut tax = Taxonomy {
             info,
             unit_namespaces: units.namespaces,
             units: Vec::new(),
             axes: Vec::new(),
             concepts: Vec::new(),
-            requirements: requirements.requirements,
+            requirements,
             extension: None,
-            sources: files.clone(),
+            package: None,
+            sources: files,
             base_location: None,
             unit_index: HashMap::new(),
             axis_index: HashMap::new(),
@@ -605,6 +648,12 @@ impl Taxonomy {
 }
 
 impl Taxonomy {
+    /// Is this reference one of the regulator's disclosure requirements (rather than a related
+    /// framework's)? The regulator is data of the taxonomy, not code.
+    pub fn is_requirement(&self, r: &Reference) -> bool {
+        self.info.regulator.as_deref() == Some(r.publisher.as_str())
+    }
+
     /// The ids of the framework versions this taxonomy knows, oldest first.
     pub fn framework_ids(&self) -> Vec<&str> {
         self.info.frameworks.iter().map(|f| f.id.as_str()).collect()

@@ -18,7 +18,7 @@ pub fn list<'t>(tax: &'t Taxonomy, kpi: Option<&str>, text: Option<&str>, framew
             kpi.as_ref().is_none_or(|k| {
                 c.def.references.iter().any(|r| {
                     let code = r.code.to_uppercase();
-                    r.publisher == "HKEX"
+                    tax.is_requirement(r)
                         && (code == *k || code.starts_with(&format!("{k}.")) || code.starts_with(&format!("{k} ")))
                 })
             })
@@ -71,12 +71,12 @@ pub fn search(tax: &Taxonomy, text: &str) -> Vec<Item> {
 /// The concepts, then under a heading per kind the axes, members and units that `search` found.
 pub fn list_all_text(tax: &Taxonomy, concepts: &[&Concept], others: &[Item]) -> String {
     if others.is_empty() {
-        return list_text(concepts);
+        return list_text(tax, concepts);
     }
     let mut s = String::new();
     if !concepts.is_empty() {
         s.push_str("concepts:\n");
-        s.push_str(&list_text(concepts));
+        s.push_str(&list_text(tax, concepts));
     }
     for (kind, heading) in [(Kind::Axis, "axes"), (Kind::Member, "members"), (Kind::Unit, "units")] {
         let items: Vec<Item> = others.iter().copied().filter(|i| i.kind() == kind).collect();
@@ -311,12 +311,13 @@ pub fn item_text(tax: &Taxonomy, item: Item) -> String {
     s
 }
 
-pub fn hkex_codes(c: &Concept) -> Vec<&str> {
-    c.def.references.iter().filter(|r| r.publisher == "HKEX").map(|r| r.code.as_str()).collect()
+/// The codes of the regulator's requirements a concept answers.
+pub fn requirement_codes<'c>(tax: &Taxonomy, c: &'c Concept) -> Vec<&'c str> {
+    c.def.references.iter().filter(|r| tax.is_requirement(r)).map(|r| r.code.as_str()).collect()
 }
 
 /// One line per concept.
-pub fn list_text(concepts: &[&Concept]) -> String {
+pub fn list_text(tax: &Taxonomy, concepts: &[&Concept]) -> String {
     let mut s = String::new();
     for c in concepts {
         let (p, t) = c.def.data_type.xbrl_type();
@@ -326,7 +327,7 @@ pub fn list_text(concepts: &[&Concept]) -> String {
             c.name(),
             format!("{p}:{t}"),
             c.def.period_type.as_str(),
-            hkex_codes(c).join(","),
+            requirement_codes(tax, c).join(","),
             c.def.labels.en
         );
     }
@@ -418,7 +419,7 @@ pub fn template(tax: &Taxonomy, framework: &str, year: i32) -> Value {
     let period = format!("FY{year}");
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
         for c in
-            tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| x.publisher == "HKEX" && x.code == r.code))
+            tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
         {
             if !seen.insert(c.name().to_string()) {
                 continue;

@@ -10,14 +10,35 @@ pub struct Labels {
     pub zh_hant: Option<String>,
     #[serde(rename = "zh-Hans", default, skip_serializing_if = "Option::is_none")]
     pub zh_hans: Option<String>,
+    /// Labels in any other language, by `xml:lang`: a published taxonomy may have any.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, String>,
 }
 
 impl Labels {
-    /// (xml:lang, text) pairs in a fixed order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+    /// (xml:lang, text) pairs in a fixed order: en, zh-Hant, zh-Hans, then the others by tag.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         [("en", Some(self.en.as_str())), ("zh-Hant", self.zh_hant.as_deref()), ("zh-Hans", self.zh_hans.as_deref())]
             .into_iter()
             .filter_map(|(l, t)| t.map(|t| (l, t)))
+            .chain(self.other.iter().map(|(l, t)| (l.as_str(), t.as_str())))
+    }
+
+    /// English only.
+    pub fn en(text: impl Into<String>) -> Labels {
+        Labels { en: text.into(), ..Labels::default() }
+    }
+
+    /// Set the label of one language; `en`, `zh-Hant` and `zh-Hans` have their own fields.
+    pub fn set(&mut self, lang: &str, text: String) {
+        match lang {
+            "en" => self.en = text,
+            "zh-Hant" => self.zh_hant = Some(text),
+            "zh-Hans" => self.zh_hans = Some(text),
+            _ => {
+                self.other.insert(lang.to_string(), text);
+            }
+        }
     }
 }
 
@@ -29,6 +50,10 @@ pub struct TaxonomyFile {
     #[serde(default)]
     pub description: String,
     pub publisher: String,
+    /// The publisher whose references are the filing's disclosure requirements (e.g. `HKEX`):
+    /// completeness checks its codes, and the reference linkbase gives them the disclosureRef role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulator: Option<String>,
     pub version: String,
     pub namespace: String,
     pub prefix: String,

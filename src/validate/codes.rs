@@ -16,6 +16,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0103", "a taxonomy name or alias is defined twice"),
     ("E0104", "a taxonomy source refers to something it does not define"),
     ("E0105", "a company extension is invalid"),
+    ("E0106", "a published taxonomy (package, folder or entry-point schema) cannot be loaded"),
     ("E0201", "the dataset names another taxonomy than the one loaded"),
     ("E0202", "unknown framework version"),
     ("E0203", "a reporting period is unknown or ends before it starts"),

@@ -50,7 +50,7 @@ pub fn check(
         let concepts: Vec<&str> = tax
             .concepts
             .iter()
-            .filter(|c| c.def.references.iter().any(|x| x.publisher == "HKEX" && x.code == r.code))
+            .filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
             .map(|c| c.name())
             .collect();
         let facts: Vec<&crate::report::Fact> = index

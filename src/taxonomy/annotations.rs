@@ -1,0 +1,127 @@
+//! What esgx's taxonomy source says that XBRL 2.1 and Dimensions cannot: units and the units each
+//! concept allows, aliases, the rules' relations between concepts (intensity, shareOf, weightedBy,
+//! fractionOf, changeOf, movesWith, additive), axis partitions, the common and statement axes,
+//! the order of the presentation groups and the disclosure requirements with their levels.
+//!
+//! The generated base schema carries them as JSON in an `esgxsrc:taxonomy` element of its
+//! `xs:appinfo` (which `xs:appinfo` allows, and XBRL processors skip), so that loading esgx's own
+//! Taxonomy Package gives back the model the source built. Everything XBRL can say (concepts,
+//! types, period types, balances, labels, references, presentation, calculations, dimensions) is
+//! read from the schema and linkbases, never from here. A third-party taxonomy has none of this.
+
+use super::Taxonomy;
+use super::source::{ChangeOf, Intensity, Requirement, UnitDef};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The local name of the appinfo element, in [`super::generate::EXTENSION_SOURCE_NS`].
+pub const ELEMENT: &str = "taxonomy";
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Annotations {
+    /// The taxonomy's short name (e.g. `hkex-esg`).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub common_axes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_axis: Option<String>,
+    /// Group ids in the source's order (XBRL roles have no order).
+    #[serde(default)]
+    pub group_order: Vec<String>,
+    /// Measure prefixes and the units filers may use: an XBRL taxonomy does not list units.
+    pub unit_namespaces: BTreeMap<String, String>,
+    pub units: Vec<UnitDef>,
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+    #[serde(default)]
+    pub concepts: BTreeMap<String, ConceptRules>,
+    #[serde(default)]
+    pub axes: BTreeMap<String, AxisRules>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConceptRules {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intensity: Option<Intensity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fraction_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_of: Option<ChangeOf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves_with: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AxisRules {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub partition: bool,
+    /// Member name -> its aliases (the domain's too).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub member_aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// The base layer's annotations.
+pub fn of(tax: &Taxonomy) -> Annotations {
+    let concepts = tax
+        .concepts
+        .iter()
+        .filter(|c| c.layer == super::Layer::Base)
+        .map(|c| {
+            let d = &c.def;
+            let rules = ConceptRules {
+                aliases: d.aliases.clone(),
+                units: d.units.clone(),
+                additive: d.additive,
+                intensity: d.intensity.clone(),
+                weighted_by: d.weighted_by.clone(),
+                share_of: d.share_of.clone(),
+                fraction_of: d.fraction_of.clone(),
+                change_of: d.change_of.clone(),
+                moves_with: d.moves_with.clone(),
+            };
+            (d.name.clone(), rules)
+        })
+        .collect();
+    let axes = tax
+        .axes
+        .iter()
+        .map(|a| {
+            let member_aliases = a
+                .members
+                .iter()
+                .filter(|m| m.layer == super::Layer::Base && !m.def.aliases.is_empty())
+                .map(|m| (m.def.name.clone(), m.def.aliases.clone()))
+                .collect();
+            (
+                a.def.name.clone(),
+                AxisRules { aliases: a.def.aliases.clone(), partition: a.def.partition, member_aliases },
+            )
+        })
+        .collect();
+    Annotations {
+        name: tax.info.name.clone(),
+        common_axes: tax.info.common_axes.clone(),
+        statement_axis: tax.info.statement_axis.clone(),
+        group_order: tax.info.groups.iter().map(|g| g.id.clone()).collect(),
+        unit_namespaces: tax.unit_namespaces.clone(),
+        units: tax.units.clone(),
+        requirements: tax.requirements.clone(),
+        concepts,
+        axes,
+    }
+}
