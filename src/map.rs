@@ -114,6 +114,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             .periods
             .get(&doc.reporting_period)
             .map(|p| Period::Duration { start: p.start, end: p.end }),
+        origin: dataset.locate_top("/framework"),
         period_names: doc
             .periods
             .iter()

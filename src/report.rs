@@ -232,4 +232,7 @@ pub struct Report {
     pub reporting_period: Option<Period>,
     /// The names the dataset gives its periods (`FY2023`), for findings; empty for a filing.
     pub period_names: BTreeMap<Period, String>,
+    /// Where findings about the report as a whole point: the dataset's framework declaration
+    /// (the requirements it answers to), or the filing.
+    pub origin: crate::diag::Location,
 }

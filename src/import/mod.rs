@@ -369,5 +369,6 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         framework: None,
         reporting_period: None,
         period_names: Default::default(),
+        origin: Location::file(file),
     })
 }

@@ -41,11 +41,10 @@ pub fn check(
     tax: &Taxonomy,
     framework: &str,
     reporting: Option<&Period>,
+    origin: &Location,
 ) -> (Vec<CoverageRow>, Vec<Diagnostic>) {
     let mut rows = Vec::new();
     let mut diags = Vec::new();
-    // A finding about the report as a whole points at the file it was read from.
-    let file = index.facts.first().map(|f| f.origin.file.clone()).unwrap_or_else(|| "(report)".into());
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
         let concepts: Vec<&str> = tax
             .concepts
@@ -71,7 +70,7 @@ pub fn check(
                 _ => ("W0601", "comply-or-explain requirement"),
             };
             diags.push(
-                Diagnostic::new(code, Severity::Warning, Location::file(&file), format!("{what} {} ({}) is neither reported nor explained", r.code, r.labels.en.strip_prefix(r.code.as_str()).unwrap_or(&r.labels.en).trim()))
+                Diagnostic::new(code, Severity::Warning, origin.clone(), format!("{what} {} ({}) is neither reported nor explained", r.code, r.labels.en.strip_prefix(r.code.as_str()).unwrap_or(&r.labels.en).trim()))
                     .with_subject(r.code.clone())
                     .with_hint(format!(
                         "report one of {} or explain its omission (\"omission\": {{\"reason\": \"not-applicable\", \"explanation\": \"...\"}})",

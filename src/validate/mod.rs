@@ -259,7 +259,7 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
     out.extend(plausibility::check(&index, tax, opts));
     let coverage = match &report.framework {
         Some(fw) => {
-            let (rows, diags) = completeness::check(&index, tax, fw, report.reporting_period.as_ref());
+            let (rows, diags) = completeness::check(&index, tax, fw, report.reporting_period.as_ref(), &report.origin);
             out.extend(diags);
             rows
         }
