@@ -172,11 +172,7 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Resul
         return Err(vec![Diagnostic::error("E0223", Location::file(file), "the filing references no taxonomy schema")]);
     }
     let published = crate::taxonomy::package::base_url(tax);
-    let known: Vec<String> = crate::taxonomy::generate::generate(tax)
-        .into_iter()
-        .filter(|f| f.path.ends_with(".xsd"))
-        .map(|f| f.path)
-        .collect();
+    let known = crate::taxonomy::generate::schema_files(tax);
     let mut errs = Vec::new();
     for href in &raw.schema_refs {
         if let Some(rest) = href.strip_prefix(&published) {

@@ -12,7 +12,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0007", "the filing uses a construct esgx refuses to read (DTD, entities, external resources)"),
     ("E0100", "the document breaks its JSON Schema"),
     ("E0101", "a taxonomy source file cannot be read into the taxonomy model"),
-    ("E0102", "the taxonomy source is incomplete or holds a file that is no part of one, or no bundled taxonomy has that name"),
+    (
+        "E0102",
+        "the taxonomy source is incomplete or holds a file that is no part of one, or no bundled taxonomy has that name",
+    ),
     ("E0103", "a taxonomy name or alias is defined twice"),
     ("E0104", "a taxonomy source refers to something it does not define"),
     ("E0105", "a company extension is invalid"),
