@@ -138,8 +138,22 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// One human sentence, for an XBRL footnote.
+    /// One human sentence, for an XBRL footnote: where, as reported, details, dataset record.
     pub fn sentence(&self) -> String {
+        let mut s = self.location_sentence();
+        if let Some(r) = &self.reported {
+            s.push_str(&format!(" Reported as \"{r}\"."));
+        }
+        if let Some(d) = self.details_sentence() {
+            s.push(' ');
+            s.push_str(&d);
+        }
+        s.push_str(&format!(" Dataset record: {}.", self.record));
+        s
+    }
+
+    /// Where in the source document the figure is stated: what facts from one place share.
+    pub fn location_sentence(&self) -> String {
         let mut s = format!("Source: {}", self.document_title.as_deref().unwrap_or(&self.document));
         if let Some(x) = &self.section {
             s.push_str(&format!(", section \"{x}\""));
@@ -154,23 +168,24 @@ impl Provenance {
             s.push_str(&format!(": \"{q}\""));
         }
         s.push('.');
-        if let Some(r) = &self.reported {
-            s.push_str(&format!(" Reported as \"{r}\"."));
-        }
+        s
+    }
+
+    /// What a reader of this one figure should know besides where it is stated: the report's
+    /// qualifier, the explanation of an omission, the dataset's note.
+    pub fn details_sentence(&self) -> Option<String> {
+        let mut parts = Vec::new();
         if let Some(q) = &self.qualifier {
-            s.push_str(&format!(" The report qualifies the figure as \"{q}\"."));
+            parts.push(format!("The report qualifies the figure as \"{q}\"."));
         }
         if let Some(o) = &self.omission {
-            s.push_str(&format!(" Omitted ({}): {}", o.reason, o.explanation));
-            if !o.explanation.ends_with('.') {
-                s.push('.');
-            }
+            let stop = if o.explanation.ends_with('.') { "" } else { "." };
+            parts.push(format!("Omitted ({}): {}{stop}", o.reason, o.explanation));
         }
         if let Some(n) = &self.note {
-            s.push_str(&format!(" Note: {n}"));
+            parts.push(format!("Note: {n}"));
         }
-        s.push_str(&format!(" Dataset record: {}.", self.record));
-        s
+        (!parts.is_empty()).then(|| parts.join(" "))
     }
 }
 

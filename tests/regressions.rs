@@ -184,3 +184,50 @@ fn crlf_csv_lines_are_counted_right() {
     let out = esgx().arg("export").arg(t.path().join("f.csv")).arg("--out").arg(t.path().join("o")).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("f.csv:3"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Issue 15: report.json carries provenance as OIM footnotes plus one document-level index; the
+/// importer recovers the structured source from the index, falls back to the footnote text for a
+/// report without it (another tool's), and refuses a footnote link to nothing.
+#[test]
+fn json_provenance_reads_back_from_the_index_or_the_footnotes() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
+    let path = out.join("report.json");
+    let dataset = minimal();
+    let imported = esgx::import::read(&path, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let facts = &imported.report.facts;
+    assert_eq!(facts.len(), dataset["facts"].as_array().unwrap().len());
+    for f in facts {
+        let p = &f.provenance;
+        let rec = dataset["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["value"].as_str() == p.reported.as_deref() && f.concept.local.as_ref() == r["concept"])
+            .unwrap_or_else(|| panic!("fact {} ({}) reads back without its reported text", f.id, f.concept));
+        assert_eq!(p.document, rec["source"]["document"].as_str().unwrap(), "{}", f.id);
+        assert_eq!(p.section.as_deref(), rec["source"]["section"].as_str(), "{}", f.id);
+        assert_eq!(p.line.map(u64::from), rec["source"]["line"].as_u64(), "{}", f.id);
+    }
+
+    // Without esgx's index, the footnotes' text is the source.
+    let mut v = json(&path);
+    v.as_object_mut().unwrap().remove("esgxp:provenance").unwrap();
+    let plain = write_json(&out, "plain.json", &v);
+    let imported = esgx::import::read(&plain, None).unwrap_or_else(|e| panic!("{e:?}"));
+    for f in &imported.report.facts {
+        let note = f.provenance.note.as_deref().unwrap_or_default();
+        assert!(note.starts_with("Source: "), "fact {}: {note:?}", f.id);
+        assert!(!note.contains("&amp;") && !note.contains("&quot;"), "footnote text is unescaped: {note}");
+    }
+
+    // A footnote link to a footnote the report does not have.
+    let mut v = json(&path);
+    let first = v["facts"].as_object_mut().unwrap().values_mut().next().unwrap();
+    first["links"]["footnote"]["_"][0] = json!("n-nowhere");
+    let dangling = write_json(&out, "dangling.json", &v);
+    let (exit, codes) = validate_codes(&dangling);
+    assert_eq!(exit, 1);
+    assert!(codes.iter().any(|c| c == "E0003"), "{codes:?}");
+}
