@@ -134,3 +134,55 @@ fn exact_decimals_survive_with_their_precision() {
     assert_eq!(total["dimensions"]["unit"], "utr:tCO2e");
     assert_eq!(total["dimensions"]["period"], "2024-01-01T00:00:00/2025-01-01T00:00:00");
 }
+
+/// Issue 7: fact ids come from the facts' aspects, not their positions. Inserting a record at the
+/// top, or reordering the records, leaves every other fact's id (and what it names) unchanged;
+/// an explicit `id` still wins.
+#[test]
+fn inserting_a_record_at_the_top_leaves_every_other_fact_id_unchanged() {
+    let t = tempfile::tempdir().unwrap();
+    let full = json(&repo().join("examples/qifu-2023/dataset.json"));
+    let export = |name: &str, ds: &serde_json::Value| {
+        let p = t.path().join(format!("{name}.json"));
+        std::fs::write(&p, serde_json::to_vec_pretty(ds).unwrap()).unwrap();
+        let out = t.path().join(name);
+        esgx().arg("export").arg(&p).arg("--out").arg(&out).assert().success();
+        // id -> what the fact is (everything but its id), from report.json; and the XML's ids.
+        let report = json(&out.join("report.json"));
+        let facts: std::collections::BTreeMap<String, serde_json::Value> = report["facts"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, f)| f["dimensions"]["concept"] != "xbrl:note")
+            .map(|(id, f)| (id.clone(), serde_json::json!([f["dimensions"], f["value"]])))
+            .collect();
+        let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+        for id in facts.keys() {
+            assert!(xml.contains(&format!(" id=\"{id}\" ")), "{name}: fact {id} is not in the XML under the same id");
+        }
+        facts
+    };
+    let mut without_first = full.clone();
+    let first = without_first["facts"].as_array_mut().unwrap().remove(0);
+    let before = export("before", &without_first);
+    let after = export("after", &full);
+    assert_eq!(after.len(), before.len() + 1);
+    for (id, fact) in &before {
+        assert_eq!(after.get(id), Some(fact), "fact {id} changed its id when a record was inserted at the top");
+    }
+    assert!(after.keys().all(|id| id.starts_with("f-")), "derived ids: {:?}", after.keys().take(3).collect::<Vec<_>>());
+
+    let mut reversed = full.clone();
+    reversed["facts"].as_array_mut().unwrap().reverse();
+    assert_eq!(export("reversed", &reversed), after, "reordering the records changes no id");
+
+    let mut named = without_first.clone();
+    let mut own = first.clone();
+    own["id"] = "my-own-id".into();
+    named["facts"].as_array_mut().unwrap().insert(0, own);
+    let named = export("named", &named);
+    assert!(named.contains_key("my-own-id"));
+    for (id, fact) in &before {
+        assert_eq!(named.get(id), Some(fact), "fact {id}");
+    }
+}

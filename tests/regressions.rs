@@ -48,7 +48,19 @@ fn malformed_filings_are_errors() {
             ),
             "E0212",
         ),
-        ("duplicate-id", xml.replacen("id=\"f2\"", "id=\"f1\"", 1), "E0220"),
+        (
+            "duplicate-id",
+            {
+                // The second fact takes the first one's id.
+                let ids: Vec<&str> = xml.split(" id=\"").skip(1).map(|r| r.split('"').next().unwrap()).collect();
+                let (a, b) = (
+                    ids.iter().find(|i| i.starts_with("f-")).unwrap(),
+                    ids.iter().filter(|i| i.starts_with("f-")).nth(1).unwrap(),
+                );
+                xml.replacen(&format!("id=\"{b}\""), &format!("id=\"{a}\""), 1)
+            },
+            "E0220",
+        ),
     ];
     for (name, text, code) in cases {
         let p = out.join(format!("{name}.xbrl"));
@@ -230,4 +242,30 @@ fn json_provenance_reads_back_from_the_index_or_the_footnotes() {
     let (exit, codes) = validate_codes(&dangling);
     assert_eq!(exit, 1);
     assert!(codes.iter().any(|c| c == "E0003"), "{codes:?}");
+}
+
+/// Issue 7: an explicit id equal to the id derived from another record's aspects is an error
+/// naming both records, not a silent merge.
+#[test]
+fn an_explicit_id_that_takes_a_derived_one_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
+    let report = json(&out.join("report.json"));
+    let derived = report["facts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, f)| f["dimensions"]["concept"] == "esgx:GhgEmissionsScope1")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let mut v = minimal();
+    v["facts"][2]["id"] = json!(derived);
+    let p = write_json(t.path(), "clash.json", &v);
+    let out = esgx().arg("validate").arg(&p).args(["--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0220").expect("E0220");
+    let msg = d["message"].as_str().unwrap();
+    assert!(msg.contains(&derived) && msg.contains("record 1") && msg.contains("record 3"), "{msg}");
 }

@@ -247,7 +247,9 @@ fn broken_xml_filings_are_errors() {
         &x,
         |s| {
             let line = s.lines().find(|l| l.contains("<esgx:GhgEmissionsScope1 ")).unwrap().to_string();
-            let dup = line.replace("id=\"f3\"", "id=\"f3dup\"").replace(">14.35<", ">15.35<");
+            let id = line.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
+            let dup = line.replace(&format!("id=\"{id}\""), &format!("id=\"{id}dup\"")).replace(">14.35<", ">15.35<");
+            assert_ne!(dup, line.replace(">14.35<", ">15.35<"), "the copy gets an id of its own");
             s.replacen(&line, &format!("{line}\n{dup}"), 1)
         },
         "E0401",

@@ -14,10 +14,9 @@
 //!
 //! Written straight from the fact model with serde, without building a JSON tree first.
 
-use crate::report::{Fact, FactValue, Provenance, Report};
+use crate::report::{Fact, FactValue, Provenance, Report, short_hash};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 pub const DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
@@ -157,11 +156,6 @@ impl<'a> Notes<'a> {
         }
         Notes { notes, links }
     }
-}
-
-/// 16 hex digits (64 bits) of the SHA-256 of `key`.
-pub fn short_hash(key: &[u8]) -> String {
-    Sha256::digest(key)[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 struct Namespaces<'a>(&'a Report);

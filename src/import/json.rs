@@ -136,7 +136,7 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             Some(Value::Number(n)) if n.as_i64().is_some() => rf.decimals = Some(n.to_string()),
             Some(other) => errs.push(err("/decimals", format!("decimals {other} is not an integer"))),
         }
-        // esgx before 0.2 wrote the source as a property of each fact.
+        // Earlier esgx versions wrote the source as an extension property of each fact.
         if let Some(src) = f.get("esgxp:source")
             && let Ok(p) = serde_json::from_value::<Provenance>(src.clone())
         {

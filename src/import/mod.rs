@@ -210,8 +210,8 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     let mut errs = Vec::new();
     let mut facts = Vec::with_capacity(raw.facts.len());
     let mut entity: Option<(String, String)> = None;
-    let mut ids = std::collections::HashSet::new();
-    for (i, rf) in raw.facts.into_iter().enumerate() {
+    let mut explicit = Vec::with_capacity(raw.facts.len());
+    for rf in raw.facts.into_iter() {
         let loc = match &rf.pointer {
             Some(p) => Location::pointer(file, p),
             None => Location::line(file, rf.line),
@@ -228,11 +228,6 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 )),
                 _ => {}
             }
-        }
-        if let Some(id) = &rf.id
-            && !ids.insert(id.clone())
-        {
-            errs.push(Diagnostic::error("E0220", loc.clone(), format!("fact id {id:?} is used twice")));
         }
         if rf.decimals.is_some() && rf.precision.is_some() {
             errs.push(Diagnostic::error(
@@ -317,8 +312,9 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         }
         let mut dimensions = rf.dims.clone();
         dimensions.sort();
+        explicit.push(rf.id.is_some());
         facts.push(Fact {
-            id: rf.id.clone().unwrap_or_else(|| format!("f{}", i + 1)),
+            id: rf.id.clone().unwrap_or_default(), // or derived from its aspects, below
             concept: rf.concept.clone(),
             period,
             unit,
@@ -333,6 +329,14 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             provenance,
             origin,
         });
+    }
+    // A fact without an id (XML allows that) gets the one derived from its aspects, as in export.
+    for clash in crate::report::assign_ids(&mut facts, &explicit) {
+        errs.push(Diagnostic::error(
+            "E0220",
+            facts[clash.second].origin.clone(),
+            format!("fact id {:?} is used twice", clash.id),
+        ));
     }
     if !errs.is_empty() {
         return Err(errs);

@@ -33,7 +33,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0217", "unknown axis"),
     ("E0218", "the concept cannot be broken down by that axis"),
     ("E0219", "the member is not a member of the axis"),
-    ("E0220", "two facts have the same id"),
+    (
+        "E0220",
+        "two facts have the same id: given twice, an explicit id equal to one derived from another fact's aspects, or two derived ids whose hashes agree",
+    ),
     ("E0221", "a fact's source document is not listed"),
     ("E0223", "a filing's schema reference does not resolve to the esgx taxonomy or a schema beside it"),
     ("E0222", "a filing fact refers to a context or unit it does not define"),
