@@ -54,20 +54,20 @@ struct DocumentInfo<'a> {
 }
 
 /// Where a figure is stated in its source: what one source footnote says, and its key.
-#[derive(Serialize, PartialEq, Eq, Hash)]
+#[derive(Serialize, Clone, Copy, PartialEq, Eq, Hash)]
 #[serde(rename_all = "camelCase")]
-pub struct SourceLocation<'a> {
-    pub document: &'a str,
+struct SourceLocation<'a> {
+    document: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_title: Option<&'a str>,
+    document_title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<&'a str>,
+    section: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
+    page: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
+    line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<&'a str>,
+    quote: Option<&'a str>,
 }
 
 impl<'a> SourceLocation<'a> {
@@ -133,17 +133,11 @@ impl<'a> Notes<'a> {
         for f in &report.facts {
             let p = &f.provenance;
             let loc = SourceLocation::of(p);
-            let src = match by_location.get(&loc) {
-                Some(i) => *i,
-                None => {
-                    let key = serde_json::to_vec(&loc).expect("serializes");
-                    notes.push(Note { id: fresh(&key), text: p.location_sentence(), location: None });
-                    let i = notes.len() - 1;
-                    by_location.insert(SourceLocation::of(p), i);
-                    notes[i].location = Some(loc);
-                    i
-                }
-            };
+            let src = *by_location.entry(loc).or_insert_with(|| {
+                let key = serde_json::to_vec(&loc).expect("serializes");
+                notes.push(Note { id: fresh(&key), text: p.location_sentence(), location: Some(loc) });
+                notes.len() - 1
+            });
             let details = p.details_sentence().map(|text| {
                 *by_details.entry(text).or_insert_with_key(|text| {
                     let mut key = b"details\n".to_vec();
