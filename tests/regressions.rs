@@ -269,3 +269,35 @@ fn an_explicit_id_that_takes_a_derived_one_is_an_error() {
     let msg = d["message"].as_str().unwrap();
     assert!(msg.contains(&derived) && msg.contains("record 1") && msg.contains("record 3"), "{msg}");
 }
+
+/// Reports written before issue 15 carry the source as an `esgxp:source` property on each fact;
+/// they still read back with it.
+#[test]
+fn the_earlier_per_fact_source_property_still_reads() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
+    let mut v = json(&out.join("report.json"));
+    let index = v.as_object_mut().unwrap().remove("esgxp:provenance").unwrap();
+    let facts = v["facts"].as_object_mut().unwrap();
+    facts.retain(|_, f| f["dimensions"]["concept"] != "xbrl:note");
+    for (id, f) in facts.iter_mut() {
+        let f = f.as_object_mut().unwrap();
+        let links = f.remove("links").unwrap();
+        let mut src = index["facts"][id].clone();
+        let source_note = links["footnote"]["_"][0].as_str().unwrap();
+        for (k, x) in index["sources"][source_note].as_object().unwrap() {
+            src[k] = x.clone();
+        }
+        f.insert("esgxp:source".into(), src);
+    }
+    v["documentInfo"].as_object_mut().unwrap().retain(|k, _| k != "linkTypes" && k != "linkGroups");
+    let old = write_json(&out, "old.json", &v);
+    let imported = esgx::import::read(&old, None).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(imported.report.facts.len(), 3);
+    for f in &imported.report.facts {
+        assert_eq!(f.provenance.document, "ar", "{}", f.id);
+        assert_eq!(f.provenance.section.as_deref(), Some("Emissions"), "{}", f.id);
+        assert!(f.provenance.line.is_some() && f.provenance.reported.is_some(), "{}", f.id);
+    }
+}
