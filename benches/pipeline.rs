@@ -1,6 +1,7 @@
 //! `cargo bench`: time the pipeline (and a diff) on a synthetic dataset (default 100,000 facts; set
 //! ESGX_BENCH_FACTS), stage by stage, and report facts per second. No timing is asserted in
-//! tests; this is where the speed targets are watched.
+//! tests; this is where the speed targets are watched. With ESGX_BENCH_DATASET=FILE it only writes
+//! the synthetic dataset there, for timing other tools (Arelle) on its export.
 
 use esgx::taxonomy::Taxonomy;
 use serde_json::json;
@@ -37,6 +38,11 @@ fn synthetic(n: usize) -> Vec<u8> {
 fn main() {
     let n: usize = std::env::var("ESGX_BENCH_FACTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let bytes = synthetic(n);
+    if let Some(path) = std::env::var_os("ESGX_BENCH_DATASET") {
+        std::fs::write(&path, &bytes).expect("writes the dataset");
+        eprintln!("wrote a synthetic dataset for {n} facts to {}", std::path::Path::new(&path).display());
+        return;
+    }
     let t0 = Instant::now();
     let ds = esgx::dataset::from_json_bytes("bench.json", bytes).expect("valid dataset");
     let t1 = Instant::now();

@@ -9,7 +9,6 @@ use crate::taxonomy::{Concept, Taxonomy, lookup};
 use crate::value::parse_reported;
 use chrono::NaiveDate;
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
 pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
@@ -69,7 +68,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         name: doc.entity.name.clone(),
     };
     let mut facts = Vec::with_capacity(doc.facts.len());
-    let mut ids = HashSet::new();
+    let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
     let mut placeholders = 0;
     let suggester = OnceCell::new();
     for (i, rec) in doc.facts.iter().enumerate() {
@@ -79,18 +78,32 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         }
         match map_fact(dataset, tax, &suggester, i, rec) {
             Ok(f) => {
-                if !ids.insert(f.id.clone()) {
-                    diags.push(Diagnostic::error(
-                        "E0220",
-                        dataset.locate(i, "id"),
-                        format!("fact id {:?} is used twice", f.id),
-                    ));
-                } else {
-                    facts.push(f);
-                }
+                facts.push(f);
+                records.push(i);
             }
             Err(mut e) => diags.append(&mut e),
         }
+    }
+    // Ids: the dataset's own where it gives one, otherwise derived from the fact's aspects.
+    let explicit: Vec<bool> = records.iter().map(|i| doc.facts[*i].id.is_some()).collect();
+    for clash in crate::report::assign_ids(&mut facts, &explicit) {
+        let (a, b) = (records[clash.first], records[clash.second]);
+        let how = |i: usize| if doc.facts[i].id.is_some() { "its `id`" } else { "the id made from its aspects" };
+        diags.push(
+            Diagnostic::error(
+                "E0220",
+                dataset.locate(b, "id"),
+                format!(
+                    "fact id {:?} is used twice: record {} has it as {} and record {} as {}",
+                    clash.id,
+                    a + 1,
+                    how(a),
+                    b + 1,
+                    how(b)
+                ),
+            )
+            .with_hint("give one of the two records an `id` of its own"),
+        );
     }
     if placeholders > 0 {
         diags.push(Diagnostic::new(
@@ -381,7 +394,7 @@ fn map_fact<'t>(
         note: rec.note.clone(),
     };
     Ok(Fact {
-        id: rec.id.clone().unwrap_or_else(|| format!("f{}", i + 1)),
+        id: rec.id.clone().unwrap_or_default(), // or derived from its aspects, once all are mapped
         concept: concept.qname.clone(),
         period,
         unit,

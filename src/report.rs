@@ -153,8 +153,22 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// One human sentence, for an XBRL footnote.
+    /// One human sentence, for an XBRL footnote: where, as reported, details, dataset record.
     pub fn sentence(&self) -> String {
+        let mut s = self.location_sentence();
+        if let Some(r) = &self.reported {
+            s.push_str(&format!(" Reported as \"{r}\"."));
+        }
+        if let Some(d) = self.details_sentence() {
+            s.push(' ');
+            s.push_str(&d);
+        }
+        s.push_str(&format!(" Dataset record: {}.", self.record));
+        s
+    }
+
+    /// Where in the source document the figure is stated: what facts from one place share.
+    pub fn location_sentence(&self) -> String {
         let mut s = format!("Source: {}", self.document_title.as_deref().unwrap_or(&self.document));
         if let Some(x) = &self.section {
             s.push_str(&format!(", section \"{x}\""));
@@ -169,23 +183,24 @@ impl Provenance {
             s.push_str(&format!(": \"{q}\""));
         }
         s.push('.');
-        if let Some(r) = &self.reported {
-            s.push_str(&format!(" Reported as \"{r}\"."));
-        }
+        s
+    }
+
+    /// What a reader of this one figure should know besides where it is stated: the report's
+    /// qualifier, the explanation of an omission, the dataset's note.
+    pub fn details_sentence(&self) -> Option<String> {
+        let mut parts = Vec::new();
         if let Some(q) = &self.qualifier {
-            s.push_str(&format!(" The report qualifies the figure as \"{q}\"."));
+            parts.push(format!("The report qualifies the figure as \"{q}\"."));
         }
         if let Some(o) = &self.omission {
-            s.push_str(&format!(" Omitted ({}): {}", o.reason, o.explanation));
-            if !o.explanation.ends_with('.') {
-                s.push('.');
-            }
+            let stop = if o.explanation.ends_with('.') { "" } else { "." };
+            parts.push(format!("Omitted ({}): {}{stop}", o.reason, o.explanation));
         }
         if let Some(n) = &self.note {
-            s.push_str(&format!(" Note: {n}"));
+            parts.push(format!("Note: {n}"));
         }
-        s.push_str(&format!(" Dataset record: {}.", self.record));
-        s
+        (!parts.is_empty()).then(|| parts.join(" "))
     }
 }
 
@@ -206,6 +221,98 @@ pub struct Fact {
     pub provenance: Provenance,
     /// Where the fact was read from (file and line or pointer), for findings about it.
     pub origin: crate::diag::Location,
+}
+
+impl Fact {
+    /// The fact's aspects (entity aside: a report has one) as one canonical text: concept,
+    /// period dates, unit measures, breakdown (axis and member, sorted, so the statement member
+    /// of a second figure counts), language. Names are written with their prefixes, not their
+    /// namespaces, so that the key, and the id made from it, survive a new taxonomy version (its
+    /// namespace carries the version).
+    pub fn aspect_key(&self) -> String {
+        let mut k = format!("concept {}\nperiod {}\n", self.concept, self.period);
+        if let Some(u) = &self.unit {
+            k.push_str(&format!("unit {}\n", u.oim()));
+        }
+        for (axis, member) in &self.dimensions {
+            k.push_str(&format!("dimension {axis} {member}\n"));
+        }
+        if let Some(l) = &self.language {
+            k.push_str(&format!("language {l}\n"));
+        }
+        k
+    }
+}
+
+/// 16 hex digits (64 bits) of the SHA-256 of `key`: short ids that stay the same for the same key.
+pub fn short_hash(key: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key)[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The id a fact without an explicit one gets: `f-` and a hash of its aspect key. It depends on
+/// nothing else (not the fact's position, not the other facts), so inserting, removing or
+/// reordering records leaves every other fact's id as it was, and the same figure keeps its id
+/// in next year's filing, where it is the comparative.
+pub fn aspect_id(key: &str) -> String {
+    format!("f-{}", short_hash(key.as_bytes()))
+}
+
+/// One id given to two facts: two explicit ids, an explicit id equal to a derived one, or two
+/// different aspect sets whose hashes agree (never seen, but never let pass).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdClash {
+    pub id: String,
+    pub first: usize,
+    pub second: usize,
+}
+
+/// Give each fact whose `explicit[i]` is false the id derived from its aspects. Facts with the
+/// same aspects (duplicates, which the rules report) are numbered `-2`, `-3` ... in the order of
+/// their values and sources, not of the records, so that reordering changes no id at all.
+/// Returns every id that is then used twice.
+pub fn assign_ids(facts: &mut [Fact], explicit: &[bool]) -> Vec<IdClash> {
+    assign_ids_with(facts, explicit, aspect_id)
+}
+
+fn assign_ids_with(facts: &mut [Fact], explicit: &[bool], derive: impl Fn(&str) -> String) -> Vec<IdClash> {
+    let mut groups: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (i, _) in explicit.iter().enumerate().filter(|(_, e)| !**e) {
+        groups.entry(facts[i].aspect_key()).or_default().push(i);
+    }
+    for (key, mut members) in groups {
+        let base = derive(&key);
+        if members.len() > 1 {
+            members.sort_by_cached_key(|i| duplicate_order(&facts[*i]));
+        }
+        for (n, i) in members.into_iter().enumerate() {
+            facts[i].id = if n == 0 { base.clone() } else { format!("{base}-{}", n + 1) };
+        }
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(facts.len());
+    let mut clashes = Vec::new();
+    for (i, f) in facts.iter().enumerate() {
+        match seen.entry(f.id.as_str()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                clashes.push(IdClash { id: f.id.clone(), first: *e.get(), second: i })
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+        }
+    }
+    clashes
+}
+
+/// How duplicates are ordered for numbering: by value, precision and source location.
+fn duplicate_order(f: &Fact) -> impl Ord {
+    let value = match &f.value {
+        FactValue::Number(n) => n.to_string(),
+        FactValue::Text(t) => t.clone(),
+        FactValue::Nil => String::new(),
+    };
+    let p = &f.provenance;
+    (value, f.decimals, p.document.clone(), p.section.clone(), p.page, p.line, p.quote.clone())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,4 +342,78 @@ pub struct Report {
     /// Where findings about the report as a whole point: the dataset's framework declaration
     /// (the requirements it answers to), or the filing.
     pub origin: crate::diag::Location,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(concept: &str, year: i32, member: Option<&str>) -> Fact {
+        let d = |m, day| NaiveDate::from_ymd_opt(year, m, day).unwrap();
+        let q = |l: &str| QName::new("esgx", "https://esgx.dev/taxonomy/hkex-esg/2026-01", l);
+        Fact {
+            id: String::new(),
+            concept: q(concept),
+            period: Period::Duration { start: d(1, 1), end: d(12, 31) },
+            unit: Some(Unit {
+                id: "t".into(),
+                numerator: vec![QName::new("utr", "http://www.xbrl.org/2009/utr", "t")],
+                denominator: vec![],
+            }),
+            dimensions: member.map(|m| vec![(q("StatementAxis"), q(m))]).unwrap_or_default(),
+            value: FactValue::Number(Decimal::ONE),
+            decimals: Some(0),
+            numeric: true,
+            language: None,
+            provenance: Provenance::default(),
+            origin: crate::diag::Location::file("x"),
+        }
+    }
+
+    #[test]
+    fn ids_depend_on_aspects_only() {
+        let mut a = vec![
+            fact("Waste", 2023, None),
+            fact("Waste", 2022, None),
+            fact("Waste", 2023, Some("OtherStatementMember")),
+        ];
+        assert!(assign_ids(&mut a, &[false; 3]).is_empty());
+        let ids: Vec<String> = a.iter().map(|f| f.id.clone()).collect();
+        assert!(ids.iter().all(|id| id.len() == 18 && id.starts_with("f-")), "{ids:?}");
+        assert_ne!(ids[0], ids[1], "the period is an aspect");
+        assert_ne!(ids[0], ids[2], "the statement member is an aspect");
+        // Reversed, and with a fact inserted in front: the same ids.
+        let mut b = vec![fact("Water", 2023, None)];
+        b.extend(a.iter().rev().cloned());
+        assert!(assign_ids(&mut b, &[false; 4]).is_empty());
+        assert_eq!(b[1..].iter().rev().map(|f| f.id.clone()).collect::<Vec<_>>(), ids);
+        // The namespace (which carries the taxonomy version) is not part of the key.
+        let mut c = vec![fact("Waste", 2023, None)];
+        c[0].concept = QName::new("esgx", "https://esgx.dev/taxonomy/hkex-esg/2027-01", "Waste");
+        assign_ids(&mut c, &[false]);
+        assert_eq!(c[0].id, ids[0]);
+    }
+
+    #[test]
+    fn duplicates_explicit_ids_and_hash_collisions_are_never_silent() {
+        // The same aspects twice: numbered, and both kept for the duplicate rules.
+        let mut a = vec![fact("Waste", 2023, None), fact("Waste", 2023, None)];
+        a[0].value = FactValue::Number(Decimal::TWO);
+        assert!(assign_ids(&mut a, &[false, false]).is_empty());
+        assert_eq!(a[0].id, format!("{}-2", a[1].id), "numbered by value, 1 before 2");
+        a.reverse();
+        assign_ids(&mut a, &[false, false]);
+        assert_eq!(a[1].id, format!("{}-2", a[0].id), "whatever the order of the records");
+        // An explicit id wins, and one equal to a derived id is a clash.
+        let mut b = vec![fact("Waste", 2023, None), fact("Water", 2023, None)];
+        b[1].id = "mine".into();
+        assert!(assign_ids(&mut b, &[false, true]).is_empty());
+        assert_eq!(b[1].id, "mine");
+        b[1].id = b[0].id.clone();
+        assert_eq!(assign_ids(&mut b, &[false, true]), vec![IdClash { id: b[0].id.clone(), first: 0, second: 1 }]);
+        // Two different aspect sets whose hashes agree (forced here) are reported, not merged.
+        let mut c = vec![fact("Waste", 2023, None), fact("Water", 2023, None)];
+        let clashes = assign_ids_with(&mut c, &[false, false], |_| "f-same".to_string());
+        assert_eq!(clashes, vec![IdClash { id: "f-same".into(), first: 0, second: 1 }]);
+    }
 }

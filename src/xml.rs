@@ -28,6 +28,22 @@ pub fn escape_into(out: &mut String, s: &str) {
     }
 }
 
+/// Text content escaped for XML (and XHTML): only `&`, `<` and `>`, which text needs; characters
+/// XML 1.0 cannot carry are dropped.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if !is_xml_char(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Can XML 1.0 carry this character at all?
 pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || ((c as u32) >= 0x20 && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))

@@ -82,15 +82,39 @@ fn every_fact_carries_its_source_in_both_formats() {
     let out = tmp.path().join("out");
     export_bundled(&out);
     let report = json(&out.join("report.json"));
-    let facts = report["facts"].as_object().unwrap();
+    let all = report["facts"].as_object().unwrap();
+    let is_note = |f: &serde_json::Value| f["dimensions"]["concept"] == "xbrl:note";
+    let facts: Vec<(&String, &serde_json::Value)> = all.iter().filter(|(_, f)| !is_note(f)).collect();
     assert!(!facts.is_empty());
-    for (id, f) in facts {
-        let src = &f["esgxp:source"];
-        assert!(src["document"].is_string(), "fact {id} has no source document");
-        assert!(src["record"].as_str().unwrap().contains("#/facts/"), "fact {id} does not point at its dataset record");
+    let index = &report["esgxp:provenance"];
+    for (id, f) in &facts {
+        // No per-fact extension property (Arelle reads those in quadratic time): the source is a
+        // standard footnote link to an xbrl:note fact ...
+        let props: Vec<&String> = f.as_object().unwrap().keys().filter(|k| k.contains(':')).collect();
+        assert!(props.is_empty(), "fact {id} has extension properties {props:?}");
+        let targets = f["links"]["footnote"]["_"].as_array().unwrap_or_else(|| panic!("fact {id} links no footnote"));
+        let source = targets[0].as_str().unwrap();
+        let note = &all[source];
+        assert!(is_note(note), "fact {id} links to {source}, which is no footnote");
+        assert_eq!(note["dimensions"]["noteId"], source.to_string());
+        assert_eq!(note["dimensions"]["language"], "en");
+        assert!(note["value"].as_str().unwrap().starts_with("Source: "), "{note}");
+        // ... and the structured reference is in the one document-level index.
+        assert!(index["sources"][source]["document"].is_string(), "footnote {source} has no structured source");
+        let record = index["facts"][id.as_str()]["record"].as_str();
+        assert!(record.is_some_and(|r| r.contains("#/facts/")), "fact {id} does not point at its dataset record");
     }
+    // Facts stated in one place share one footnote.
+    let sources = index["sources"].as_object().unwrap();
+    assert!(sources.len() < facts.len(), "{} footnotes for {} facts", sources.len(), facts.len());
+    // An explained omission is explained to any OIM reader, in a second footnote.
+    let omitted = facts.iter().find(|(id, _)| index["facts"][id.as_str()]["omission"].is_object());
+    let (id, f) = omitted.expect("the bundled dataset has an explained omission");
+    let targets = f["links"]["footnote"]["_"].as_array().unwrap();
+    assert_eq!(targets.len(), 2, "fact {id}");
+    assert!(all[targets[1].as_str().unwrap()]["value"].as_str().unwrap().starts_with("Omitted ("));
     let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
-    for id in facts.keys() {
+    for (id, _) in &facts {
         assert!(xml.contains(&format!("xlink:href=\"#{id}\"")), "fact {id} has no footnote in the XML instance");
     }
     assert_eq!(xml.matches("<link:footnote ").count(), facts.len());
@@ -114,4 +138,56 @@ fn exact_decimals_survive_with_their_precision() {
     assert_eq!(total["decimals"], 2);
     assert_eq!(total["dimensions"]["unit"], "utr:tCO2e");
     assert_eq!(total["dimensions"]["period"], "2024-01-01T00:00:00/2025-01-01T00:00:00");
+}
+
+/// Issue 7: fact ids come from the facts' aspects, not their positions. Inserting a record at the
+/// top, or reordering the records, leaves every other fact's id (and what it names) unchanged;
+/// an explicit `id` still wins.
+#[test]
+fn inserting_a_record_at_the_top_leaves_every_other_fact_id_unchanged() {
+    let t = tempfile::tempdir().unwrap();
+    let full = json(&repo().join("examples/qifu-2023/dataset.json"));
+    let export = |name: &str, ds: &serde_json::Value| {
+        let p = t.path().join(format!("{name}.json"));
+        std::fs::write(&p, serde_json::to_vec_pretty(ds).unwrap()).unwrap();
+        let out = t.path().join(name);
+        esgx().arg("export").arg(&p).arg("--out").arg(&out).assert().success();
+        // id -> what the fact is (everything but its id), from report.json; and the XML's ids.
+        let report = json(&out.join("report.json"));
+        let facts: std::collections::BTreeMap<String, serde_json::Value> = report["facts"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, f)| f["dimensions"]["concept"] != "xbrl:note")
+            .map(|(id, f)| (id.clone(), serde_json::json!([f["dimensions"], f["value"]])))
+            .collect();
+        let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
+        for id in facts.keys() {
+            assert!(xml.contains(&format!(" id=\"{id}\" ")), "{name}: fact {id} is not in the XML under the same id");
+        }
+        facts
+    };
+    let mut without_first = full.clone();
+    let first = without_first["facts"].as_array_mut().unwrap().remove(0);
+    let before = export("before", &without_first);
+    let after = export("after", &full);
+    assert_eq!(after.len(), before.len() + 1);
+    for (id, fact) in &before {
+        assert_eq!(after.get(id), Some(fact), "fact {id} changed its id when a record was inserted at the top");
+    }
+    assert!(after.keys().all(|id| id.starts_with("f-")), "derived ids: {:?}", after.keys().take(3).collect::<Vec<_>>());
+
+    let mut reversed = full.clone();
+    reversed["facts"].as_array_mut().unwrap().reverse();
+    assert_eq!(export("reversed", &reversed), after, "reordering the records changes no id");
+
+    let mut named = without_first.clone();
+    let mut own = first.clone();
+    own["id"] = "my-own-id".into();
+    named["facts"].as_array_mut().unwrap().insert(0, own);
+    let named = export("named", &named);
+    assert!(named.contains_key("my-own-id"));
+    for (id, fact) in &before {
+        assert_eq!(named.get(id), Some(fact), "fact {id}");
+    }
 }

@@ -48,7 +48,19 @@ fn malformed_filings_are_errors() {
             ),
             "E0212",
         ),
-        ("duplicate-id", xml.replacen("id=\"f2\"", "id=\"f1\"", 1), "E0220"),
+        (
+            "duplicate-id",
+            {
+                // The second fact takes the first one's id.
+                let ids: Vec<&str> = xml.split(" id=\"").skip(1).map(|r| r.split('"').next().unwrap()).collect();
+                let (a, b) = (
+                    ids.iter().find(|i| i.starts_with("f-")).unwrap(),
+                    ids.iter().filter(|i| i.starts_with("f-")).nth(1).unwrap(),
+                );
+                xml.replacen(&format!("id=\"{b}\""), &format!("id=\"{a}\""), 1)
+            },
+            "E0220",
+        ),
     ];
     for (name, text, code) in cases {
         let p = out.join(format!("{name}.xbrl"));
@@ -192,4 +204,109 @@ fn crlf_csv_lines_are_counted_right() {
     .unwrap();
     let out = esgx().arg("export").arg(t.path().join("f.csv")).arg("--out").arg(t.path().join("o")).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("f.csv:3"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Issue 15: report.json carries provenance as OIM footnotes plus one document-level index; the
+/// importer recovers the structured source from the index, falls back to the footnote text for a
+/// report without it (another tool's), and refuses a footnote link to nothing.
+#[test]
+fn json_provenance_reads_back_from_the_index_or_the_footnotes() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
+    let path = out.join("report.json");
+    let dataset = minimal();
+    let imported = esgx::import::read(&path, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let facts = &imported.report.facts;
+    assert_eq!(facts.len(), dataset["facts"].as_array().unwrap().len());
+    for f in facts {
+        let p = &f.provenance;
+        let rec = dataset["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["value"].as_str() == p.reported.as_deref() && f.concept.local.as_ref() == r["concept"])
+            .unwrap_or_else(|| panic!("fact {} ({}) reads back without its reported text", f.id, f.concept));
+        assert_eq!(p.document, rec["source"]["document"].as_str().unwrap(), "{}", f.id);
+        assert_eq!(p.section.as_deref(), rec["source"]["section"].as_str(), "{}", f.id);
+        assert_eq!(p.line.map(u64::from), rec["source"]["line"].as_u64(), "{}", f.id);
+    }
+
+    // Without esgx's index, the footnotes' text is the source.
+    let mut v = json(&path);
+    v.as_object_mut().unwrap().remove("esgxp:provenance").unwrap();
+    let plain = write_json(&out, "plain.json", &v);
+    let imported = esgx::import::read(&plain, None).unwrap_or_else(|e| panic!("{e:?}"));
+    for f in &imported.report.facts {
+        let note = f.provenance.note.as_deref().unwrap_or_default();
+        assert!(note.starts_with("Source: "), "fact {}: {note:?}", f.id);
+        assert!(!note.contains("&amp;") && !note.contains("&quot;"), "footnote text is unescaped: {note}");
+    }
+
+    // A footnote link to a footnote the report does not have.
+    let mut v = json(&path);
+    let first = v["facts"].as_object_mut().unwrap().values_mut().next().unwrap();
+    first["links"]["footnote"]["_"][0] = json!("n-nowhere");
+    let dangling = write_json(&out, "dangling.json", &v);
+    let (exit, codes) = validate_codes(&dangling);
+    assert_eq!(exit, 1);
+    assert!(codes.iter().any(|c| c == "E0003"), "{codes:?}");
+}
+
+/// Issue 7: an explicit id equal to the id derived from another record's aspects is an error
+/// naming both records, not a silent merge.
+#[test]
+fn an_explicit_id_that_takes_a_derived_one_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
+    let report = json(&out.join("report.json"));
+    let derived = report["facts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, f)| f["dimensions"]["concept"] == "esgx:GhgEmissionsScope1")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let mut v = minimal();
+    v["facts"][2]["id"] = json!(derived);
+    let p = write_json(t.path(), "clash.json", &v);
+    let out = esgx().arg("validate").arg(&p).args(["--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0220").expect("E0220");
+    let msg = d["message"].as_str().unwrap();
+    assert!(msg.contains(&derived) && msg.contains("record 1") && msg.contains("record 3"), "{msg}");
+}
+
+/// Reports written before issue 15 carry the source as an `esgxp:source` property on each fact;
+/// they still read back with it.
+#[test]
+fn the_earlier_per_fact_source_property_still_reads() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    esgx().arg("export").arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
+    let mut v = json(&out.join("report.json"));
+    let index = v.as_object_mut().unwrap().remove("esgxp:provenance").unwrap();
+    let facts = v["facts"].as_object_mut().unwrap();
+    facts.retain(|_, f| f["dimensions"]["concept"] != "xbrl:note");
+    for (id, f) in facts.iter_mut() {
+        let f = f.as_object_mut().unwrap();
+        let links = f.remove("links").unwrap();
+        let mut src = index["facts"][id].clone();
+        let source_note = links["footnote"]["_"][0].as_str().unwrap();
+        for (k, x) in index["sources"][source_note].as_object().unwrap() {
+            src[k] = x.clone();
+        }
+        f.insert("esgxp:source".into(), src);
+    }
+    v["documentInfo"].as_object_mut().unwrap().retain(|k, _| k != "linkTypes" && k != "linkGroups");
+    let old = write_json(&out, "old.json", &v);
+    let imported = esgx::import::read(&old, None).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(imported.report.facts.len(), 3);
+    for f in &imported.report.facts {
+        assert_eq!(f.provenance.document, "ar", "{}", f.id);
+        assert_eq!(f.provenance.section.as_deref(), Some("Emissions"), "{}", f.id);
+        assert!(f.provenance.line.is_some() && f.provenance.reported.is_some(), "{}", f.id);
+    }
 }

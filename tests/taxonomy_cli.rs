@@ -132,7 +132,8 @@ fn a_template_exports_after_filling_a_few_rows() {
     let out = t.path().join("out");
     esgx().arg("export").arg(&csv_path).arg("--out").arg(&out).assert().success();
     let report = json(&out.join("report.json"));
-    assert_eq!(report["facts"].as_object().unwrap().len(), 3);
+    let facts = report["facts"].as_object().unwrap();
+    assert_eq!(facts.values().filter(|f| f["dimensions"]["concept"] != "xbrl:note").count(), 3);
     // JSON: the untouched template exports too (every row is skipped).
     esgx().arg("export").arg(t.path().join("template.json")).arg("--out").arg(t.path().join("out2")).assert().success();
 }
@@ -141,17 +142,7 @@ fn a_template_exports_after_filling_a_few_rows() {
 fn adding_a_kpi_is_an_edit_of_the_taxonomy_source_only() {
     let t = tempfile::tempdir().unwrap();
     let tax = t.path().join("hkex-esg");
-    let mut stack = vec![(repo().join("taxonomy/hkex-esg"), tax.clone())];
-    while let Some((from, to)) = stack.pop() {
-        std::fs::create_dir_all(&to).unwrap();
-        for e in std::fs::read_dir(&from).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push((e.path(), to.join(e.file_name())));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
+    copy_dir(&repo().join("taxonomy/hkex-esg"), &tax);
     std::fs::write(
         tax.join("concepts/zz-added.json"),
         r#"{"concepts": [{"name": "ElectricVehiclesInFleet", "type": "integer", "periodType": "instant", "units": ["pure"],
@@ -192,4 +183,67 @@ fn export_can_reference_the_taxonomy_package() {
         xml.contains("xlink:href=\"https://esgx.dev/taxonomy/hkex-esg/"),
         "the instance refers to the published entry point"
     );
+}
+
+/// Issue 15: a taxonomy loaded from a folder is read by the same code as the bundled one, so a
+/// copy of the bundled folder gives exactly the bundled findings, completeness included, on
+/// every bundled example.
+#[test]
+fn a_copy_of_the_bundled_taxonomy_gives_the_same_findings_byte_for_byte() {
+    let t = tempfile::tempdir().unwrap();
+    // A folder whose own path contains "concepts/" must not confuse the loader either.
+    let tax = t.path().join("concepts/hkex-esg");
+    copy_dir(&repo().join("taxonomy/hkex-esg"), &tax);
+    let mut examples: Vec<_> = std::fs::read_dir(repo().join("examples"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("dataset.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 2, "the bundled examples are found: {examples:?}");
+    for ex in examples {
+        let run = |taxonomy: Option<&std::path::Path>| {
+            let mut c = esgx();
+            c.arg("validate").arg(&ex).args(["--format", "json", "--fail-on", "never"]);
+            if let Some(d) = taxonomy {
+                c.arg("--taxonomy").arg(d);
+            }
+            let out = c.output().unwrap();
+            assert!(out.status.success(), "{}: {}", ex.display(), String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        };
+        let (bundled, folder) = (run(None), run(Some(&tax)));
+        let v: Value = serde_json::from_slice(&bundled).unwrap();
+        assert!(
+            !v["coverage"].as_array().unwrap().is_empty(),
+            "{}: the bundled run has a coverage table to compare",
+            ex.display()
+        );
+        assert!(
+            bundled == folder,
+            "{}: --taxonomy with a copy of the bundled folder gives other findings",
+            ex.display()
+        );
+    }
+}
+
+#[test]
+fn a_stray_file_in_a_taxonomy_folder_is_an_error_not_ignored() {
+    let t = tempfile::tempdir().unwrap();
+    let tax = t.path().join("hkex-esg");
+    copy_dir(&repo().join("taxonomy/hkex-esg"), &tax);
+    // A misspelt requirements file would otherwise silently switch completeness off.
+    std::fs::rename(tax.join("requirements.json"), tax.join("requirement.json")).unwrap();
+    let out = esgx()
+        .args(["validate", "--format", "json"])
+        .arg(repo().join("examples/fy2025-example/dataset.json"))
+        .arg("--taxonomy")
+        .arg(&tax)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap();
+    assert!(d.iter().any(|d| d["code"] == "E0102" && d["location"].to_string().contains("requirement.json")), "{d:?}");
 }

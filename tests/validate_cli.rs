@@ -65,6 +65,21 @@ fn exported_filings_read_back_to_the_same_findings() {
         assert_eq!(v["framework"], dataset["framework"]);
         assert_eq!(findings(&v), findings(&dataset), "{f} gives other findings than the dataset it came from");
         assert_eq!(v["coverage"], dataset["coverage"], "{f}");
+        if f == "report.json" {
+            // The source of every fact a finding names comes back whole (the record is now the
+            // place in the filing).
+            let strip = |s: &Value| {
+                let mut s = s.clone();
+                s.as_object_mut().unwrap().remove("record");
+                s
+            };
+            let facts = dataset["facts"].as_object().unwrap();
+            assert!(!facts.is_empty());
+            for (id, fact) in facts {
+                assert!(fact["source"]["line"].is_u64() || fact["source"]["section"].is_string(), "{id}");
+                assert_eq!(strip(&fact["source"]), strip(&v["facts"][id]["source"]), "{f}: source of {id}");
+            }
+        }
     }
 }
 
@@ -236,7 +251,9 @@ fn broken_xml_filings_are_errors() {
         &x,
         |s| {
             let line = s.lines().find(|l| l.contains("<esgx:GhgEmissionsScope1 ")).unwrap().to_string();
-            let dup = line.replace("id=\"f3\"", "id=\"f3dup\"").replace(">14.35<", ">15.35<");
+            let id = line.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
+            let dup = line.replace(&format!("id=\"{id}\""), &format!("id=\"{id}dup\"")).replace(">14.35<", ">15.35<");
+            assert_ne!(dup, line.replace(">14.35<", ">15.35<"), "the copy gets an id of its own");
             s.replacen(&line, &format!("{line}\n{dup}"), 1)
         },
         "E0401",

@@ -2,9 +2,11 @@
 
 use super::{Raw, RawFact, RawUnit};
 use crate::diag::{Diagnostic, Location};
+use crate::emit::xbrl_json::{FACT_FOOTNOTE, OIM_NS, PROVENANCE_PROPERTY};
 use crate::report::{Period, Provenance, QName};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde_json::Value;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 pub const DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
 
@@ -36,6 +38,15 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
         let (p, l) = s.split_once(':')?;
         Some(QName::new(p, raw.namespaces.get(p)?, l))
     };
+    // The link types that mean fact-footnote (the reserved alias is `footnote`).
+    let footnote_types: Vec<&str> = info
+        .get("linkTypes")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter(|(_, u)| u.as_str() == Some(FACT_FOOTNOTE)).map(|(k, _)| k.as_str()).collect())
+        .unwrap_or_default();
+    // Footnotes (facts of xbrl:note) by id, and the footnotes each fact links to.
+    let mut notes: HashMap<&str, String> = HashMap::new();
+    let mut linked: Vec<Vec<(String, String)>> = Vec::new(); // per raw fact: (note id, pointer)
     for (id, f) in facts {
         let ptr = format!("/facts/{}", id.replace('~', "~0").replace('/', "~1"));
         let err = |field: &str, msg: String| at(&format!("{ptr}{field}"), msg);
@@ -47,6 +58,30 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             errs.push(err("/dimensions/concept", "missing or unresolvable concept".into()));
             continue;
         };
+        if &*concept.namespace == OIM_NS && &*concept.local == "note" {
+            match f.get("value").and_then(Value::as_str) {
+                Some(v) => {
+                    notes.insert(id.as_str(), xhtml_text(v));
+                }
+                None => errs.push(err("/value", "a footnote (xbrl:note) needs a text value".into())),
+            }
+            continue;
+        }
+        let mut targets = Vec::new();
+        if let Some(links) = f.get("links").and_then(Value::as_object) {
+            for (ty, groups) in links.iter().filter(|(ty, _)| footnote_types.contains(&ty.as_str())) {
+                for (group, ids) in groups.as_object().into_iter().flatten() {
+                    for (i, t) in ids.as_array().into_iter().flatten().enumerate() {
+                        match t.as_str() {
+                            Some(t) => targets.push((t.to_string(), format!("{ptr}/links/{ty}/{group}/{i}"))),
+                            None => {
+                                errs.push(err(&format!("/links/{ty}/{group}/{i}"), "a link target is a fact id".into()))
+                            }
+                        }
+                    }
+                }
+            }
+        }
         let mut rf = RawFact { id: Some(id.clone()), concept, pointer: Some(ptr.clone()), ..Default::default() };
         if let Some(obj) = f.as_object() {
             for k in obj
@@ -101,14 +136,87 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             Some(Value::Number(n)) if n.as_i64().is_some() => rf.decimals = Some(n.to_string()),
             Some(other) => errs.push(err("/decimals", format!("decimals {other} is not an integer"))),
         }
+        // Earlier esgx versions wrote the source as an extension property of each fact.
         if let Some(src) = f.get("esgxp:source")
             && let Ok(p) = serde_json::from_value::<Provenance>(src.clone())
         {
             rf.provenance = Some(p);
         }
         raw.facts.push(rf);
+        linked.push(targets);
+    }
+    // Provenance: esgx's structured index where the report has one, otherwise the text of the
+    // footnotes a fact links to.
+    let index = doc.get(PROVENANCE_PROPERTY);
+    let part = |key: &str, id: &str| index.and_then(|i| i.get(key)).and_then(|m| m.get(id)).and_then(Value::as_object);
+    for (rf, targets) in raw.facts.iter_mut().zip(linked) {
+        let id = rf.id.clone().unwrap_or_default();
+        let mut texts = Vec::new();
+        let mut fields: Option<Map<String, Value>> = part("facts", &id).cloned();
+        for (t, ptr) in &targets {
+            match notes.get(t.as_str()) {
+                Some(text) => texts.push(text.as_str()),
+                None => errs
+                    .push(at(ptr, format!("footnote link to {t:?}, which is no footnote (xbrl:note) of the report"))),
+            }
+            if let Some(loc) = part("sources", t) {
+                fields.get_or_insert_with(Map::new).extend(loc.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        match fields.map(|m| serde_json::from_value::<Provenance>(Value::Object(m))) {
+            Some(Ok(p)) => rf.provenance = Some(p),
+            Some(Err(e)) => {
+                errs.push(at(&format!("/{PROVENANCE_PROPERTY}/facts/{id}"), format!("unreadable provenance: {e}")))
+            }
+            None if rf.provenance.is_none() && !texts.is_empty() => {
+                raw.footnotes.insert(id, texts.join(" "));
+            }
+            None => {}
+        }
     }
     if errs.is_empty() { Ok(raw) } else { Err(errs) }
+}
+
+/// The text of a footnote's XHTML fragment: markup left out, XML's predefined entities and
+/// character references resolved.
+fn xhtml_text(fragment: &str) -> String {
+    if !fragment.contains(['<', '&']) {
+        return fragment.to_string();
+    }
+    let mut out = String::with_capacity(fragment.len());
+    let mut rest = fragment;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            rest = rest.find('>').map_or("", |j| &rest[j + 1..]);
+            continue;
+        }
+        let end = rest.find(';').filter(|j| *j <= 10);
+        let entity = end.map(|j| &rest[1..j]);
+        let c = match entity {
+            Some("amp") => Some('&'),
+            Some("lt") => Some('<'),
+            Some("gt") => Some('>'),
+            Some("quot") => Some('"'),
+            Some("apos") => Some('\''),
+            Some(e) if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            Some(e) if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match (c, end) {
+            (Some(c), Some(j)) => {
+                out.push(c);
+                rest = &rest[j + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// OIM periods are end-exclusive date-times (`2024-01-01T00:00:00` ends 2023); XBRL and esgx
@@ -149,6 +257,13 @@ pub fn parse_unit(raw: &Raw, s: &str) -> Option<RawUnit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn footnote_text() {
+        assert_eq!(xhtml_text("Scope 1 &amp; 2 &lt;est.&gt;"), "Scope 1 & 2 <est.>");
+        assert_eq!(xhtml_text("<p>A <b>bold</b> note&#x21;</p>"), "A bold note!");
+        assert_eq!(xhtml_text("plain & simple"), "plain & simple");
+    }
 
     #[test]
     fn periods() {

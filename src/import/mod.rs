@@ -186,11 +186,7 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Resul
         return Err(vec![Diagnostic::error("E0223", Location::file(file), "the filing references no taxonomy schema")]);
     }
     let published = crate::taxonomy::package::base_url(tax);
-    let known: Vec<String> = crate::taxonomy::generate::generate(tax)
-        .into_iter()
-        .filter(|f| f.path.ends_with(".xsd"))
-        .map(|f| f.path)
-        .collect();
+    let known = crate::taxonomy::generate::schema_files(tax);
     let mut errs = Vec::new();
     for href in &raw.schema_refs {
         // A published taxonomy's own schemas, at their URLs.
@@ -232,8 +228,8 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     let mut errs = Vec::new();
     let mut facts = Vec::with_capacity(raw.facts.len());
     let mut entity: Option<(String, String)> = None;
-    let mut ids = std::collections::HashSet::new();
-    for (i, rf) in raw.facts.into_iter().enumerate() {
+    let mut explicit = Vec::with_capacity(raw.facts.len());
+    for rf in raw.facts.into_iter() {
         let loc = match &rf.pointer {
             Some(p) => Location::pointer(file, p),
             None => Location::line(file, rf.line),
@@ -250,11 +246,6 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 )),
                 _ => {}
             }
-        }
-        if let Some(id) = &rf.id
-            && !ids.insert(id.clone())
-        {
-            errs.push(Diagnostic::error("E0220", loc.clone(), format!("fact id {id:?} is used twice")));
         }
         if rf.decimals.is_some() && rf.precision.is_some() {
             errs.push(Diagnostic::error(
@@ -339,8 +330,9 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         }
         let mut dimensions = rf.dims.clone();
         dimensions.sort();
+        explicit.push(rf.id.is_some());
         facts.push(Fact {
-            id: rf.id.clone().unwrap_or_else(|| format!("f{}", i + 1)),
+            id: rf.id.clone().unwrap_or_default(), // or derived from its aspects, below
             concept: rf.concept.clone(),
             period,
             unit,
@@ -355,6 +347,14 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             provenance,
             origin,
         });
+    }
+    // A fact without an id (XML allows that) gets the one derived from its aspects, as in export.
+    for clash in crate::report::assign_ids(&mut facts, &explicit) {
+        errs.push(Diagnostic::error(
+            "E0220",
+            facts[clash.second].origin.clone(),
+            format!("fact id {:?} is used twice", clash.id),
+        ));
     }
     if !errs.is_empty() {
         return Err(errs);

@@ -62,6 +62,15 @@ pub fn generate(tax: &Taxonomy) -> Vec<GeneratedFile> {
     files
 }
 
+/// The names of the schema files [`generate`] writes (base schema, one entry point per framework
+/// version, the extension schema), known without generating any text.
+pub fn schema_files(tax: &Taxonomy) -> Vec<String> {
+    let mut names = vec![tax.info.schema_file.clone()];
+    names.extend(tax.info.frameworks.iter().map(|fw| entry_point_file(tax, &fw.id)));
+    names.extend(tax.extension.as_ref().map(|e| e.schema_file.clone()));
+    names
+}
+
 /// A schema file's name without `.xsd`.
 pub fn stem(schema_file: &str) -> String {
     schema_file.trim_end_matches(".xsd").to_string()
@@ -770,4 +779,33 @@ fn definition(lay: &Layout) -> Option<String> {
         w.end();
     }
     Some(w.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names import checks schema references against are exactly the schemas generated.
+    #[test]
+    fn schema_files_are_the_generated_schemas() {
+        let mut tax = Taxonomy::bundled("hkex-esg").unwrap();
+        let xsd = |tax: &Taxonomy| {
+            let mut v: Vec<String> =
+                generate(tax).into_iter().filter(|f| f.path.ends_with(".xsd")).map(|f| f.path).collect();
+            v.sort();
+            v
+        };
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(schema_files(&tax)), xsd(&tax));
+        assert!(schema_files(&tax).len() >= 3, "base schema and an entry point per framework version");
+        let ext: crate::taxonomy::source::Extensions =
+            serde_json::from_value(serde_json::json!({"prefix": "acme", "namespace": "https://example.com/acme"}))
+                .unwrap();
+        tax.extend(&ext, "hkex-esg-guide-2020", "ds.json").unwrap();
+        assert!(schema_files(&tax).contains(&"acme-extension.xsd".to_string()));
+        assert_eq!(sorted(schema_files(&tax)), xsd(&tax));
+    }
 }

@@ -207,42 +207,55 @@ impl Taxonomy {
                     .with_hint(format!("bundled taxonomies: {}", bundled_names().join(", "))),
             ]
         })?;
+        let root = format!("taxonomy/{name}");
         let mut files = Vec::new();
-        collect_bundled(dir, &mut files);
-        Self::from_files(&format!("taxonomy/{name}"), files)
+        collect_bundled(dir, &root, dir.path(), &mut files);
+        Self::from_files(&root, files)
     }
 
-    /// A taxonomy source folder on disk (one that holds `taxonomy.json`).
+    /// A taxonomy source folder on disk (one that holds `taxonomy.json`): every `.json` file in
+    /// it, read exactly as the bundled copy is, so that a copy of the bundled folder gives the
+    /// same taxonomy and the same findings.
     pub fn from_dir(dir: &Path) -> Result<Taxonomy, Vec<Diagnostic>> {
-        let mut files = Vec::new();
-        let io_err = |p: &Path, e: std::io::Error| {
-            vec![Diagnostic::error("E0001", Location::file(p.display().to_string()), format!("cannot read: {e}"))]
+        let shown = dir.display().to_string();
+        let root = match shown.trim_end_matches(['/', '\\']) {
+            "" => shown.clone(),
+            t => t.to_string(),
         };
-        let mut paths = vec![dir.join("taxonomy.json"), dir.join("units.json"), dir.join("dimensions.json")];
-        let cdir = dir.join("concepts");
-        let mut concept_files: Vec<_> = std::fs::read_dir(&cdir)
-            .map_err(|e| io_err(&cdir, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        concept_files.sort();
-        paths.extend(concept_files);
-        for p in paths {
-            let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
-            files.push(SourceFile { path: p.display().to_string(), bytes });
-        }
-        Self::from_files(&dir.display().to_string(), files)
+        let mut files = Vec::new();
+        collect_dir(dir, &root, "", &mut files)?;
+        Self::from_files(&root, files)
     }
 
-    /// Build from source files: `taxonomy.json`, `units.json`, `dimensions.json`, `concepts/*.json`.
+    /// Build from the source files of one taxonomy folder, each named `ROOT/RELATIVE-PATH`:
+    /// `taxonomy.json`, `units.json`, `dimensions.json`, `requirements.json` (optional) and
+    /// `concepts/*.json`. Any other file is an error rather than something silently left out.
     pub fn from_files(root: &str, files: Vec<SourceFile>) -> Result<Taxonomy, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let find = |suffix: &str| files.iter().find(|f| f.path.ends_with(suffix));
+        let rel = |f: &SourceFile| -> String {
+            let p = f.path.strip_prefix(root).unwrap_or(&f.path);
+            p.trim_start_matches(['/', '\\']).replace('\\', "/")
+        };
+        let find = |name: &str| files.iter().find(|f| rel(f) == name);
+        let is_concepts =
+            |r: &str| r.strip_prefix("concepts/").is_some_and(|n| !n.contains('/') && n.ends_with(".json"));
+        for f in &files {
+            let r = rel(f);
+            if !matches!(r.as_str(), "taxonomy.json" | "units.json" | "dimensions.json" | "requirements.json")
+                && !is_concepts(&r)
+            {
+                diags.push(
+                    Diagnostic::error("E0102", Location::file(&f.path), "this file is no part of a taxonomy source")
+                        .with_hint("a taxonomy source folder holds taxonomy.json, units.json, dimensions.json, requirements.json and concepts/*.json"),
+                );
+            }
+        }
         let missing =
             |what: &str| Diagnostic::error("E0102", Location::file(root), format!("the taxonomy source has no {what}"));
         let (Some(tf), Some(uf), Some(df)) = (find("taxonomy.json"), find("units.json"), find("dimensions.json"))
         else {
-            return Err(vec![missing("taxonomy.json, units.json or dimensions.json")]);
+            diags.push(missing("taxonomy.json, units.json or dimensions.json"));
+            return Err(diags);
         };
         let info: Option<TaxonomyFile> = load_part(tf, &mut diags);
         let units: Option<UnitsFile> = load_part(uf, &mut diags);
@@ -252,7 +265,7 @@ impl Taxonomy {
             None => RequirementsFile::default(),
         };
         let mut concept_defs = Vec::new();
-        for f in files.iter().filter(|f| f.path.contains("concepts/") || f.path.contains("concepts\\")) {
+        for f in files.iter().filter(|f| is_concepts(&rel(f))) {
             if let Some(c) = load_part::<ConceptsFile>(f, &mut diags) {
                 concept_defs.extend(c.concepts.into_iter().map(|c| (f.path.clone(), c)));
             }
@@ -673,18 +686,48 @@ impl Taxonomy {
     }
 }
 
-fn collect_bundled(dir: &Dir<'static>, out: &mut Vec<SourceFile>) {
+/// Every `.json` file of a bundled taxonomy folder, sorted by path, named `ROOT/RELATIVE-PATH`.
+fn collect_bundled(dir: &Dir<'static>, root: &str, base: &Path, out: &mut Vec<SourceFile>) {
     let mut entries: Vec<_> = dir.entries().iter().collect();
     entries.sort_by_key(|e| e.path().to_path_buf());
     for e in entries {
         match e {
-            include_dir::DirEntry::Dir(d) => collect_bundled(d, out),
+            include_dir::DirEntry::Dir(d) => collect_bundled(d, root, base, out),
             include_dir::DirEntry::File(f) if f.path().extension().is_some_and(|x| x == "json") => {
-                out.push(SourceFile { path: format!("taxonomy/{}", f.path().display()), bytes: f.contents().to_vec() })
+                let rel = f.path().strip_prefix(base).unwrap_or(f.path());
+                out.push(SourceFile { path: format!("{root}/{}", slashed(rel)), bytes: f.contents().to_vec() })
             }
             _ => {}
         }
     }
+}
+
+/// The same for a folder on disk: every `.json` file below `root`, sorted by path.
+fn collect_dir(dir: &Path, root: &str, rel: &str, out: &mut Vec<SourceFile>) -> Result<(), Vec<Diagnostic>> {
+    let io_err = |p: &Path, e: std::io::Error| {
+        vec![Diagnostic::error("E0001", Location::file(p.display().to_string()), format!("cannot read: {e}"))]
+    };
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io_err(dir, e))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| io_err(dir, e))?;
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let rel = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        if p.is_dir() {
+            collect_dir(&p, root, &rel, out)?;
+        } else if p.extension().is_some_and(|x| x == "json") {
+            let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
+            out.push(SourceFile { path: format!("{root}/{rel}"), bytes });
+        }
+    }
+    Ok(())
+}
+
+fn slashed(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 pub fn bundled_names() -> Vec<String> {

@@ -12,7 +12,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0007", "the filing uses a construct esgx refuses to read (DTD, entities, external resources)"),
     ("E0100", "the document breaks its JSON Schema"),
     ("E0101", "a taxonomy source file cannot be read into the taxonomy model"),
-    ("E0102", "the taxonomy source is incomplete, or no bundled taxonomy has that name"),
+    (
+        "E0102",
+        "the taxonomy source is incomplete or holds a file that is no part of one, or no bundled taxonomy has that name",
+    ),
     ("E0103", "a taxonomy name or alias is defined twice"),
     ("E0104", "a taxonomy source refers to something it does not define"),
     ("E0105", "a company extension is invalid"),
@@ -32,7 +35,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0217", "unknown axis"),
     ("E0218", "the concept cannot be broken down by that axis"),
     ("E0219", "the member is not a member of the axis"),
-    ("E0220", "two facts have the same id"),
+    (
+        "E0220",
+        "two facts have the same id: given twice, an explicit id equal to one derived from another fact's aspects, or two derived ids whose hashes agree",
+    ),
     ("E0221", "a fact's source document is not listed"),
     ("E0223", "a filing's schema reference does not resolve to the esgx taxonomy or a schema beside it"),
     ("E0222", "a filing fact refers to a context or unit it does not define"),

@@ -43,3 +43,18 @@ pub fn files(dir: &Path) -> Vec<String> {
 pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
+
+/// Copy a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    let mut stack = vec![(from.to_path_buf(), to.to_path_buf())];
+    while let Some((from, to)) = stack.pop() {
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(&from).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push((e.path(), to.join(e.file_name())));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+}
