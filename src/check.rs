@@ -30,10 +30,13 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| crate::dataset::BUNDLED_QIFU_2023_PATH.to_string());
+    let mut filing_bytes = None;
     let is_filing = match &opts.path {
         Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
-            crate::import::looks_like_filing(p, &bytes)
+            let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
+            let yes = crate::import::looks_like_filing(p, &bytes);
+            filing_bytes = yes.then_some(bytes);
+            yes
         }
         None => false,
     };
@@ -48,7 +51,8 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
     };
     if is_filing {
         let path = opts.path.as_deref().expect("a filing has a path");
-        match crate::import::read(path, opts.taxonomy_dir.as_deref()) {
+        let bytes = filing_bytes.take().unwrap_or_default();
+        match crate::import::read_bytes(path, bytes, opts.taxonomy_dir.as_deref()) {
             Ok(mut imported) => {
                 let fw = opts
                     .framework

@@ -39,9 +39,8 @@ pub fn meta_path(csv_path: &Path) -> PathBuf {
 pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
     let meta_file = meta_path(path);
     let meta_shown = meta_file.display().to_string();
-    let meta_bytes = std::fs::read(&meta_file).map_err(|e| {
-        vec![Diagnostic::error("E0001", Location::file(&meta_shown), format!("cannot read the CSV dataset's metadata: {e}"))
-            .with_hint(format!("a CSV dataset needs its entity, periods and sources in {meta_shown} (the JSON dataset format without `facts`)"))]
+    let meta_bytes = crate::input::read_file(&meta_file, &meta_shown).map_err(|d| {
+        vec![d.with_hint(format!("a CSV dataset needs its entity, periods and sources in {meta_shown} (the JSON dataset format without `facts`)"))]
     })?;
     let meta_text = decode_text(&meta_shown, &meta_bytes).map_err(|d| vec![d])?;
     let mut meta = parse_json(&meta_shown, &meta_text).map_err(|d| vec![d])?;

@@ -184,9 +184,7 @@ impl Dataset {
 /// Read a dataset from a path: `.json`, or `.csv` with its metadata beside it.
 pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error("E0001", Location::file(&shown), format!("cannot read the dataset: {e}"))]
-    })?;
+    let bytes = crate::input::read_file(path, &shown).map_err(|d| vec![d])?;
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("csv") => csv::read(path, &shown, bytes),
         Some("json") => from_json_bytes(&shown, bytes),

@@ -109,7 +109,7 @@ const XBRLI: &str = "http://www.xbrl.org/2003/instance";
 const LINK: &str = "http://www.xbrl.org/2003/linkbase";
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 
-fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
+fn read_local(root: &Path, base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
             "E0007",
@@ -118,12 +118,14 @@ fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, Strin
         )
         .with_hint("put the taxonomy files beside the filing and reference them by a relative path"));
     }
-    let path = base_dir.join(href);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error("E0001", Location::file(path.display().to_string()), format!("cannot read {href}: {e}"))
+    let (real, path) = crate::input::resolve_inside(root, base_dir, href).map_err(|why| match why {
+        crate::input::Unresolved::Refused(why) => Diagnostic::error("E0007", Location::file(shown), why)
+            .with_hint("keep the filing and its taxonomy files together in one folder"),
+        crate::input::Unresolved::Missing(why) => Diagnostic::error("E0001", Location::file(shown), why),
     })?;
-    let text = crate::input::decode_text(&path.display().to_string(), &bytes)?;
-    Ok((path.display().to_string(), text))
+    let bytes = crate::input::read_file(&real, &path)?;
+    let text = crate::input::decode_text(&path, &bytes)?;
+    Ok((path, text))
 }
 
 /// Read the extension schema `href` (relative to `dir`) and add it to `tax`. Returns the files
@@ -139,12 +141,13 @@ pub fn framework_of(tax: &Taxonomy, location: &str) -> Option<String> {
 
 pub fn load_extension(
     tax: &mut Taxonomy,
+    root: &Path,
     dir: &Path,
     href: &str,
     prefixes: &HashMap<String, String>,
     shown: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-    let (path, text) = read_local(dir, href, shown).map_err(|d| vec![d])?;
+    let (path, text) = read_local(root, dir, href, shown).map_err(|d| vec![d])?;
     let schema = scan(&path, &text).map_err(|d| vec![d])?;
     let Some(tns) = schema
         .iter()
@@ -189,7 +192,7 @@ pub fn load_extension(
         let Some(h) = lb.attrs.iter().find(|(k, _)| k.ends_with(":href")).map(|(_, v)| v.clone()) else {
             continue;
         };
-        let (lpath, ltext) = read_local(&schema_dir, &h, &path).map_err(|d| vec![d])?;
+        let (lpath, ltext) = read_local(root, &schema_dir, &h, &path).map_err(|d| vec![d])?;
         let els = scan(&lpath, &ltext).map_err(|d| vec![d])?;
         files.push((lpath, ltext.into_bytes()));
         let attr = |e: &Element, local: &str| {

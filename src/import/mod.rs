@@ -109,8 +109,13 @@ pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
 
 pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::error("E0001", Location::file(&file), format!("cannot read the filing: {e}"))])?;
+    let bytes = crate::input::read_file(path, &file).map_err(|d| vec![d])?;
+    read_bytes(path, bytes, taxonomy_dir)
+}
+
+/// [`read`] of a filing whose bytes are already read (by [`crate::input::read_file`]).
+pub fn read_bytes(path: &Path, bytes: Vec<u8>, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
+    let file = path.display().to_string();
     let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let is_xml = match ext.as_deref() {
@@ -143,8 +148,10 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
             })?
         }
     };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    check_schema_refs(&raw, &tax, dir, &file)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // Everything the filing pulls in must be inside its own folder.
+    let root = crate::input::filing_root(path);
+    check_schema_refs(&raw, &tax, &root, &file)?;
     let prefixes: HashMap<String, String> = raw.namespaces.iter().map(|(p, n)| (n.clone(), p.clone())).collect();
     let uses_unknown = raw.facts.iter().any(|f| {
         let known = |ns: &str| ns == tax.info.namespace;
@@ -152,7 +159,7 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
     });
     if uses_unknown {
         for href in &raw.schema_refs {
-            inputs.extend(dts::load_extension(&mut tax, dir, href, &prefixes, &file)?);
+            inputs.extend(dts::load_extension(&mut tax, &root, dir, href, &prefixes, &file)?);
         }
     }
     let framework = raw
@@ -167,7 +174,7 @@ pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Di
 
 /// Every schema a filing references must be found without the network: a file beside it, or the
 /// bundled taxonomy at its published URL.
-fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
+fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
     if raw.schema_refs.is_empty() {
         return Err(vec![Diagnostic::error("E0223", Location::file(file), "the filing references no taxonomy schema")]);
     }
@@ -196,7 +203,12 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Resul
                 )
                 .with_hint("put the taxonomy files beside the filing and reference them by a relative path"),
             );
-        } else if !href.ends_with(".xsd") || !dir.join(href).is_file() {
+        } else if let Err(crate::input::Unresolved::Refused(why)) = crate::input::resolve_inside(root, root, href) {
+            errs.push(
+                Diagnostic::error("E0007", Location::file(file), format!("the schema reference {why}"))
+                    .with_hint("keep the filing and its taxonomy files together in one folder"),
+            );
+        } else if !href.ends_with(".xsd") || !root.join(href).is_file() {
             errs.push(
                 Diagnostic::error(
                     "E0223",

@@ -200,7 +200,7 @@ impl Taxonomy {
         concept_files.sort();
         paths.extend(concept_files);
         for p in paths {
-            let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
+            let bytes = crate::input::read_file(&p, &p.display().to_string()).map_err(|d| vec![d])?;
             files.push(SourceFile { path: p.display().to_string(), bytes });
         }
         Self::from_files(&dir.display().to_string(), files)

@@ -1,0 +1,159 @@
+//! Filings made by someone hostile: esgx reads only regular files inside the filing's folder,
+//! of bounded size, never blocks on them, and says nothing about files outside.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// An export of the bundled dataset whose extension schema has no esgx source section, so that
+/// its linkbases are read by reference. Returns the filing.
+fn plain_filing(dir: &Path) -> PathBuf {
+    let out = dir.join("filing");
+    esgx().args(["export", "--out"]).arg(&out).assert().success();
+    let xsd = out.join("taxonomy/qifu-extension.xsd");
+    let text = std::fs::read_to_string(&xsd).unwrap();
+    let text: String = text.lines().filter(|l| !l.contains("<esgxsrc:extension")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&xsd, text).unwrap();
+    out.join("report.xbrl")
+}
+
+fn set_label_linkbase(filing: &Path, href: &str) {
+    let xsd = filing.parent().unwrap().join("taxonomy/qifu-extension.xsd");
+    let text = std::fs::read_to_string(&xsd).unwrap();
+    let old = r#"xlink:href="qifu-extension-lab.xml""#;
+    assert!(text.contains(old));
+    std::fs::write(&xsd, text.replace(old, &format!(r#"xlink:href="{href}""#))).unwrap();
+}
+
+/// Validate with a time limit (a FIFO must not block); exit code and all output.
+fn validate(filing: &Path) -> (Option<i32>, String) {
+    let o = esgx().arg("validate").arg(filing).timeout(Duration::from_secs(60)).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    (o.status.code(), text)
+}
+
+#[test]
+fn a_plain_extension_schema_is_read_with_its_linkbases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let (code, text) = validate(&f);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+#[test]
+fn linkbases_outside_the_filings_folder_are_refused_without_saying_whether_they_exist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    // A real label linkbase outside the folder, with a marker label.
+    let lab = f.parent().unwrap().join("taxonomy/qifu-extension-lab.xml");
+    let marked = std::fs::read_to_string(&lab).unwrap().replace("East China", "SECRET-MARKER");
+    std::fs::write(tmp.path().join("outside-lab.xml"), marked).unwrap();
+    let mut messages = Vec::new();
+    for href in ["../../outside-lab.xml", "../../does-not-exist.xml", "/etc/passwd", "/proc/self/environ", "/dev/zero"]
+    {
+        set_label_linkbase(&f, href);
+        let (code, text) = validate(&f);
+        assert_eq!(code, Some(1), "{href}: {text}");
+        assert!(text.contains("E0007"), "{href}: {text}");
+        assert!(!text.contains("SECRET-MARKER") && !text.contains("root:"), "{href}: {text}");
+        assert!(!text.contains("No such file") && !text.contains("not found"), "{href}: {text}");
+        messages.push(text.replace(href, "HREF"));
+        set_label_linkbase_back(&f, href);
+    }
+    // An existing and a missing file outside look the same.
+    assert_eq!(messages[0], messages[1]);
+}
+
+fn set_label_linkbase_back(filing: &Path, href: &str) {
+    let xsd = filing.parent().unwrap().join("taxonomy/qifu-extension.xsd");
+    let text = std::fs::read_to_string(&xsd).unwrap();
+    std::fs::write(&xsd, text.replace(&format!(r#"xlink:href="{href}""#), r#"xlink:href="qifu-extension-lab.xml""#))
+        .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_folder_fifos_and_devices_are_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let tax = f.parent().unwrap().join("taxonomy");
+    std::fs::write(tmp.path().join("outside.xml"), "<x/>").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside.xml"), tax.join("link-out.xml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", tax.join("zero.xml")).unwrap();
+    let fifo = tax.join("fifo.xml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    for (href, expect) in [
+        ("link-out.xml", "points outside the filing's folder"),
+        ("zero.xml", "points outside the filing's folder"),
+        ("fifo.xml", "is a FIFO"),
+    ] {
+        set_label_linkbase(&f, href);
+        let started = std::time::Instant::now();
+        let (code, text) = validate(&f);
+        assert!(code == Some(1) || code == Some(2), "{href}: {code:?} {text}");
+        assert!(text.contains(expect), "{href}: {text}");
+        assert!(started.elapsed() < Duration::from_secs(30), "{href} took {:?}", started.elapsed());
+        set_label_linkbase_back(&f, href);
+    }
+    // A symlink that stays inside the folder is fine.
+    std::os::unix::fs::symlink("qifu-extension-lab.xml", tax.join("link-in.xml")).unwrap();
+    set_label_linkbase(&f, "link-in.xml");
+    assert_eq!(validate(&f).0, Some(0));
+}
+
+#[test]
+fn a_schema_ref_outside_the_filings_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    // The same taxonomy, one folder up: outside the filing's folder.
+    let moved = tmp.path().join("taxonomy");
+    std::fs::rename(f.parent().unwrap().join("taxonomy"), &moved).unwrap();
+    let text = std::fs::read_to_string(&f).unwrap().replace(r#"href="taxonomy/"#, r#"href="../taxonomy/"#);
+    std::fs::write(&f, text).unwrap();
+    let (code, text) = validate(&f);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("../taxonomy/qifu-extension.xsd points outside the filing's folder"), "{text}");
+}
+
+#[test]
+fn inputs_over_the_size_limit_are_refused_before_they_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let size = std::fs::metadata(&f).unwrap().len();
+    let o = esgx().arg("validate").arg(&f).env("ESGX_MAX_INPUT_BYTES", (size - 1).to_string()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("is {size} bytes, over the input size limit of {} bytes", size - 1)), "{err}");
+    assert!(err.contains("ESGX_MAX_INPUT_BYTES"), "{err}");
+    // The same for a dataset.
+    let o = esgx()
+        .arg("export")
+        .arg(repo().join("examples/fy2025-example/dataset.json"))
+        .arg("--out")
+        .arg(tmp.path().join("x"))
+        .env("ESGX_MAX_INPUT_BYTES", "1000")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("over the input size limit of 1000 bytes"));
+    assert!(!tmp.path().join("x").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_given_as_the_input_is_refused() {
+    let (code, text) = validate(Path::new("/dev/zero"));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("is a device"), "{text}");
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("in.json");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let (code, text) = validate(&fifo);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("is a FIFO"), "{text}");
+}
