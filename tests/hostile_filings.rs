@@ -157,3 +157,45 @@ fn a_fifo_or_device_given_as_the_input_is_refused() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("is a FIFO"), "{text}");
 }
+
+/// Run esgx with its address space capped, so that runaway memory fails the test instead of
+/// the machine.
+#[cfg(unix)]
+fn validate_capped(filing: &Path, megabytes: u64) -> (Option<i32>, String) {
+    let bin = assert_cmd::cargo::cargo_bin("esgx");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {}; exec \"$0\" validate \"$1\"", megabytes * 1024))
+        .arg(&bin)
+        .arg(filing)
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    (o.status.code(), text)
+}
+
+/// Declarations and elements added to the extension schema: `decls` namespace declarations on
+/// its root, `elements` element declarations that esgx reads and skips.
+fn amplify_extension_schema(filing: &Path, decls: usize, elements: usize) {
+    let xsd = filing.parent().unwrap().join("taxonomy/qifu-extension.xsd");
+    let text = std::fs::read_to_string(&xsd).unwrap();
+    let many: String = (0..decls).map(|i| format!(" xmlns:n{i}=\"urn:hostile:{i}\"")).collect();
+    let els: String = (0..elements).map(|i| format!("<xs:element name=\"H{i}\"/>\n")).collect();
+    let text = text.replacen("<xs:schema ", &format!("<xs:schema{many} "), 1).replacen(
+        "</xs:schema>",
+        &format!("{els}</xs:schema>"),
+        1,
+    );
+    std::fs::write(&xsd, text).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn namespace_declarations_cost_per_declaration_not_per_element() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    // About 300 KB: before the fix every element copied all 2,000 bindings (gigabytes).
+    amplify_extension_schema(&f, 2_000, 8_000);
+    let (code, text) = validate_capped(&f, 1024);
+    assert_eq!(code, Some(0), "{text}");
+}
