@@ -199,3 +199,68 @@ fn namespace_declarations_cost_per_declaration_not_per_element() {
     let (code, text) = validate_capped(&f, 1024);
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// The filing with `n` more copies of the fact with id `id` (new ids).
+fn with_copies(filing: &Path, id: &str, n: usize, vary: bool) {
+    let text = std::fs::read_to_string(filing).unwrap();
+    let line = text.lines().find(|l| l.contains(&format!("id=\"{id}\""))).unwrap().to_string();
+    let mut copies = String::new();
+    for i in 0..n {
+        let mut l = line.replace(&format!("id=\"{id}\""), &format!("id=\"copy{i}\""));
+        if vary {
+            // Another figure with the same decimals: an inconsistent duplicate.
+            let (head, rest) = l.split_once("\">").unwrap();
+            let tail = &rest[rest.find('<').unwrap()..];
+            l = format!("{head}\">{}.5{tail}", 1000 + i);
+        }
+        copies.push_str(&l);
+        copies.push('\n');
+    }
+    std::fs::write(filing, text.replacen(&format!("{line}\n"), &format!("{line}\n{copies}"), 1)).unwrap();
+}
+
+fn validate_json(filing: &Path) -> serde_json::Value {
+    let o = esgx().arg("validate").arg(filing).args(["--format", "json"]).output().unwrap();
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+}
+
+#[test]
+fn repeated_facts_are_judged_once_per_distinct_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let before = validate_json(&f);
+    let count = |v: &serde_json::Value, code: &str| {
+        v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == code).count()
+    };
+    // f117 is a figure stated elsewhere that fails its intensity check (W0302) and differs from
+    // the primary statement (W0402): 2,000 identical copies are still one figure.
+    assert!(count(&before, "W0302") > 0);
+    with_copies(&f, "f117", 2_000, false);
+    let after = validate_json(&f);
+    assert_eq!(count(&after, "W0302"), count(&before, "W0302"));
+    assert_eq!(count(&after, "W0402"), count(&before, "W0402"));
+    assert_eq!(count(&after, "I0401"), count(&before, "I0401") + 1);
+    let dup: Vec<&serde_json::Value> = after["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "I0401" && d["facts"].as_array().unwrap().len() > 2)
+        .collect();
+    assert_eq!(dup.len(), 1);
+    let msg = dup[0]["message"].as_str().unwrap();
+    assert!(msg.contains("reported 2001 times") && msg.contains(" more"), "{msg}");
+    assert!(msg.len() < 3_000, "the message lists every copy: {} bytes", msg.len());
+}
+
+#[test]
+fn inconsistent_duplicates_are_one_error_with_a_short_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    with_copies(&f, "f3", 3_000, true);
+    let v = validate_json(&f);
+    let e: Vec<&serde_json::Value> =
+        v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "E0401").collect();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let msg = e[0]["message"].as_str().unwrap();
+    assert!(msg.contains("reported 3002 times") && msg.contains(" more") && msg.len() < 3_000, "{msg}");
+}

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(breakdowns(index, tax));
-    for f in index.facts {
+    for &f in &index.facts {
         let Some(c) = tax.concept(&f.concept.local) else {
             continue;
         };
@@ -204,7 +204,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut implied_by_axis: Vec<((String, Period, Dims), String, Interval, Vec<String>)> = Vec::new();
-    for f in index.facts {
+    for &f in &index.facts {
         if !index.is_primary(f) {
             continue;
         }
@@ -369,14 +369,27 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         }
     }
     // Breakdowns of one rate by different axes, without a reported total, must imply the same one.
-    for (i, (key, axis, implied, ids)) in implied_by_axis.iter().enumerate() {
-        for (key2, axis2, implied2, ids2) in &implied_by_axis[i + 1..] {
-            if key == key2 && !overlaps(*implied, *implied2) {
+    // Compared within groups of the same key (one per axis), so the work stays linear.
+    let mut same_key: std::collections::HashMap<&(String, Period, Dims), Vec<usize>> = Default::default();
+    for (i, (key, ..)) in implied_by_axis.iter().enumerate() {
+        same_key.entry(key).or_default().push(i);
+    }
+    let by_id: std::collections::HashMap<&str, &Fact> = index.facts.iter().map(|f| (f.id.as_str(), *f)).collect();
+    let mut groups: Vec<&Vec<usize>> = same_key.values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    for g in groups {
+        for (n, &i) in g.iter().enumerate() {
+            let (key, axis, implied, ids) = &implied_by_axis[i];
+            for &j in &g[n + 1..] {
+                let (_, axis2, implied2, ids2) = &implied_by_axis[j];
+                if overlaps(*implied, *implied2) {
+                    continue;
+                }
                 out.push(
                     Diagnostic::new(
                         "W0305",
                         Severity::Warning,
-                        fact_location(index.facts.iter().find(|f| f.id == ids[0]).expect("fact exists")),
+                        fact_location(by_id.get(ids[0].as_str()).expect("fact exists")),
                         format!(
                             "{} for {}: the {axis} breakdown implies {} overall but the {axis2} breakdown implies {}",
                             key.0,
