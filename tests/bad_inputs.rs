@@ -179,6 +179,22 @@ fn csv_errors_point_at_lines() {
     );
     assert!(s.contains("unknown concept"), "{s}");
     rejects(&write(d, "facts.csv", b"colour,concept,period,source_document\n"), 1, "unknown column \"colour\"");
+    // A column missing or named twice would drop figures silently: both are errors naming it.
+    rejects(
+        &write(d, "facts.csv", b"concept,unit,period,source_document\nGhgEmissionsScope1,tCO2e,FY2024,ar\n"),
+        1,
+        "missing column \"value\"",
+    );
+    let s = rejects(
+        &write(
+            d,
+            "facts.csv",
+            b"concept,value,unit,period,source_document,value\nGhgEmissionsScope1,1,tCO2e,FY2024,ar,2\n",
+        ),
+        1,
+        "column \"value\" appears twice (columns 2 and 6)",
+    );
+    assert!(s.contains("E0005"), "{s}");
     let lone = d.join("lone");
     std::fs::create_dir(&lone).unwrap();
     rejects(&write(&lone, "x.csv", header.as_bytes()), 2, "x.meta.json");

@@ -9,7 +9,7 @@ use crate::input::{decode_text, parse_json};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
-/// Columns a CSV dataset may have; `concept`, `period` and `source_document` are required.
+/// Columns a CSV dataset may have; those in [`REQUIRED`] must be there, and none twice.
 pub const COLUMNS: &[&str] = &[
     "id",
     "concept",
@@ -31,6 +31,9 @@ pub const COLUMNS: &[&str] = &[
     "label_zh",
     "hint",
 ];
+
+/// Columns every CSV dataset has: without `value` every figure would be read as not filled in.
+pub const REQUIRED: &[&str] = &["concept", "value", "period", "source_document"];
 
 pub fn meta_path(csv_path: &Path) -> PathBuf {
     csv_path.with_extension("meta.json")
@@ -103,9 +106,24 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
             );
         }
     }
-    for req in ["concept", "period", "source_document"] {
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = headers[..i].iter().position(|g| g == h) {
+            errs.push(
+                Diagnostic::error(
+                    "E0005",
+                    Location::line(file, 1),
+                    format!("column {h:?} appears twice (columns {} and {})", j + 1, i + 1),
+                )
+                .with_hint("keep one column of each name; a second one would be ignored"),
+            );
+        }
+    }
+    for req in REQUIRED {
         if !headers.iter().any(|h| h == req) {
-            errs.push(Diagnostic::error("E0005", Location::line(file, 1), format!("missing column {req:?}")));
+            errs.push(
+                Diagnostic::error("E0005", Location::line(file, 1), format!("missing column {req:?}"))
+                    .with_hint(format!("a CSV dataset has the columns {} (cells may be empty)", REQUIRED.join(", "))),
+            );
         }
     }
     if !errs.is_empty() {

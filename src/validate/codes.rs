@@ -7,7 +7,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0002", "the file is not UTF-8 text"),
     ("E0003", "the file is empty or is not well-formed JSON or XML"),
     ("E0004", "unknown input file type"),
-    ("E0005", "a CSV header names an unknown column or lacks a required one"),
+    ("E0005", "a CSV header names an unknown column, names one twice, or lacks a required one"),
     ("E0006", "a CSV row is malformed, or a dimension cell is not Axis=Member"),
     ("E0007", "the filing uses a construct esgx refuses to read (DTD, entities, external resources)"),
     ("E0100", "the document breaks its JSON Schema"),
