@@ -33,6 +33,17 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || ((c as u32) >= 0x20 && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
 }
 
+/// The byte offset and character of the first character XML 1.0 does not allow (control
+/// characters other than tab and line ends, U+FFFE, U+FFFF), if any. A conforming parser rejects
+/// such a document, raw or as a character reference.
+pub fn first_illegal_char(s: &str) -> Option<(usize, char)> {
+    // Only bytes below 0x20 and the UTF-8 lead byte 0xEF can start one.
+    if !s.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF) {
+        return None;
+    }
+    s.char_indices().find(|(_, c)| !is_xml_char(*c))
+}
+
 pub struct XmlWriter {
     out: String,
     stack: Vec<String>,

@@ -264,3 +264,34 @@ fn inconsistent_duplicates_are_one_error_with_a_short_message() {
     let msg = e[0]["message"].as_str().unwrap();
     assert!(msg.contains("reported 3002 times") && msg.contains(" more") && msg.len() < 3_000, "{msg}");
 }
+
+#[test]
+fn characters_xml_does_not_allow_are_malformed_xml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let good = std::fs::read_to_string(&f).unwrap();
+    let text_fact = r#"xml:lang="en">Qifu Technology integrates"#;
+    assert!(good.contains(text_fact));
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("escape reference", good.replacen(text_fact, &format!("{text_fact} &#x1b;[2J"), 1), "&#x1b;"),
+        ("U+FFFE reference", good.replacen(text_fact, &format!("{text_fact} &#xFFFE;"), 1), "&#xFFFE;"),
+        ("NUL reference", good.replacen(text_fact, &format!("{text_fact} &#0;"), 1), "&#0;"),
+        ("raw control byte", good.replacen(text_fact, &format!("{text_fact} \u{1}"), 1), "U+0001"),
+        ("raw U+FFFF", good.replacen(text_fact, &format!("{text_fact} \u{FFFF}"), 1), "U+FFFF"),
+        ("reference in an attribute", good.replacen(r#"id="f217""#, r#"id="f217&#x7;""#, 1), "U+0007"),
+    ];
+    for (what, text, expect) in cases {
+        std::fs::write(&f, &text).unwrap();
+        let (code, out) = validate(&f);
+        assert_eq!(code, Some(1), "{what}: {out}");
+        assert!(out.contains("E0003") && out.contains(expect), "{what}: {out}");
+    }
+    // In an extension schema too.
+    std::fs::write(&f, &good).unwrap();
+    let xsd = f.parent().unwrap().join("taxonomy/qifu-extension.xsd");
+    let schema = std::fs::read_to_string(&xsd).unwrap();
+    std::fs::write(&xsd, schema.replacen("<xs:annotation>", "<xs:annotation>&#x1b;", 1)).unwrap();
+    let (code, out) = validate(&f);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("E0003") && out.contains("&#x1b;"), "{out}");
+}

@@ -46,6 +46,7 @@ impl Element {
 }
 
 fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
+    super::check_xml_chars(file, text)?;
     let mut reader = Reader::from_str(text);
     let mut scope = crate::xml::NsScope::default();
     let mut out: Vec<Element> = Vec::new();
@@ -59,14 +60,8 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 return Err(Diagnostic::error("E0007", Location::file(file), "DOCTYPE refused".to_string()));
             }
             Ok(Event::GeneralRef(r)) => {
-                let c = super::entity_char(&r);
-                let Some(c) = c else {
-                    return Err(Diagnostic::error(
-                        "E0007",
-                        Location::file(file),
-                        "undeclared entity refused".to_string(),
-                    ));
-                };
+                let c =
+                    super::entity_char(&r).map_err(|(code, msg)| Diagnostic::error(code, Location::file(file), msg))?;
                 if let Some(&i) = open.last() {
                     out[i].text.push(c);
                 }
@@ -76,12 +71,16 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 let (Event::Start(e) | Event::Empty(e)) = ev else { unreachable!("matched above") };
                 let mut decls = Vec::new();
                 let mut attrs = Vec::new();
-                for a in e.attributes().flatten() {
+                let bad =
+                    |msg: String| Diagnostic::error("E0003", Location::file(file), format!("malformed XML: {msg}"));
+                for a in e.attributes() {
+                    let a = a.map_err(|er| bad(format!("malformed attribute: {er}")))?;
                     let k = a.key.as_ref().to_string();
                     let v = a
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map(|v| v.to_string())
-                        .unwrap_or_default();
+                        .map_err(|er| bad(format!("attribute {k}: {er}")))?
+                        .to_string();
+                    super::check_attr_chars(&k, &v).map_err(bad)?;
                     if k == "xmlns" {
                         decls.push((String::new(), v));
                     } else if let Some(p) = k.strip_prefix("xmlns:") {

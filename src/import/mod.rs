@@ -16,15 +16,40 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The character an entity reference stands for: XML's five predefined entities and character
-/// references. Anything else is refused: esgx expands no declared entity.
-pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Option<char> {
-    match &*r.xml10_content() {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => r.resolve_char_ref().ok().flatten(),
+/// references to characters XML allows. Anything else is refused, with its code and why: esgx
+/// expands no declared entity, and a reference to a control character is not well-formed XML.
+pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (&'static str, String)> {
+    let name = r.xml10_content();
+    match &*name {
+        "amp" => Ok('&'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        _ if name.starts_with('#') => match r.resolve_char_ref() {
+            Ok(Some(c)) if crate::xml::is_xml_char(c) => Ok(c),
+            _ => Err(("E0003", format!("the character reference &{name}; is to a character XML does not allow"))),
+        },
+        _ => Err(("E0007", format!("undeclared entity &{name}; esgx expands no entities"))),
+    }
+}
+
+/// Refuse a document with a character XML does not allow, at its line.
+pub(crate) fn check_xml_chars(file: &str, text: &str) -> Result<(), Diagnostic> {
+    let Some((at, c)) = crate::xml::first_illegal_char(text) else { return Ok(()) };
+    let line = text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    Err(Diagnostic::error(
+        "E0003",
+        Location::line(file, line),
+        format!("malformed XML: the character U+{:04X} is not allowed in XML", c as u32),
+    ))
+}
+
+/// An attribute value with a character reference to a character XML does not allow.
+pub(crate) fn check_attr_chars(key: &str, value: &str) -> Result<(), String> {
+    match crate::xml::first_illegal_char(value) {
+        Some((_, c)) => Err(format!("attribute {key}: the character U+{:04X} is not allowed in XML", c as u32)),
+        None => Ok(()),
     }
 }
 

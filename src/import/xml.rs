@@ -50,6 +50,7 @@ enum In {
 }
 
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
+    super::check_xml_chars(file, text).map_err(|d| vec![d])?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     let mut ns = Ns { scope: crate::xml::NsScope::default() };
@@ -81,20 +82,10 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     .with_hint("XBRL instances need no DTD; remove the <!DOCTYPE ...> declaration"),
                 ]);
             }
-            Event::GeneralRef(r) => {
-                let name = r.xml10_content().to_string();
-                let c = super::entity_char(&r);
-                match c {
-                    Some(c) => text_buf.push(c),
-                    None => {
-                        return Err(vec![err_at(
-                            line,
-                            "E0007",
-                            format!("undeclared entity &{name}; esgx expands no entities"),
-                        )]);
-                    }
-                }
-            }
+            Event::GeneralRef(r) => match super::entity_char(&r) {
+                Ok(c) => text_buf.push(c),
+                Err((code, msg)) => return Err(vec![err_at(line, code, msg)]),
+            },
             Event::Text(t) => {
                 let t = t.xml10_content();
                 if acc.path.is_empty() && !t.trim().is_empty() {
@@ -118,6 +109,9 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     };
                     let key = a.key.as_ref().to_string();
                     let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                        Ok(v) if let Err(msg) = super::check_attr_chars(&key, &v) => {
+                            return Err(vec![err_at(line, "E0003", msg)]);
+                        }
                         Ok(v) => v.to_string(),
                         Err(er) => {
                             acc.errs.push(err_at(line, "E0007", format!("attribute {key}: {er}")));
