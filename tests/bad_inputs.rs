@@ -209,3 +209,22 @@ fn missing_dataset_and_bad_epoch_are_usage_errors() {
     assert!(files(&out).is_empty());
     esgx().args(["export"]).assert().code(2); // --out is required
 }
+
+#[test]
+fn control_characters_are_refused_so_xml_and_json_outputs_cannot_disagree() {
+    let t = tempfile::tempdir().unwrap();
+    for (field, text) in [("note", "a\u{0}b"), ("note", "red \u{1b}[31m"), ("value", "14\u{7}.35")] {
+        let s = rejects(
+            &write(
+                t.path(),
+                "d.json",
+                &with(|v| {
+                    v["facts"][0][field] = text.into();
+                }),
+            ),
+            1,
+            "E0008",
+        );
+        assert!(s.contains(&format!("/facts/0/{field}")), "{s}");
+    }
+}

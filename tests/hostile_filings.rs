@@ -295,3 +295,16 @@ fn characters_xml_does_not_allow_are_malformed_xml() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("E0003") && out.contains("&#x1b;"), "{out}");
 }
+
+#[test]
+fn a_huge_value_is_not_echoed_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let text = std::fs::read_to_string(&f).unwrap();
+    let huge = format!(">1{}</esgx:GhgEmissionsScope1>", "x".repeat(5_000_000));
+    std::fs::write(&f, text.replacen(">14.35</esgx:GhgEmissionsScope1>", &huge, 1)).unwrap();
+    let (code, out) = validate(&f);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("E0213") && out.contains("more characters"), "{}", &out[..out.len().min(3000)]);
+    assert!(out.len() < 50_000, "the output is {} bytes", out.len());
+}
