@@ -28,10 +28,13 @@ pub struct ValidateOptions {
 /// Validate. `Err` is a usage or I/O problem (exit 2); findings, errors included, come back in
 /// the result.
 pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
+    let mut filing_bytes = None;
     let is_filing = match &opts.input {
         Input::Path(p) => {
-            let bytes = std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
-            crate::import::looks_like_filing(p, &bytes)
+            let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
+            let yes = crate::import::looks_like_filing(p, &bytes);
+            filing_bytes = yes.then_some(bytes);
+            yes
         }
         Input::Example(_) => false,
     };
@@ -59,7 +62,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
     };
     let read = |path: &std::path::Path| match package {
         Some(tax) => crate::import::read_with_taxonomy(path, tax),
-        None => crate::import::read(path, opts.taxonomy_dir.as_deref()),
+        None => crate::import::read_bytes(path, filing_bytes.take().unwrap_or_default(), opts.taxonomy_dir.as_deref()),
     };
     match (&opts.input, is_filing) {
         (Input::Path(path), true) => match read(path) {

@@ -92,12 +92,29 @@ pub struct Diagnostic {
     pub fingerprint: String,
 }
 
+/// Messages quote values; a hostile input's value can be megabytes long. Past this many
+/// characters a message is cut.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+fn cut(message: String) -> String {
+    if message.len() <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let total = message.chars().count();
+    if total <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let mut s: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+    s.push_str(&format!("… ({} more characters)", total - MAX_MESSAGE_CHARS));
+    s
+}
+
 impl Diagnostic {
     pub fn new(code: &'static str, severity: Severity, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity,
-            message: message.into(),
+            message: cut(message.into()),
             location,
             hint: None,
             facts: Vec::new(),

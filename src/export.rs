@@ -9,7 +9,7 @@ use crate::emit::{Output, xbrl_json, xbrl_xml};
 pub use crate::pipeline::{Error as ExportError, Prepared, is_usage_problem, prepare};
 use crate::taxonomy::generate;
 use crate::{fsio, validate};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub const INSTANCE_FILE: &str = "report.xbrl";
 pub const JSON_FILE: &str = "report.json";
@@ -141,25 +141,6 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
     outputs
 }
 
-/// Outputs listed by the manifest of an earlier export into `dir` that this export does not write.
-fn previous_outputs(dir: &Path, outputs: &[Output]) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(dir.join(manifest::MANIFEST_FILE)) else { return Vec::new() };
-    let Ok(old) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
-    if old["generator"]["name"] != "esgx" {
-        return Vec::new();
-    }
-    old["outputs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|o| o["path"].as_str())
-        // Only plain relative paths inside the folder: a manifest is data, not a list of orders.
-        .filter(|p| !p.contains("..") && !p.starts_with('/') && !p.contains('\\'))
-        .filter(|p| !outputs.iter().any(|o| o.path == *p))
-        .map(String::from)
-        .collect()
-}
-
 /// The whole job. Nothing is written unless every output could be produced.
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
@@ -176,13 +157,9 @@ pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
         return Err(ExportError::Findings(d));
     }
     let outputs = render(&prepared, &created);
-    let stale = previous_outputs(&opts.out_dir, &outputs);
-    fsio::write_all(&opts.out_dir, &outputs).map_err(ExportError::Io)?;
-    // Files an earlier export into the same folder wrote and this one did not (an extension
-    // schema of another dataset, say) would otherwise linger beside the new filing.
-    for p in stale {
-        let _ = std::fs::remove_file(opts.out_dir.join(p));
-    }
+    // One step, whole or not at all: files an earlier export wrote and this one does not (an
+    // extension schema of another dataset, say) go with the old export; the user's own stay.
+    fsio::commit_folder(&opts.out_dir, &outputs).map_err(ExportError::Io)?;
     Ok(ExportOutcome {
         outputs: outputs.iter().map(|o| (opts.out_dir.join(&o.path), o.format)).collect(),
         diagnostics: prepared.diagnostics,

@@ -124,3 +124,128 @@ impl<'a> LineCounter<'a> {
         self.line
     }
 }
+
+/// Inputs larger than this are refused before they are read (about twice the size is needed in
+/// memory). `ESGX_MAX_INPUT_BYTES` sets another limit.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The input size limit in bytes: `ESGX_MAX_INPUT_BYTES` when set to a number, else the default.
+pub fn max_input_bytes() -> u64 {
+    std::env::var("ESGX_MAX_INPUT_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_MAX_INPUT_BYTES)
+}
+
+fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return "a device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_dir() { "a folder" } else { "not a regular file" }
+}
+
+/// Read a whole input file, refusing what is not a regular file (a FIFO would block, a device
+/// never ends) and what is larger than [`max_input_bytes`], before reading it.
+pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let err = |msg: String| Diagnostic::error("E0001", Location::file(shown), msg);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading would wait for a writer; with O_NONBLOCK it returns at once
+        // and the check below refuses it.
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|e| err(format!("cannot read {shown}: {e}")))?;
+    let meta = file.metadata().map_err(|e| err(format!("cannot read {shown}: {e}")))?;
+    if !meta.is_file() {
+        return Err(err(format!("{shown} is {}; esgx reads regular files only", file_kind(&meta.file_type()))));
+    }
+    let limit = max_input_bytes();
+    let too_big = |n: u64| {
+        err(format!("{shown} is {n} bytes, over the input size limit of {limit} bytes"))
+            .with_hint("set ESGX_MAX_INPUT_BYTES to a larger number of bytes to read it anyway")
+    };
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read stops at the limit too.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| err(format!("cannot read {shown}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Why a reference from a filing cannot be followed.
+#[derive(Debug)]
+pub enum Unresolved {
+    /// Remote, absolute, or outside the filing's folder: refused (E0007).
+    Refused(String),
+    /// Inside the folder but not there.
+    Missing(String),
+}
+
+/// The folder everything a filing pulls in must be inside: the filing's own folder.
+pub fn filing_root(filing: &std::path::Path) -> std::path::PathBuf {
+    let dir = filing.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Resolve `href` (a relative reference from a file in `base_dir`) to a path inside `root`, or
+/// say why not. Whether a file outside the folder exists is never revealed: the path is judged
+/// by its text first, then by where its symlinks lead. Returns the real path to read and the
+/// path to show.
+pub fn resolve_inside(
+    root: &std::path::Path,
+    base_dir: &std::path::Path,
+    href: &str,
+) -> Result<(std::path::PathBuf, String), Unresolved> {
+    use std::path::{Component, PathBuf};
+    let outside =
+        || Unresolved::Refused(format!("{href} points outside the filing's folder; esgx reads only files inside it"));
+    if href.contains("://") || href.starts_with('/') || href.starts_with('\\') || href.contains(':') {
+        return Err(Unresolved::Refused(format!(
+            "{href} is remote or absolute; esgx reads only files beside the filing"
+        )));
+    }
+    if href.contains('\\') || href.contains('\0') || href.contains('#') || href.contains('?') {
+        return Err(Unresolved::Refused(format!("{href} is not a plain relative file reference")));
+    }
+    let base = std::fs::canonicalize(base_dir).unwrap_or_else(|_| base_dir.to_path_buf());
+    let mut lexical = PathBuf::from(&base);
+    for c in std::path::Path::new(href).components() {
+        match c {
+            Component::Normal(n) => lexical.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !lexical.pop() {
+                    return Err(outside());
+                }
+            }
+            _ => return Err(outside()),
+        }
+    }
+    if !lexical.starts_with(root) {
+        return Err(outside());
+    }
+    match std::fs::canonicalize(&lexical) {
+        // Read by its real path (no symlink can be swapped in between), shown as referenced.
+        Ok(real) if real.starts_with(root) => Ok((real, base_dir.join(href).display().to_string())),
+        Ok(_) => Err(outside()),
+        Err(_) => Err(Unresolved::Missing(format!("{href} does not resolve to a file inside the filing's folder"))),
+    }
+}

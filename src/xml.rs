@@ -49,6 +49,17 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || ((c as u32) >= 0x20 && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
 }
 
+/// The byte offset and character of the first character XML 1.0 does not allow (control
+/// characters other than tab and line ends, U+FFFE, U+FFFF), if any. A conforming parser rejects
+/// such a document, raw or as a character reference.
+pub fn first_illegal_char(s: &str) -> Option<(usize, char)> {
+    // Only bytes below 0x20 and the UTF-8 lead byte 0xEF can start one.
+    if !s.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF) {
+        return None;
+    }
+    s.char_indices().find(|(_, c)| !is_xml_char(*c))
+}
+
 pub struct XmlWriter {
     out: String,
     stack: Vec<String>,
@@ -136,5 +147,56 @@ impl XmlWriter {
             self.end();
         }
         self.out
+    }
+}
+
+/// Namespace bindings in scope while reading XML: a stack of bindings per prefix, so that each
+/// declaration costs once (not once per element in its scope) and a lookup is one hash probe.
+pub struct NsScope {
+    by_prefix: std::collections::HashMap<String, Vec<String>>,
+    /// The prefixes each open element declared, to undo at its end.
+    declared: Vec<Vec<String>>,
+}
+
+impl Default for NsScope {
+    fn default() -> Self {
+        let mut by_prefix = std::collections::HashMap::new();
+        by_prefix.insert("xml".to_string(), vec!["http://www.w3.org/XML/1998/namespace".to_string()]);
+        NsScope { by_prefix, declared: Vec::new() }
+    }
+}
+
+impl NsScope {
+    /// Open an element with its declarations (prefix, namespace; "" for the default namespace).
+    pub fn push(&mut self, decls: Vec<(String, String)>) {
+        let mut prefixes = Vec::with_capacity(decls.len());
+        for (p, n) in decls {
+            self.by_prefix.entry(p.clone()).or_default().push(n);
+            prefixes.push(p);
+        }
+        self.declared.push(prefixes);
+    }
+    /// Close the innermost open element.
+    pub fn pop(&mut self) {
+        for p in self.declared.pop().unwrap_or_default() {
+            if let Some(s) = self.by_prefix.get_mut(&p) {
+                s.pop();
+                if s.is_empty() {
+                    self.by_prefix.remove(&p);
+                }
+            }
+        }
+    }
+    /// The namespace bound to `prefix` ("" for the default namespace), if any.
+    pub fn resolve(&self, prefix: &str) -> Option<&str> {
+        self.by_prefix
+            .get(prefix)
+            .and_then(|s| s.last())
+            .map(String::as_str)
+            .filter(|n| !n.is_empty() || prefix.is_empty())
+    }
+    /// Every binding in scope, the innermost per prefix.
+    pub fn bindings(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.by_prefix.iter().filter_map(|(p, s)| s.last().map(|n| (p.as_str(), n.as_str())))
     }
 }

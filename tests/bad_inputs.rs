@@ -179,6 +179,22 @@ fn csv_errors_point_at_lines() {
     );
     assert!(s.contains("unknown concept"), "{s}");
     rejects(&write(d, "facts.csv", b"colour,concept,period,source_document\n"), 1, "unknown column \"colour\"");
+    // A column missing or named twice would drop figures silently: both are errors naming it.
+    rejects(
+        &write(d, "facts.csv", b"concept,unit,period,source_document\nGhgEmissionsScope1,tCO2e,FY2024,ar\n"),
+        1,
+        "missing column \"value\"",
+    );
+    let s = rejects(
+        &write(
+            d,
+            "facts.csv",
+            b"concept,value,unit,period,source_document,value\nGhgEmissionsScope1,1,tCO2e,FY2024,ar,2\n",
+        ),
+        1,
+        "column \"value\" appears twice (columns 2 and 6)",
+    );
+    assert!(s.contains("E0005"), "{s}");
     let lone = d.join("lone");
     std::fs::create_dir(&lone).unwrap();
     rejects(&write(&lone, "x.csv", header.as_bytes()), 2, "x.meta.json");
@@ -197,4 +213,23 @@ fn missing_dataset_and_bad_epoch_are_usage_errors() {
         .code(2);
     assert!(files(&out).is_empty());
     esgx().args(["export"]).assert().code(2); // --out is required
+}
+
+#[test]
+fn control_characters_are_refused_so_xml_and_json_outputs_cannot_disagree() {
+    let t = tempfile::tempdir().unwrap();
+    for (field, text) in [("note", "a\u{0}b"), ("note", "red \u{1b}[31m"), ("value", "14\u{7}.35")] {
+        let s = rejects(
+            &write(
+                t.path(),
+                "d.json",
+                &with(|v| {
+                    v["facts"][0][field] = text.into();
+                }),
+            ),
+            1,
+            "E0008",
+        );
+        assert!(s.contains(&format!("/facts/0/{field}")), "{s}");
+    }
 }

@@ -9,7 +9,7 @@ use crate::input::{decode_text, parse_json};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
-/// Columns a CSV dataset may have; `concept`, `period` and `source_document` are required.
+/// Columns a CSV dataset may have; those in [`REQUIRED`] must be there, and none twice.
 pub const COLUMNS: &[&str] = &[
     "id",
     "concept",
@@ -32,6 +32,9 @@ pub const COLUMNS: &[&str] = &[
     "hint",
 ];
 
+/// Columns every CSV dataset has: without `value` every figure would be read as not filled in.
+pub const REQUIRED: &[&str] = &["concept", "value", "period", "source_document"];
+
 pub fn meta_path(csv_path: &Path) -> PathBuf {
     csv_path.with_extension("meta.json")
 }
@@ -39,9 +42,8 @@ pub fn meta_path(csv_path: &Path) -> PathBuf {
 pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
     let meta_file = meta_path(path);
     let meta_shown = meta_file.display().to_string();
-    let meta_bytes = std::fs::read(&meta_file).map_err(|e| {
-        vec![Diagnostic::error("E0001", Location::file(&meta_shown), format!("cannot read the CSV dataset's metadata: {e}"))
-            .with_hint(format!("a CSV dataset needs its entity, periods and sources in {meta_shown} (the JSON dataset format without `facts`)"))]
+    let meta_bytes = crate::input::read_file(&meta_file, &meta_shown).map_err(|d| {
+        vec![d.with_hint(format!("a CSV dataset needs its entity, periods and sources in {meta_shown} (the JSON dataset format without `facts`)"))]
     })?;
     let meta_text = decode_text(&meta_shown, &meta_bytes).map_err(|d| vec![d])?;
     let mut meta = parse_json(&meta_shown, &meta_text).map_err(|d| vec![d])?;
@@ -105,9 +107,24 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
             );
         }
     }
-    for req in ["concept", "period", "source_document"] {
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = headers[..i].iter().position(|g| g == h) {
+            errs.push(
+                Diagnostic::error(
+                    "E0005",
+                    Location::line(file, 1),
+                    format!("column {h:?} appears twice (columns {} and {})", j + 1, i + 1),
+                )
+                .with_hint("keep one column of each name; a second one would be ignored"),
+            );
+        }
+    }
+    for req in REQUIRED {
         if !headers.iter().any(|h| h == req) {
-            errs.push(Diagnostic::error("E0005", Location::line(file, 1), format!("missing column {req:?}")));
+            errs.push(
+                Diagnostic::error("E0005", Location::line(file, 1), format!("missing column {req:?}"))
+                    .with_hint(format!("a CSV dataset has the columns {} (cells may be empty)", REQUIRED.join(", "))),
+            );
         }
     }
     if !errs.is_empty() {

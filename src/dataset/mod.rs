@@ -216,9 +216,7 @@ impl Dataset {
 /// Read a dataset from a path: `.json`, or `.csv` with its metadata beside it.
 pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error("E0001", Location::file(&shown), format!("cannot read the dataset: {e}"))]
-    })?;
+    let bytes = crate::input::read_file(path, &shown).map_err(|d| vec![d])?;
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("csv") => csv::read(path, &shown, bytes),
         Some("json") => from_json_bytes(&shown, bytes),
@@ -247,6 +245,44 @@ pub fn from_json_bytes(file: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagno
 }
 
 /// Check a dataset in its JSON form against the schema and deserialize it.
+/// Strings (and keys) holding a character XML 1.0 cannot carry, at their JSON pointer.
+fn unwritable_chars(pointer: &str, v: &Value, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
+    const MAX: usize = 20;
+    let check = |s: &str, at: &str, errs: &mut Vec<Diagnostic>| {
+        if errs.len() < MAX
+            && let Some((_, c)) = crate::xml::first_illegal_char(s)
+        {
+            errs.push(
+                Diagnostic::error(
+                    "E0008",
+                    locate(at),
+                    format!(
+                        "the text holds the control character U+{:04X}, which an XBRL filing cannot carry",
+                        c as u32
+                    ),
+                )
+                .with_hint("remove the character (copying from a PDF or spreadsheet can bring it in)"),
+            );
+        }
+    };
+    match v {
+        Value::String(s) => check(s, pointer, errs),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                unwritable_chars(&format!("{pointer}/{i}"), x, locate, errs);
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o {
+                let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                check(k, &p, errs);
+                unwritable_chars(&p, x, locate, errs);
+            }
+        }
+        _ => {}
+    }
+}
+
 pub(crate) fn from_value(
     file: &str,
     value: Value,
@@ -255,6 +291,9 @@ pub(crate) fn from_value(
     inputs: Vec<(String, Vec<u8>)>,
 ) -> Result<Dataset, Vec<Diagnostic>> {
     let mut errs = schema().check(&value, locate, SCHEMA_HINT);
+    // XML cannot carry control characters: refuse them here rather than write an XBRL instance
+    // and an xBRL-JSON report that disagree.
+    unwritable_chars("", &value, locate, &mut errs);
     if !errs.is_empty() {
         crate::locate::locate(&mut errs, &inputs);
         return Err(errs);

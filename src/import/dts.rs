@@ -11,29 +11,44 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// An element of a schema or linkbase: namespace, local name, attributes (prefixed keys), text.
+/// An attribute, its name resolved when it was read.
+struct Attr {
+    key: String,
+    /// The namespace of the name's prefix (none for an unprefixed name).
+    ns: Option<String>,
+    local: String,
+    value: String,
+    /// For the QName-valued attributes read (`type`, `substitutionGroup`): the value resolved.
+    qname: Option<(String, String)>,
+}
+
+/// An element of a schema or linkbase: namespace, local name, attributes, text. Names are
+/// resolved while reading, so that no element keeps a copy of the bindings in scope.
 struct Element {
     ns: String,
     local: String,
-    attrs: Vec<(String, String)>,
+    attrs: Vec<Attr>,
     text: String,
-    /// Namespace bindings in scope, to resolve QName-valued attributes.
-    scope: Vec<(String, String)>,
 }
 
 impl Element {
     fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|a| a.key == key).map(|a| a.value.as_str())
     }
-    fn resolve(&self, qname: &str) -> Option<(String, String)> {
-        let (p, l) = qname.split_once(':').unwrap_or(("", qname));
-        self.scope.iter().rev().find(|(pp, _)| pp == p).map(|(_, n)| (n.clone(), l.to_string()))
+    /// An attribute by namespace and local name.
+    fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attrs.iter().find(|a| a.local == local && a.ns.as_deref() == Some(ns)).map(|a| a.value.as_str())
+    }
+    /// A QName-valued attribute, resolved: (namespace, local name).
+    fn qname_attr(&self, key: &str) -> Option<(String, String)> {
+        self.attrs.iter().find(|a| a.key == key).and_then(|a| a.qname.clone())
     }
 }
 
 fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
+    super::check_xml_chars(file, text)?;
     let mut reader = Reader::from_str(text);
-    let mut scope: Vec<Vec<(String, String)>> = Vec::new();
+    let mut scope = crate::xml::NsScope::default();
     let mut out: Vec<Element> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     loop {
@@ -45,14 +60,8 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 return Err(Diagnostic::error("E0007", Location::file(file), "DOCTYPE refused".to_string()));
             }
             Ok(Event::GeneralRef(r)) => {
-                let c = super::entity_char(&r);
-                let Some(c) = c else {
-                    return Err(Diagnostic::error(
-                        "E0007",
-                        Location::file(file),
-                        "undeclared entity refused".to_string(),
-                    ));
-                };
+                let c =
+                    super::entity_char(&r).map_err(|(code, msg)| Diagnostic::error(code, Location::file(file), msg))?;
                 if let Some(&i) = open.last() {
                     out[i].text.push(c);
                 }
@@ -62,12 +71,16 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 let (Event::Start(e) | Event::Empty(e)) = ev else { unreachable!("matched above") };
                 let mut decls = Vec::new();
                 let mut attrs = Vec::new();
-                for a in e.attributes().flatten() {
+                let bad =
+                    |msg: String| Diagnostic::error("E0003", Location::file(file), format!("malformed XML: {msg}"));
+                for a in e.attributes() {
+                    let a = a.map_err(|er| bad(format!("malformed attribute: {er}")))?;
                     let k = a.key.as_ref().to_string();
                     let v = a
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map(|v| v.to_string())
-                        .unwrap_or_default();
+                        .map_err(|er| bad(format!("attribute {k}: {er}")))?
+                        .to_string();
+                    super::check_attr_chars(&k, &v).map_err(bad)?;
                     if k == "xmlns" {
                         decls.push((String::new(), v));
                     } else if let Some(p) = k.strip_prefix("xmlns:") {
@@ -77,11 +90,27 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                     }
                 }
                 scope.push(decls);
-                let flat: Vec<(String, String)> = scope.iter().flatten().cloned().collect();
                 let name = e.name().as_ref().to_string();
                 let (p, l) = name.split_once(':').unwrap_or(("", &name));
-                let ns = flat.iter().rev().find(|(pp, _)| pp == p).map(|(_, n)| n.clone()).unwrap_or_default();
-                out.push(Element { ns, local: l.to_string(), attrs, text: String::new(), scope: flat });
+                let ns = scope.resolve(p).unwrap_or_default().to_string();
+                let attrs = attrs
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let (ns, local) = match key.split_once(':') {
+                            Some((p, l)) => (scope.resolve(p).map(String::from), l.to_string()),
+                            None => (None, key.clone()),
+                        };
+                        let qname = matches!(key.as_str(), "type" | "substitutionGroup")
+                            .then(|| {
+                                let v = value.trim();
+                                let (p, l) = v.split_once(':').unwrap_or(("", v));
+                                scope.resolve(p).map(|n| (n.to_string(), l.to_string()))
+                            })
+                            .flatten();
+                        Attr { key, ns, local, value, qname }
+                    })
+                    .collect();
+                out.push(Element { ns, local: l.to_string(), attrs, text: String::new() });
                 if empty {
                     scope.pop();
                 } else {
@@ -109,7 +138,7 @@ const XBRLI: &str = "http://www.xbrl.org/2003/instance";
 const LINK: &str = "http://www.xbrl.org/2003/linkbase";
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 
-fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
+fn read_local(root: &Path, base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
             "E0007",
@@ -118,12 +147,14 @@ fn read_local(base_dir: &Path, href: &str, shown: &str) -> Result<(String, Strin
         )
         .with_hint("put the taxonomy files beside the filing and reference them by a relative path"));
     }
-    let path = base_dir.join(href);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error("E0001", Location::file(path.display().to_string()), format!("cannot read {href}: {e}"))
+    let (real, path) = crate::input::resolve_inside(root, base_dir, href).map_err(|why| match why {
+        crate::input::Unresolved::Refused(why) => Diagnostic::error("E0007", Location::file(shown), why)
+            .with_hint("keep the filing and its taxonomy files together in one folder"),
+        crate::input::Unresolved::Missing(why) => Diagnostic::error("E0001", Location::file(shown), why),
     })?;
-    let text = crate::input::decode_text(&path.display().to_string(), &bytes)?;
-    Ok((path.display().to_string(), text))
+    let bytes = crate::input::read_file(&real, &path)?;
+    let text = crate::input::decode_text(&path, &bytes)?;
+    Ok((path, text))
 }
 
 /// Read the extension schema `href` (relative to `dir`) and add it to `tax`. Returns the files
@@ -139,12 +170,13 @@ pub fn framework_of(tax: &Taxonomy, location: &str) -> Option<String> {
 
 pub fn load_extension(
     tax: &mut Taxonomy,
+    root: &Path,
     dir: &Path,
     href: &str,
     prefixes: &HashMap<String, String>,
     shown: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-    let (path, text) = read_local(dir, href, shown).map_err(|d| vec![d])?;
+    let (path, text) = read_local(root, dir, href, shown).map_err(|d| vec![d])?;
     let schema = scan(&path, &text).map_err(|d| vec![d])?;
     let Some(tns) = schema
         .iter()
@@ -186,22 +218,13 @@ pub fn load_extension(
     let mut concept_hypercube: Vec<(String, String)> = Vec::new(); // (concept id, hypercube id)
     let mut hypercube_axis: Vec<(String, String)> = Vec::new(); // (hypercube id, axis id)
     for lb in schema.iter().filter(|e| e.ns == LINK && e.local == "linkbaseRef") {
-        let Some(h) = lb.attrs.iter().find(|(k, _)| k.ends_with(":href")).map(|(_, v)| v.clone()) else {
+        let Some(h) = lb.attr_ns(XLINK, "href").map(String::from) else {
             continue;
         };
-        let (lpath, ltext) = read_local(&schema_dir, &h, &path).map_err(|d| vec![d])?;
+        let (lpath, ltext) = read_local(root, &schema_dir, &h, &path).map_err(|d| vec![d])?;
         let els = scan(&lpath, &ltext).map_err(|d| vec![d])?;
         files.push((lpath, ltext.into_bytes()));
-        let attr = |e: &Element, local: &str| {
-            e.attrs
-                .iter()
-                .find(|(k, _)| {
-                    k.split_once(':').is_some_and(|(p, l)| {
-                        l == local && e.resolve(&format!("{p}:x")).is_some_and(|(n, _)| n == XLINK)
-                    })
-                })
-                .map(|(_, v)| v.clone())
-        };
+        let attr = |e: &Element, local: &str| e.attr_ns(XLINK, local).map(String::from);
         let mut locs: HashMap<String, String> = HashMap::new();
         let mut resources: HashMap<String, (String, String)> = HashMap::new(); // label -> (lang, text)
         let mut role = String::new();
@@ -270,7 +293,7 @@ pub fn load_extension(
             continue;
         };
         let label = labels.get(id).cloned().unwrap_or_else(|| name.to_string());
-        let ty = e.attr("type").and_then(|t| e.resolve(t)).map(|(_, l)| l).unwrap_or_default();
+        let ty = e.qname_attr("type").map(|(_, l)| l).unwrap_or_default();
         let abstract_ = e.attr("abstract") == Some("true");
         if ty == "domainItemType" {
             // A member: on the axis whose role its domain-member arc is in.
@@ -291,7 +314,7 @@ pub fn load_extension(
             });
             continue;
         }
-        let sg = e.attr("substitutionGroup").and_then(|t| e.resolve(t));
+        let sg = e.qname_attr("substitutionGroup");
         if abstract_ || sg.as_ref().is_none_or(|(n, l)| !(n == XBRLI && l == "item")) {
             continue;
         }
@@ -321,7 +344,7 @@ pub fn load_extension(
         ext.concepts.push(json!({
             "name": name,
             "type": data_type,
-            "periodType": e.attr("xbrli:periodType").unwrap_or("duration"),
+            "periodType": e.attr_ns(XBRLI, "periodType").unwrap_or("duration"),
             "units": if numeric { all_units.clone() } else { Vec::new() },
             "axes": axes,
             "group": "extension",

@@ -127,6 +127,11 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
         }
         match f.get("value") {
             Some(Value::Null) | None => rf.nil = true,
+            // OIM values are XML Schema lexical forms: no character XML cannot carry.
+            Some(Value::String(s)) if let Some((_, c)) = crate::xml::first_illegal_char(s) => errs.push(err(
+                "/value",
+                format!("the value holds the control character U+{:04X}, which XBRL does not allow", c as u32),
+            )),
             Some(Value::String(s)) => rf.value = s.clone(),
             Some(other) => errs.push(err("/value", format!("value {other} is not a string"))),
         }

@@ -16,15 +16,40 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The character an entity reference stands for: XML's five predefined entities and character
-/// references. Anything else is refused: esgx expands no declared entity.
-pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Option<char> {
-    match &*r.xml10_content() {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => r.resolve_char_ref().ok().flatten(),
+/// references to characters XML allows. Anything else is refused, with its code and why: esgx
+/// expands no declared entity, and a reference to a control character is not well-formed XML.
+pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (&'static str, String)> {
+    let name = r.xml10_content();
+    match &*name {
+        "amp" => Ok('&'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        _ if name.starts_with('#') => match r.resolve_char_ref() {
+            Ok(Some(c)) if crate::xml::is_xml_char(c) => Ok(c),
+            _ => Err(("E0003", format!("the character reference &{name}; is to a character XML does not allow"))),
+        },
+        _ => Err(("E0007", format!("undeclared entity &{name}; esgx expands no entities"))),
+    }
+}
+
+/// Refuse a document with a character XML does not allow, at its line.
+pub(crate) fn check_xml_chars(file: &str, text: &str) -> Result<(), Diagnostic> {
+    let Some((at, c)) = crate::xml::first_illegal_char(text) else { return Ok(()) };
+    let line = text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    Err(Diagnostic::error(
+        "E0003",
+        Location::line(file, line),
+        format!("malformed XML: the character U+{:04X} is not allowed in XML", c as u32),
+    ))
+}
+
+/// An attribute value with a character reference to a character XML does not allow.
+pub(crate) fn check_attr_chars(key: &str, value: &str) -> Result<(), String> {
+    match crate::xml::first_illegal_char(value) {
+        Some((_, c)) => Err(format!("attribute {key}: the character U+{:04X} is not allowed in XML", c as u32)),
+        None => Ok(()),
     }
 }
 
@@ -122,8 +147,22 @@ fn read_against(
     given: Option<Taxonomy>,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::error("E0001", Location::file(&file), format!("cannot read the filing: {e}"))])?;
+    let bytes = crate::input::read_file(path, &file).map_err(|d| vec![d])?;
+    read_bytes_against(path, bytes, taxonomy_dir, given)
+}
+
+/// [`read`] of a filing whose bytes are already read (by [`crate::input::read_file`]).
+pub fn read_bytes(path: &Path, bytes: Vec<u8>, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
+    read_bytes_against(path, bytes, taxonomy_dir, None)
+}
+
+fn read_bytes_against(
+    path: &Path,
+    bytes: Vec<u8>,
+    taxonomy_dir: Option<&Path>,
+    given: Option<Taxonomy>,
+) -> Result<Imported, Vec<Diagnostic>> {
+    let file = path.display().to_string();
     let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let is_xml = match ext.as_deref() {
@@ -157,8 +196,10 @@ fn read_against(
             })?
         }
     };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    check_schema_refs(&raw, &tax, dir, &file)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // Everything the filing pulls in must be inside its own folder.
+    let root = crate::input::filing_root(path);
+    check_schema_refs(&raw, &tax, &root, &file)?;
     let prefixes: HashMap<String, String> = raw.namespaces.iter().map(|(p, n)| (n.clone(), p.clone())).collect();
     let uses_unknown = raw.facts.iter().any(|f| {
         let known = |ns: &str| ns == tax.info.namespace;
@@ -166,7 +207,7 @@ fn read_against(
     });
     if uses_unknown {
         for href in &raw.schema_refs {
-            inputs.extend(dts::load_extension(&mut tax, dir, href, &prefixes, &file)?);
+            inputs.extend(dts::load_extension(&mut tax, &root, dir, href, &prefixes, &file)?);
         }
     }
     let framework = raw
@@ -181,7 +222,7 @@ fn read_against(
 
 /// Every schema a filing references must be found without the network: a file beside it, or the
 /// bundled taxonomy at its published URL.
-fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
+fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
     if raw.schema_refs.is_empty() {
         return Err(vec![Diagnostic::error("E0223", Location::file(file), "the filing references no taxonomy schema")]);
     }
@@ -210,7 +251,12 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, dir: &Path, file: &str) -> Resul
                 )
                 .with_hint("put the taxonomy files beside the filing and reference them by a relative path"),
             );
-        } else if !href.ends_with(".xsd") || !dir.join(href).is_file() {
+        } else if let Err(crate::input::Unresolved::Refused(why)) = crate::input::resolve_inside(root, root, href) {
+            errs.push(
+                Diagnostic::error("E0007", Location::file(file), format!("the schema reference {why}"))
+                    .with_hint("keep the filing and its taxonomy files together in one folder"),
+            );
+        } else if !href.ends_with(".xsd") || !root.join(href).is_file() {
             errs.push(
                 Diagnostic::error(
                     "E0223",

@@ -18,12 +18,12 @@ const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const MAX_ERRORS: usize = 200;
 
 struct Ns {
-    stack: Vec<Vec<(String, String)>>,
+    scope: crate::xml::NsScope,
 }
 
 impl Ns {
     fn resolve(&self, prefix: &str) -> Option<&str> {
-        self.stack.iter().rev().flat_map(|s| s.iter().rev()).find(|(p, _)| p == prefix).map(|(_, n)| n.as_str())
+        self.scope.resolve(prefix)
     }
     fn qname(&self, text: &str) -> Option<QName> {
         let (p, l) = text.trim().split_once(':').unwrap_or(("", text.trim()));
@@ -50,9 +50,10 @@ enum In {
 }
 
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
+    super::check_xml_chars(file, text).map_err(|d| vec![d])?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
-    let mut ns = Ns { stack: vec![vec![("xml".into(), "http://www.w3.org/XML/1998/namespace".into())]] };
+    let mut ns = Ns { scope: crate::xml::NsScope::default() };
     let mut acc = Acc::default();
     let mut text_buf = String::new();
     let (mut seen_root, mut root_closed) = (false, false);
@@ -81,20 +82,10 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     .with_hint("XBRL instances need no DTD; remove the <!DOCTYPE ...> declaration"),
                 ]);
             }
-            Event::GeneralRef(r) => {
-                let name = r.xml10_content().to_string();
-                let c = super::entity_char(&r);
-                match c {
-                    Some(c) => text_buf.push(c),
-                    None => {
-                        return Err(vec![err_at(
-                            line,
-                            "E0007",
-                            format!("undeclared entity &{name}; esgx expands no entities"),
-                        )]);
-                    }
-                }
-            }
+            Event::GeneralRef(r) => match super::entity_char(&r) {
+                Ok(c) => text_buf.push(c),
+                Err((code, msg)) => return Err(vec![err_at(line, code, msg)]),
+            },
             Event::Text(t) => {
                 let t = t.xml10_content();
                 if acc.path.is_empty() && !t.trim().is_empty() {
@@ -118,6 +109,9 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     };
                     let key = a.key.as_ref().to_string();
                     let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                        Ok(v) if let Err(msg) = super::check_attr_chars(&key, &v) => {
+                            return Err(vec![err_at(line, "E0003", msg)]);
+                        }
                         Ok(v) => v.to_string(),
                         Err(er) => {
                             acc.errs.push(err_at(line, "E0007", format!("attribute {key}: {er}")));
@@ -132,7 +126,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         attrs.push((key, val));
                     }
                 }
-                ns.stack.push(decls);
+                ns.scope.push(decls);
                 let name = e.name().as_ref().to_string();
                 if acc.path.is_empty() && root_closed {
                     return Err(vec![err_at(
@@ -155,7 +149,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 }
                 let Some(q) = ns.qname(&name) else {
                     acc.errs.push(err_at(line, "E0003", format!("element {name} uses an undeclared prefix")));
-                    ns.stack.pop();
+                    ns.scope.pop();
                     continue;
                 };
                 let attr = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
@@ -172,7 +166,12 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 let (nsu, local) = (q.namespace.to_string(), q.local.to_string());
                 match (&mut acc.state, nsu.as_str(), local.as_str()) {
                     (In::Nothing, XBRLI, "xbrl") if depth == 0 => {
-                        acc.raw.namespaces = ns.stack.iter().flatten().filter(|(p, _)| p != "xml").cloned().collect();
+                        acc.raw.namespaces = ns
+                            .scope
+                            .bindings()
+                            .filter(|(p, _)| *p != "xml")
+                            .map(|(p, n)| (p.to_string(), n.to_string()))
+                            .collect();
                     }
                     (In::Nothing, _, _) if depth == 0 => {
                         return Err(vec![err_at(
@@ -207,7 +206,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                             acc.path.push((nsu, local));
                             if empty {
                                 acc.path.pop();
-                                ns.stack.pop();
+                                ns.scope.pop();
                             }
                             continue;
                         };
@@ -261,12 +260,12 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 acc.path.push((nsu, local));
                 if empty {
                     acc.end_element(&ns, &text_buf, file, line);
-                    ns.stack.pop();
+                    ns.scope.pop();
                 }
             }
             Event::End(_) => {
                 acc.end_element(&ns, &text_buf, file, line);
-                ns.stack.pop();
+                ns.scope.pop();
                 text_buf.clear();
             }
             Event::Eof => {

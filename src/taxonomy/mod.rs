@@ -719,7 +719,7 @@ fn collect_dir(dir: &Path, root: &str, rel: &str, out: &mut Vec<SourceFile>) -> 
         if p.is_dir() {
             collect_dir(&p, root, &rel, out)?;
         } else if p.extension().is_some_and(|x| x == "json") {
-            let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
+            let bytes = crate::input::read_file(&p, &p.display().to_string()).map_err(|d| vec![d])?;
             out.push(SourceFile { path: format!("{root}/{rel}"), bytes });
         }
     }

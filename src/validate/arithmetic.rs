@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(breakdowns(index, tax));
-    for f in index.facts {
+    for &f in &index.facts {
         let Some(c) = tax.concept(&f.concept.local) else {
             continue;
         };
@@ -343,7 +343,7 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     // (concept, period, other dimensions) -> the wholes its breakdowns imply, in order found.
     let mut implied: HashMap<(&str, &Period, Dims), Vec<Implied>> = HashMap::new();
     let mut order: Vec<(&str, &Period, Dims)> = Vec::new();
-    for f in index.facts {
+    for &f in &index.facts {
         if !index.is_primary(f) {
             continue;
         }

@@ -55,6 +55,7 @@ pub fn check(
         let facts: Vec<&crate::report::Fact> = index
             .facts
             .iter()
+            .copied()
             .filter(|f| concepts.contains(&&*f.concept.local) && in_period(&f.period, reporting))
             .collect();
         let status = if facts.iter().any(|f| f.value != FactValue::Nil) {

@@ -14,7 +14,7 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
     groups.sort_by_key(|g| &g[0].id);
     for group in groups {
         let first = group[0];
-        let figures: Vec<String> = group.iter().map(|f| index.terms.describe(f)).collect();
+        let figures = figures(index, group);
         let ids = group.iter().map(|f| f.id.clone());
         if consistent(group) {
             out.push(
@@ -26,7 +26,7 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
                         "{} is reported {} times with consistent values: {}",
                         first.concept.local,
                         group.len(),
-                        figures.join("; ")
+                        figures
                     ),
                 )
                 .with_facts(ids),
@@ -39,14 +39,19 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
                     "E0401",
                     Severity::Error,
                     fact_location(group[1]),
-                    format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept.local, group.len(), figures.join("; ")),
+                    format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept.local, group.len(), figures),
                 )
                 .with_hint("if the report states two figures, keep both but mark the one that is not the primary statement with the dimension StatementAxis = OtherStatementMember")
                 .with_facts(ids),
             );
         }
     }
-    // Differing figures stated elsewhere in the report, against the primary statement.
+    out
+}
+
+/// Differing figures stated elsewhere in the report, against the primary statement.
+pub fn stated_elsewhere(index: &FactIndex) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for f in index.facts.iter().filter(|f| !index.is_primary(f)) {
         let FactValue::Number(v) = f.value else {
             continue;
@@ -77,15 +82,27 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
 }
 
 /// OIM/Arelle rule: equal `decimals` need equal values, and all value ranges must overlap.
+/// Linear in the size of the group.
 fn consistent(group: &[&Fact]) -> bool {
     let numeric = group.iter().all(|f| matches!(f.value, FactValue::Number(_)));
     if !numeric {
         return group.iter().all(|f| f.value == group[0].value);
     }
-    for (i, f) in group.iter().enumerate() {
-        if group[..i].iter().any(|g| g.decimals == f.decimals && g.value != f.value) {
+    let mut by_decimals: std::collections::HashMap<Option<i32>, &FactValue> = Default::default();
+    for f in group {
+        if *by_decimals.entry(f.decimals).or_insert(&f.value) != &f.value {
             return false;
         }
     }
     bound(group).is_some()
+}
+
+/// The figures of a group of duplicates, the first few of them for a long group.
+fn figures(index: &FactIndex, group: &[&Fact]) -> String {
+    const SHOWN: usize = 10;
+    let mut s: Vec<String> = group.iter().take(SHOWN).map(|f| index.terms.describe(f)).collect();
+    if group.len() > SHOWN {
+        s.push(format!("and {} more", group.len() - SHOWN));
+    }
+    s.join("; ")
 }

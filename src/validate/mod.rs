@@ -100,6 +100,10 @@ impl Default for Options {
     }
 }
 
+/// Of facts repeated for one concept and context, how many differing ones the rules beyond the
+/// duplicates rule look at.
+pub const MAX_DISTINCT_DUPLICATES: usize = 8;
+
 /// Everything but the concept and the value: facts that share it are reported for the same
 /// entity, period, unit and breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -114,7 +118,7 @@ pub type Interval = (Decimal, Decimal);
 
 /// Facts indexed once, shared by the rules.
 pub struct FactIndex<'a> {
-    pub facts: &'a [Fact],
+    pub facts: Vec<&'a Fact>,
     /// (concept, context) -> facts, for duplicates and calculations.
     pub by_aspects: HashMap<(&'a QName, ContextKey<'a>), Vec<&'a Fact>>,
     /// Hash of (concept local name, period, dimensions as local names) -> facts, unit aside.
@@ -142,21 +146,39 @@ pub fn dims_of(f: &Fact) -> Dims<'_> {
 
 impl<'a> FactIndex<'a> {
     pub fn new(report: &'a Report, tax: &'a Taxonomy) -> Self {
-        let facts = &report.facts[..];
+        Self::of(report.facts.iter().collect(), terms::Terms::new(&report.facts, &report.period_names, tax), tax)
+    }
+
+    fn of(facts: Vec<&'a Fact>, terms: terms::Terms<'a>, tax: &Taxonomy) -> Self {
         let mut by_aspects: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         let mut by_name: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
-        for f in facts {
+        for &f in &facts {
             let key = ContextKey { period: &f.period, unit: f.unit.as_ref(), dimensions: &f.dimensions };
             by_aspects.entry((&f.concept, key)).or_default().push(f);
             by_name.entry(name_key(&f.concept.local, &f.period, &dims_of(f))).or_default().push(f);
         }
-        FactIndex {
-            facts,
-            by_aspects,
-            by_name,
-            statement_axis: tax.info.statement_axis.clone(),
-            terms: terms::Terms::new(facts, &report.period_names, tax),
+        FactIndex { facts, by_aspects, by_name, statement_axis: tax.info.statement_axis.clone(), terms }
+    }
+
+    /// The index without repeats: of the facts that share concept and context, those with the
+    /// same value and decimals are one, and at most [`MAX_DISTINCT_DUPLICATES`] are kept. The
+    /// duplicates rule sees them all; the rules that relate facts to one another then do work in
+    /// proportion to the distinct figures, not to how often a filing repeats them.
+    pub fn distinct(&self, tax: &Taxonomy) -> FactIndex<'a> {
+        let mut kept: HashMap<(&QName, ContextKey), Vec<&Fact>> = HashMap::with_capacity(self.facts.len());
+        let mut facts = Vec::with_capacity(self.facts.len());
+        for &f in &self.facts {
+            let key = ContextKey { period: &f.period, unit: f.unit.as_ref(), dimensions: &f.dimensions };
+            let group = kept.entry((&f.concept, key)).or_default();
+            if group.len() >= MAX_DISTINCT_DUPLICATES
+                || group.iter().any(|g| g.value == f.value && g.decimals == f.decimals)
+            {
+                continue;
+            }
+            group.push(f);
+            facts.push(f);
         }
+        FactIndex::of(facts, self.terms.clone(), tax)
     }
 
     /// The facts of a concept in a context (any unit), duplicates included.
@@ -254,6 +276,9 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
     let mut out = Vec::new();
     out.extend(conformance::check(report, tax));
     out.extend(duplicates::check(&index));
+    // Rules relating facts to one another see each distinct figure once.
+    let index = index.distinct(tax);
+    out.extend(duplicates::stated_elsewhere(&index));
     out.extend(calc::check(&index, tax, opts.filing));
     out.extend(arithmetic::check(&index, tax));
     out.extend(plausibility::check(&index, tax, opts));

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for f in index.facts {
+    for &f in &index.facts {
         let Some(c) = tax.concept(&f.concept.local) else {
             continue;
         };

@@ -11,6 +11,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, HashMap};
 
 /// How a report names things, for messages about its facts.
+#[derive(Clone)]
 pub struct Terms<'a> {
     tax: &'a Taxonomy,
     /// Period -> name: the dataset's own names, and for a filing (which has none) a
