@@ -11,7 +11,7 @@
 //! are kept. An advisory lock (`flock`) on it makes a second export into the same folder fail
 //! with a clear message instead of interleaving with the first.
 //!
-//! Single files (a baseline, a taxonomy build) go through [`write_all`]: each is written to a
+//! Single files (a baseline) go through [`write_all`]: each is written to a
 //! temporary name beside its target, `fsync`ed and renamed over it.
 //!
 //! Internal, for tests only: `ESGX_INTERNAL_FAULT=N[:kill]` makes the N-th step of a write (0

@@ -480,7 +480,7 @@ fn load_taxonomy(dir: Option<&std::path::Path>) -> Result<esgx::taxonomy::Taxono
 }
 
 fn write_outputs(dir: &std::path::Path, outputs: &[esgx::emit::Output]) -> ExitCode {
-    match esgx::fsio::write_all(dir, outputs) {
+    match esgx::fsio::commit_folder(dir, outputs) {
         Ok(()) => {
             for o in outputs {
                 println!("wrote {} ({})", dir.join(&o.path).display(), o.format);

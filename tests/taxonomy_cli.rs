@@ -247,3 +247,31 @@ fn a_stray_file_in_a_taxonomy_folder_is_an_error_not_ignored() {
     let d = v["diagnostics"].as_array().unwrap();
     assert!(d.iter().any(|d| d["code"] == "E0102" && d["location"].to_string().contains("requirement.json")), "{d:?}");
 }
+
+#[test]
+fn a_taxonomy_build_that_fails_or_is_killed_leaves_the_previous_build_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tax");
+    build(&out);
+    let snapshot = |d: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        files(d).into_iter().map(|f| (f.clone(), std::fs::read(d.join(&f)).unwrap())).collect()
+    };
+    let before = snapshot(&out);
+    std::fs::write(out.join("README.txt"), "mine").unwrap();
+    for (step, mode) in [(0, ""), (2, ""), (5, ":kill"), (7, "")] {
+        let o = esgx()
+            .args(["taxonomy", "build", "--out"])
+            .arg(&out)
+            .env("ESGX_INTERNAL_FAULT", format!("{step}{mode}"))
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "step {step}{mode}");
+        let mut now = snapshot(&out);
+        now.retain(|(f, _)| f != "README.txt");
+        assert!(now == before, "step {step}{mode} changed the previous build");
+    }
+    build(&out);
+    assert_eq!(std::fs::read_to_string(out.join("README.txt")).unwrap(), "mine");
+    let beside: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(beside, vec![std::ffi::OsString::from("tax")]);
+}
