@@ -92,7 +92,10 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         diags.push(
             Diagnostic::error(
                 "E0220",
-                dataset.locate(b, "id"),
+                match doc.facts[b].id {
+                    Some(_) => dataset.locate(b, "id"),
+                    None => dataset.fact_locations[b].clone(),
+                },
                 format!(
                     "fact id {:?} is used twice: record {} has it as {} and record {} as {}",
                     clash.id,
