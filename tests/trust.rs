@@ -253,8 +253,24 @@ fn colour_is_chosen_and_input_cannot_drive_the_terminal() {
     }
     let out = esgx().arg("validate").arg(&p).args(["--color", "always"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("\u{1b}[1;31merror[E0210]"), "always colours");
+    assert!(text.contains("\u{1b}[1;31merror[E0008]"), "always colours");
     assert!(!text.contains("\u{1b}[2J"), "but never passes the input's escapes through");
+    // A CSV cell holds the raw bytes, and the finding shows that line: escaped there too.
+    let dir = t.path().join("csv");
+    std::fs::create_dir(&dir).unwrap();
+    let mut meta = minimal();
+    meta.as_object_mut().unwrap().remove("facts");
+    write_json(&dir, "evil.meta.json", &meta);
+    let csv = "concept,value,unit,period,source_document,source_line\n\
+               GhgEmissionsScope1,\"14.35\u{1b}[2J\u{7}\",tCO2e,FY2024,ar,1\n";
+    std::fs::write(dir.join("evil.csv"), csv).unwrap();
+    for color in ["never", "always"] {
+        let out = esgx().arg("validate").arg(dir.join("evil.csv")).args(["--color", color]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("\\u{1b}[2J"), "{color}: the escape is shown escaped:\n{text}");
+        assert!(!text.contains("\u{1b}[2J") && !text.contains('\u{7}'), "{color}: raw control characters");
+    }
     esgx().arg("validate").arg(&p).args(["--color", "sometimes"]).assert().code(2);
 }
 
