@@ -402,6 +402,16 @@ pub fn commit_folder(dir: &Path, outputs: &[Output]) -> Result<(), String> {
     let target = resolve_target(dir)?;
     let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let shown = dir.display();
+    // The folder is replaced as a whole: the working directory (or one above it) would be pulled
+    // out from under the shell that runs esgx, leaving it in a deleted folder.
+    if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize)
+        && fs::canonicalize(&target).is_ok_and(|t| cwd.starts_with(t))
+    {
+        return Err(format!(
+            "the output folder {shown} is the current folder or holds it; esgx replaces its output folder \
+             as a whole, so write into a folder of its own (e.g. --out out)"
+        ));
+    }
     // Put back an export the fallback rename left aside.
     let aside = target.with_file_name(format!("{}old", staging_prefix(&target)));
     if fs::symlink_metadata(&target).is_err() && fs::symlink_metadata(&aside).is_ok_and(|m| m.is_dir()) {

@@ -274,3 +274,20 @@ fn an_output_folder_given_as_a_symlink_stays_a_symlink() {
     );
     assert!(files(&real).iter().all(|f| !f.contains("qifu-extension")));
 }
+
+#[test]
+fn the_current_folder_is_refused_as_the_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    for out in [".", "./", "sub/.."] {
+        std::fs::create_dir_all(tmp.path().join("sub")).unwrap();
+        let o =
+            esgx().current_dir(tmp.path()).args(["export", "--example", "qifu-2023", "--out", out]).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("current folder"), "{out}");
+    }
+    assert!(!tmp.path().join("report.xbrl").exists());
+    assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
+    // A subfolder is fine.
+    esgx().current_dir(tmp.path()).args(["export", "--example", "qifu-2023", "--out", "out"]).assert().success();
+}
