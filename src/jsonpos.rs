@@ -4,7 +4,7 @@
 
 /// The 1-based line on which the value at `pointer` starts, if the text holds it.
 pub fn line_of(text: &str, pointer: &str) -> Option<u64> {
-    start_of(text, pointer).map(|(_, line)| line)
+    span_of(text, pointer).map(|s| s.line)
 }
 
 /// Where the value at `pointer` is: its first line and its byte range in the text.
@@ -17,10 +17,7 @@ pub struct Span {
 
 /// The span of the value at `pointer` (a string's quotes included), if the text holds it.
 pub fn span_of(text: &str, pointer: &str) -> Option<Span> {
-    let (mut s, line) = start_of(text, pointer)?;
-    let start = s.i;
-    s.skip_value()?;
-    Some(Span { line, start, end: s.i })
+    spans(text, &[pointer]).remove(pointer)
 }
 
 /// The spans of many values at once, in one pass over the text: pointers that the text does
@@ -54,19 +51,6 @@ struct Node {
     pointer: Option<String>,
 }
 
-fn start_of<'a>(text: &'a str, pointer: &str) -> Option<(Scanner<'a>, u64)> {
-    let target: Vec<String> = if pointer.is_empty() {
-        Vec::new()
-    } else {
-        pointer.strip_prefix('/')?.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
-    };
-    let b = text.as_bytes();
-    let mut s = Scanner { b, i: 0, line: 1 };
-    s.skip_ws();
-    let line = s.find(&target, 0)?;
-    Some((s, line))
-}
-
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
@@ -82,63 +66,6 @@ impl Scanner<'_> {
                 _ => return,
             }
             self.i += 1;
-        }
-    }
-
-    /// At the start of a value: if `path[depth..]` is empty this value is the target.
-    fn find(&mut self, path: &[String], depth: usize) -> Option<u64> {
-        if depth == path.len() {
-            return Some(self.line);
-        }
-        match *self.b.get(self.i)? {
-            b'{' => {
-                self.i += 1;
-                loop {
-                    self.skip_ws();
-                    match *self.b.get(self.i)? {
-                        b'}' => return None,
-                        b',' => {
-                            self.i += 1;
-                            continue;
-                        }
-                        b'"' => {}
-                        _ => return None,
-                    }
-                    let key = self.string()?;
-                    self.skip_ws();
-                    if *self.b.get(self.i)? != b':' {
-                        return None;
-                    }
-                    self.i += 1;
-                    self.skip_ws();
-                    if key == path[depth] {
-                        return self.find(path, depth + 1);
-                    }
-                    self.skip_value()?;
-                }
-            }
-            b'[' => {
-                let want: usize = path[depth].parse().ok()?;
-                self.i += 1;
-                let mut n = 0;
-                loop {
-                    self.skip_ws();
-                    match *self.b.get(self.i)? {
-                        b']' => return None,
-                        b',' => {
-                            self.i += 1;
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    if n == want {
-                        return self.find(path, depth + 1);
-                    }
-                    self.skip_value()?;
-                    n += 1;
-                }
-            }
-            _ => None,
         }
     }
 
@@ -277,10 +204,12 @@ mod tests {
         let t = "{\"facts\": [\n  {\"value\": \"1,397.96\", \"n\": 12},\n  {\"value\": \"2\"}\n], \"x\": [1, {\"y\": null}]}";
         let want = ["/facts/0/value", "/facts/1", "/facts/1/value", "/x/1/y", "/nope", "/facts/7"];
         let got = super::spans(t, &want);
-        for p in want {
-            assert_eq!(got.get(p), span_of(t, p).as_ref(), "{p}");
-        }
-        assert_eq!(got.len(), 4);
+        let text = |p: &str| got.get(p).map(|s| (s.line, &t[s.start..s.end]));
+        assert_eq!(text("/facts/0/value"), Some((2, "\"1,397.96\"")));
+        assert_eq!(text("/facts/1"), Some((3, "{\"value\": \"2\"}")));
+        assert_eq!(text("/facts/1/value"), Some((3, "\"2\"")));
+        assert_eq!(text("/x/1/y"), Some((4, "null")));
+        assert_eq!(got.len(), 4, "pointers the text does not hold are left out");
     }
 
     #[test]
