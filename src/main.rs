@@ -362,8 +362,10 @@ fn validate(
 ) -> ExitCode {
     use esgx::validate::baseline::Baseline;
     let baseline = match baseline.map(|p| {
-        std::fs::read_to_string(&p)
-            .map_err(|e| format!("{}: {e}", p.display()))
+        // Read like every other input: bounded in size, and a FIFO or device is refused, not waited on.
+        esgx::input::read_file(&p, &p.display().to_string())
+            .map_err(|d| d.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|_| format!("{}: not UTF-8 text", p.display())))
             .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", p.display())))
     }) {
         None => None,
