@@ -74,14 +74,16 @@ def replace_once(text, old, new):
 
 def make_inputs(esgx, root):
     base = os.path.join(root, "base")
-    code, *_ = run(esgx, ["export", "--out", base])
+    code, *_ = run(esgx, ["export", "--example", "qifu-2023", "--out", base])
     assert code == 0, "the bundled export failed"
     xsd_rel = "taxonomy/qifu-extension.xsd"
     with open(os.path.join(base, xsd_rel)) as f:
         plain_xsd = "".join(l for l in f.read().splitlines(True) if "<esgxsrc:extension" not in l)
     with open(os.path.join(base, "report.xbrl")) as f:
         report = f.read()
-    fact = next(l for l in report.splitlines() if 'id="f3"' in l)
+    # The third fact, by position (ids are derived from the facts' aspects).
+    fact = [l for l in report.splitlines() if "contextRef=" in l][2]
+    fact_id = 'id="' + fact.split(' id="')[1].split('"')[0] + '"'
     text_open = 'xml:lang="en">Qifu Technology integrates'
 
     cases = {}
@@ -116,10 +118,13 @@ def make_inputs(esgx, root):
     filing("linkbase-fifo", xsd_text=plain_xsd.replace('xlink:href="qifu-extension-lab.xml"', 'xlink:href="fifo.xml"'), extra=fifo, expect=2)
     # 3. Duplicate facts: the same figure, and differing ones.
     n_dup = SIZE // len(fact)
-    same = "\n".join(fact.replace('id="f3"', f'id="d{i}"') for i in range(n_dup))
+    same = "\n".join(fact.replace(fact_id, f'id="d{i}"') for i in range(n_dup))
     filing("duplicates-same", report_text=replace_once(report, fact, fact + "\n" + same))
-    diff = "\n".join(fact.replace('id="f3"', f'id="d{i}"').replace(">14.35<", f">{i}.5<") for i in range(n_dup))
+    diff = "\n".join(fact.replace(fact_id, f'id="d{i}"').replace(">14.35<", f">{i}.5<") for i in range(n_dup))
     filing("duplicates-differing", report_text=replace_once(report, fact, fact + "\n" + diff), expect=1)
+    # The same linkbase referenced over and over: a document is in a DTS once.
+    ref = next(l for l in plain_xsd.splitlines(True) if "linkbaseRef" in l and "-def.xml" in l)
+    filing("repeated-linkbase-refs", xsd_text=replace_once(plain_xsd, ref, ref * (SIZE // len(ref))))
     # 4. Illegal characters, a huge value, deep nesting.
     filing("illegal-char-refs", report_text=replace_once(report, text_open, text_open + "&#x1b;[2J" * (SIZE // 9)), expect=1)
     filing("huge-value", report_text=replace_once(report, ">14.35<", ">1" + "x" * SIZE + "<"), expect=1)

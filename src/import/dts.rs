@@ -217,11 +217,20 @@ pub fn load_extension(
     let mut parents: Vec<(String, String, String)> = Vec::new(); // (role, parent id, child id)
     let mut concept_hypercube: Vec<(String, String)> = Vec::new(); // (concept id, hypercube id)
     let mut hypercube_axis: Vec<(String, String)> = Vec::new(); // (hypercube id, axis id)
+    // A document is in a DTS once, however often it is referenced.
+    let mut loaded: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut hrefs: std::collections::HashSet<String> = std::collections::HashSet::new();
     for lb in schema.iter().filter(|e| e.ns == LINK && e.local == "linkbaseRef") {
         let Some(h) = lb.attr_ns(XLINK, "href").map(String::from) else {
             continue;
         };
+        if !hrefs.insert(h.clone()) {
+            continue;
+        }
         let (lpath, ltext) = read_local(root, &schema_dir, &h, &path).map_err(|d| vec![d])?;
+        if !loaded.insert(lpath.clone()) {
+            continue;
+        }
         let els = scan(&lpath, &ltext).map_err(|d| vec![d])?;
         files.push((lpath, ltext.into_bytes()));
         let attr = |e: &Element, local: &str| e.attr_ns(XLINK, local).map(String::from);
