@@ -39,9 +39,13 @@ pub struct Location {
     pub column: Option<u32>,
     #[serde(rename = "endColumn", skip_serializing_if = "Option::is_none")]
     pub end_column: Option<u32>,
-    /// The text of `line`, for showing it under the finding.
+    /// The text of `line` (of a long line, the part around the offending text), for showing it
+    /// under the finding.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// The column `source_line` starts at (1, or more when only part of a long line is kept).
+    #[serde(skip)]
+    pub source_from: u32,
 }
 
 impl Location {
@@ -242,7 +246,8 @@ pub fn human_diagnostic(d: &Diagnostic, colour: bool) -> String {
     );
     let _ = writeln!(s, "{pad}{} {}", blue("-->"), printable(&loc.to_string()));
     if let (Some(line), Some(text)) = (loc.line, &loc.source_line) {
-        let (shown, marks) = snippet(text, loc.column, loc.end_column);
+        let shift = |c: u32| c.saturating_sub(loc.source_from.max(1)) + 1;
+        let (shown, marks) = snippet(text, loc.column.map(shift), loc.end_column.map(shift));
         let _ = writeln!(s, "{pad} {}", blue("|"));
         let _ = writeln!(s, "{} {} {}", blue(&line.to_string()), blue("|"), shown);
         if !marks.trim().is_empty() {

@@ -45,17 +45,53 @@ pub fn locate(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
             } else {
                 loc.line.and_then(|l| xml_text(&lines, l))
             };
+            let mut window = None;
             if let Some((line, start, end)) = found {
                 loc.line = Some(line);
                 let (line_start, line_text) = lines.at(line);
+                let end = end.min(line_start + line_text.len());
                 loc.column = Some(chars(&text[line_start..start]) + 1);
-                loc.end_column = Some(chars(&text[line_start..end.min(line_start + line_text.len())]) + 1);
+                loc.end_column = Some(chars(&text[line_start..end]) + 1);
+                window = Some((start - line_start, end - line_start));
             }
             if let Some(l) = loc.line {
-                loc.source_line = Some(lines.at(l).1.to_string());
+                let (from, shown) = excerpt(lines.at(l).1, window);
+                loc.source_from = from;
+                loc.source_line = Some(shown);
             }
         }
     }
+}
+
+/// A line to show, whole when it is short; of a long one (a dataset written on one line, a
+/// 5 MB value) only the part around `span` (byte offsets in the line), marked `…` where cut, with
+/// the column its first character stands for. A finding never carries a huge copy of its input.
+fn excerpt(line: &str, span: Option<(usize, usize)>) -> (u32, String) {
+    const KEEP: usize = 400;
+    if line.len() <= 2 * KEEP {
+        return (1, line.to_string());
+    }
+    let (start, end) = span.unwrap_or((0, 0));
+    let floor = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(start.saturating_sub(KEEP / 2));
+    let to = floor(end.max(start).saturating_add(KEEP / 2)).max(from);
+    let mut shown = String::new();
+    let mut column = chars(&line[..from]) + 1;
+    if from > 0 {
+        shown.push('…');
+        column -= 1;
+    }
+    shown.push_str(&line[from..to]);
+    if to < line.len() {
+        shown.push('…');
+    }
+    (column, shown)
 }
 
 fn chars(s: &str) -> u32 {
@@ -170,6 +206,27 @@ mod tests {
         assert_eq!(l.source_line.as_deref(), Some("   \"value\": \"1,397.96\"}"));
         let l = at("d.json", t, Location::pointer("d.json", "/facts/0/concept"));
         assert_eq!((l.line, l.column, l.end_column), (Some(2), Some(16), Some(17)));
+    }
+
+    #[test]
+    fn a_long_line_is_kept_in_part() {
+        let pad = "x".repeat(2_000_000);
+        let t = format!("{{\"pad\": \"{pad}\", \"facts\": [{{\"value\": \"1,397.96\"}}], \"tail\": \"{pad}\"}}");
+        let l = at("d.json", &t, Location::pointer("d.json", "/facts/0"));
+        let text = l.source_line.clone().unwrap();
+        assert!(text.len() < 1_000, "{} bytes kept", text.len());
+        assert!(text.starts_with('…') && text.ends_with('…') && text.contains("\"value\": \"1,397.96\""));
+        // The rendering still underlines the value, at its real column.
+        assert_eq!(l.column, Some(2_000_034));
+        let d = Diagnostic::error("E0001", l, "x");
+        let shown = crate::diag::human_diagnostic(&d, false);
+        let (line, marks) = {
+            let mut it = shown.lines().skip_while(|s| !s.contains("1,397.96"));
+            (it.next().unwrap().to_string(), it.next().unwrap().to_string())
+        };
+        let at = line[..line.find("1,397.96").unwrap()].chars().count();
+        assert_eq!(marks.find('^'), Some(at), "{line}\n{marks}");
+        assert_eq!(marks.matches('^').count(), 8);
     }
 
     #[test]
