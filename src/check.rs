@@ -4,7 +4,6 @@
 use crate::dataset::Input;
 use crate::diag::Diagnostic;
 use crate::pipeline::{self, Error, prepare};
-use crate::report::Period;
 use crate::taxonomy::Taxonomy;
 use crate::validate::baseline::Baseline;
 use crate::validate::{self, ValidationResult};
@@ -28,16 +27,8 @@ pub struct ValidateOptions {
 /// Validate. `Err` is a usage or I/O problem (exit 2); findings, errors included, come back in
 /// the result.
 pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
-    let mut filing_bytes = None;
-    let is_filing = match &opts.input {
-        Input::Path(p) => {
-            let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
-            let yes = crate::import::looks_like_filing(p, &bytes);
-            filing_bytes = yes.then_some(bytes);
-            yes
-        }
-        Input::Example(_) => false,
-    };
+    let mut filing_bytes = pipeline::read_if_filing(&opts.input)?;
+    let is_filing = filing_bytes.is_some();
     let mut result = ValidationResult {
         input: opts.input.display(),
         kind: if is_filing { "filing" } else { "dataset" },
@@ -76,7 +67,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                     .or_else(|| imported.report.framework.clone())
                     .unwrap_or_else(|| infer_framework(&imported.report, &imported.taxonomy));
                 imported.report.framework = Some(fw.clone());
-                imported.report.reporting_period = latest_duration(&imported.report);
+                imported.report.reporting_period = pipeline::latest_duration(&imported.report);
                 let rules = validate::Options { filing: true, ..opts.rules.clone() };
                 let (d, c) =
                     pipeline::check(&imported.report, &imported.taxonomy, &rules, Vec::new(), &imported.inputs);
@@ -126,17 +117,4 @@ fn infer_framework(report: &crate::report::Report, tax: &Taxonomy) -> String {
         .or(tax.info.frameworks.last())
         .map(|f| f.id.clone())
         .unwrap_or_default()
-}
-
-/// The reporting period of a filing: its latest duration.
-fn latest_duration(report: &crate::report::Report) -> Option<Period> {
-    report
-        .facts
-        .iter()
-        .filter_map(|f| matches!(f.period, Period::Duration { .. }).then_some(&f.period))
-        .max_by_key(|p| match p {
-            Period::Duration { end, start } => (*end, std::cmp::Reverse(*start)),
-            Period::Instant(d) => (*d, std::cmp::Reverse(*d)),
-        })
-        .cloned()
 }

@@ -8,7 +8,7 @@
 
 use crate::dataset::Input;
 use crate::diag::{Diagnostic, Severity};
-use crate::export::{ExportError, prepare};
+use crate::export::prepare;
 use crate::report::{Fact, FactValue, Period, Provenance, Report};
 use crate::taxonomy::Taxonomy;
 use crate::validate::terms::{Terms, clip};
@@ -30,35 +30,23 @@ pub struct Side {
     pub left_out: Vec<Diagnostic>,
 }
 
-/// Why an input could not be compared at all (exit 2).
-#[derive(Debug)]
-pub enum LoadError {
-    /// The file cannot be read, or is of no type esgx reads.
-    Io(String),
-    /// The input has errors that prevent reading it.
-    Findings(Vec<Diagnostic>),
-}
+/// Why an input could not be read: the same as for the other jobs.
+pub use crate::pipeline::Error as LoadError;
 
 /// Read a dataset (.json, .csv) or a filing (XBRL XML, xBRL-JSON), telling them apart as
 /// `validate` does.
 pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadError> {
-    let is_filing = match input {
-        Input::Path(p) => {
-            let bytes = std::fs::read(p).map_err(|e| LoadError::Io(format!("{}: cannot read: {e}", p.display())))?;
-            crate::import::looks_like_filing(p, &bytes)
-        }
-        Input::Example(_) => false,
-    };
-    match (input, is_filing) {
-        (Input::Path(path), true) => {
-            let mut imported = crate::import::read(path, taxonomy_dir).map_err(|d| {
-                if crate::export::is_usage_problem(&d) {
+    let filing = crate::pipeline::read_if_filing(input).map_err(LoadError::Io)?;
+    match (input, filing) {
+        (Input::Path(path), Some(bytes)) => {
+            let mut imported = crate::import::read_bytes(path, bytes, taxonomy_dir).map_err(|d| {
+                if crate::pipeline::is_usage_problem(&d) {
                     LoadError::Io(d[0].to_string())
                 } else {
                     LoadError::Findings(d)
                 }
             })?;
-            imported.report.reporting_period = latest_duration(&imported.report);
+            imported.report.reporting_period = crate::pipeline::latest_duration(&imported.report);
             Ok(Side {
                 input: input.display(),
                 kind: "filing",
@@ -68,10 +56,7 @@ pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadErro
             })
         }
         _ => {
-            let p = prepare(input, taxonomy_dir, false, None, &Default::default()).map_err(|e| match e {
-                ExportError::Io(msg) => LoadError::Io(msg),
-                ExportError::Findings(d) => LoadError::Findings(d),
-            })?;
+            let p = prepare(input, taxonomy_dir, false, None, &Default::default())?;
             // Errors of reading and mapping (E00xx to E02xx) drop records; the rules' errors (an
             // inconsistent duplicate, say) are findings about facts that are all there.
             let left_out = p
@@ -82,19 +67,6 @@ pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadErro
             Ok(Side { input: input.display(), kind: "dataset", report: p.report, taxonomy: p.taxonomy, left_out })
         }
     }
-}
-
-/// The reporting period of a filing: its latest duration.
-fn latest_duration(report: &Report) -> Option<Period> {
-    report
-        .facts
-        .iter()
-        .filter_map(|f| match f.period {
-            Period::Duration { start, end } => Some((end, std::cmp::Reverse(start))),
-            Period::Instant(_) => None,
-        })
-        .max()
-        .map(|(end, start)| Period::Duration { start: start.0, end })
 }
 
 pub const SCHEMA_ID: &str = "https://esgx.dev/schema/diff-1.json";

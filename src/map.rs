@@ -451,12 +451,6 @@ fn date_in_range(d: &NaiveDate) -> bool {
     (1000..=9998).contains(&d.year())
 }
 
-/// The known name closest to `wrong`, if one is close enough to be worth suggesting (case,
-/// punctuation and spaces aside; see `taxonomy::lookup` for suggestions that know labels too).
-pub fn suggest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
-    lookup::closest_name(wrong, known).map(str::to_string)
-}
-
 /// "X takes A, B" or "X takes no dimensions": the axes a concept's facts may carry.
 fn axes_taken(tax: &Taxonomy, concept: &Concept) -> String {
     let allowed: Vec<&str> = concept.hypercube_axes.iter().map(|a| tax.axes[*a].name()).collect();
@@ -553,7 +547,7 @@ mod tests {
     #[test]
     fn suggestions() {
         let names = ["GhgEmissionsScope1", "GhgEmissionsScope2", "NumberOfEmployees"];
-        assert_eq!(suggest("GhgEmissionScope1", names.iter().copied()).as_deref(), Some("GhgEmissionsScope1"));
-        assert_eq!(suggest("Banana", names.iter().copied()), None);
+        assert_eq!(lookup::closest_name("GhgEmissionScope1", names.iter().copied()), Some("GhgEmissionsScope1"));
+        assert_eq!(lookup::closest_name("Banana", names.iter().copied()), None);
     }
 }

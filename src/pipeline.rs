@@ -40,6 +40,33 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Read a path given as input, within the input limits (size, no FIFO or device), and tell a
+/// filing from a dataset: the filing's bytes come back, so that it is read once; `None` is a
+/// dataset (or a bundled example), which its reader opens itself.
+pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Vec<u8>>, String> {
+    match input {
+        dataset::Input::Path(p) => {
+            let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
+            Ok(crate::import::looks_like_filing(p, &bytes).then_some(bytes))
+        }
+        dataset::Input::Example(_) => Ok(None),
+    }
+}
+
+/// The reporting period of a filing, which does not name one: its latest duration.
+pub fn latest_duration(report: &Report) -> Option<crate::report::Period> {
+    use crate::report::Period;
+    report
+        .facts
+        .iter()
+        .filter_map(|f| matches!(f.period, Period::Duration { .. }).then_some(&f.period))
+        .max_by_key(|p| match p {
+            Period::Duration { end, start } => (*end, std::cmp::Reverse(*start)),
+            Period::Instant(d) => (*d, std::cmp::Reverse(*d)),
+        })
+        .cloned()
+}
+
 /// Run every rule over a report unless `earlier` (mapping) findings hold errors, then give all
 /// findings their place in the input files and their fingerprints.
 pub fn check(

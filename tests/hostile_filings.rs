@@ -156,6 +156,15 @@ fn a_fifo_or_device_given_as_the_input_is_refused() {
     let (code, text) = validate(&fifo);
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("is a FIFO"), "{text}");
+    // Both sides of a diff are inputs too, read within the same limits.
+    let o = esgx()
+        .args(["diff", "/dev/zero"])
+        .arg(repo().join("examples/qifu-2023/dataset.json"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a device"), "{}", String::from_utf8_lossy(&o.stderr));
     // A baseline is an input too: a FIFO there is refused, not waited on forever.
     let o = esgx()
         .args(["validate", "--example", "qifu-2023", "--baseline"])

@@ -23,7 +23,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let at = || fact_location(f);
     let Some(c) = concept_of(tax, f) else {
-        let hint = crate::map::suggest(&f.concept.local, tax.concepts.iter().map(|c| c.name()));
+        let hint = crate::taxonomy::lookup::closest_name(&f.concept.local, tax.concepts.iter().map(|c| c.name()));
         let mut d = Diagnostic::error("E0210", at(), format!("unknown concept {} in fact {}", f.concept, f.id))
             .with_facts([f.id.clone()]);
         if let Some(h) = hint {
