@@ -5,15 +5,15 @@ use crate::diag::{Diagnostic, Severity, Summary, has_errors};
 use crate::emit::manifest::{
     self, EntityInfo, ExtensionInfo, FileEntry, Generator, Manifest, TaxonomyInfo, Validation,
 };
-use crate::emit::{Output, xbrl_json, xbrl_xml};
+use crate::emit::taxonomy_files::TaxonomyFiles;
+use crate::emit::{self, Filing, Memory, Output, Recorder, Sink, Writer};
 pub use crate::pipeline::{Error as ExportError, Prepared, is_usage_problem, prepare};
-use crate::taxonomy::generate;
 use crate::{fsio, validate};
 use std::path::PathBuf;
 
-pub const INSTANCE_FILE: &str = "report.xbrl";
-pub const JSON_FILE: &str = "report.json";
-pub const TAXONOMY_DIR: &str = "taxonomy";
+pub use crate::emit::taxonomy_files::TAXONOMY_DIR;
+pub use crate::emit::xbrl_json::JSON_FILE;
+pub use crate::emit::xbrl_xml::INSTANCE_FILE;
 
 /// What to export and where.
 #[derive(Debug, Clone)]
@@ -28,6 +28,10 @@ pub struct ExportOptions {
     /// Write the base taxonomy as a Taxonomy Package and refer to it by its published URL,
     /// instead of writing its files beside the filing.
     pub taxonomy_package: bool,
+    /// The formats to write, by [`Writer::name`]; empty for every format esgx writes.
+    pub formats: Vec<String>,
+    /// The label language of what is written for people (`en`, `zh-Hant`, `zh-Hans`).
+    pub lang: String,
 }
 
 impl ExportOptions {
@@ -40,6 +44,8 @@ impl ExportOptions {
             taxonomy_dir: None,
             source_date_epoch: None,
             taxonomy_package: false,
+            formats: Vec::new(),
+            lang: "en".to_string(),
         }
     }
 }
@@ -62,53 +68,40 @@ pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
     Ok(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
-/// The files of an export, manifest last, without writing anything.
-pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
-    let mut outputs = Vec::new();
-    let files = generate::generate(&p.taxonomy);
-    if p.taxonomy.base_location.is_some() {
-        // The base taxonomy as a package; only the company extension is written beside the filing.
-        let ext_stem = p.taxonomy.extension.as_ref().map(|e| generate::stem(&e.schema_file));
-        let (ext, base): (Vec<_>, Vec<_>) =
-            files.into_iter().partition(|f| ext_stem.as_ref().is_some_and(|s| f.path.starts_with(s.as_str())));
-        let name = format!("{}.zip", crate::taxonomy::package::package_name(&p.taxonomy));
-        outputs.push(Output {
-            path: format!("{TAXONOMY_DIR}/{name}"),
-            format: "taxonomy-package",
-            bytes: crate::taxonomy::package::package(&p.taxonomy, &base),
-        });
-        for f in ext {
-            outputs.push(Output {
-                path: format!("{TAXONOMY_DIR}/{}", f.path),
-                format: f.kind,
-                bytes: f.text.into_bytes(),
-            });
-        }
-    } else {
-        for f in files {
-            outputs.push(Output {
-                path: format!("{TAXONOMY_DIR}/{}", f.path),
-                format: f.kind,
-                bytes: f.text.into_bytes(),
-            });
-        }
+/// Write the files of an export into `sink`: the taxonomy, each format of `formats`, and the
+/// manifest last, which lists the others with their hashes. Returns what the manifest lists.
+pub fn write_export(
+    p: &Prepared,
+    created: &str,
+    formats: &[&dyn Writer],
+    lang: &str,
+    sink: &mut dyn Sink,
+) -> std::io::Result<Vec<FileEntry>> {
+    let filing = Filing { report: &p.report, taxonomy: &p.taxonomy, lang };
+    let mut rec = Recorder::new(sink);
+    TaxonomyFiles.write(&filing, &mut rec)?;
+    for w in formats {
+        w.write(&filing, &mut rec)?;
     }
-    outputs.push(Output {
-        path: INSTANCE_FILE.into(),
-        format: "xbrl-xml",
-        bytes: xbrl_xml::write(&p.report).into_bytes(),
-    });
-    outputs.push(Output {
-        path: JSON_FILE.into(),
-        format: "xbrl-json",
-        bytes: xbrl_json::write(&p.report).into_bytes(),
-    });
+    let manifest = manifest(p, created, std::mem::take(&mut rec.entries));
+    let bytes = manifest.to_bytes();
+    rec.inner().file(manifest::MANIFEST_FILE, "manifest", &mut |w| w.write_all(&bytes))?;
+    Ok(manifest.outputs)
+}
 
+/// The files of an export in every format, manifest last, in memory.
+pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
+    let mut mem = Memory::default();
+    write_export(p, created, emit::FORMATS, "en", &mut mem).expect("writing to memory does not fail");
+    mem.outputs
+}
+
+fn manifest(p: &Prepared, created: &str, outputs: Vec<FileEntry>) -> Manifest {
     let mut inputs: Vec<FileEntry> =
         p.dataset.inputs.iter().map(|(path, b)| FileEntry::input(path, "dataset", b)).collect();
     inputs.extend(p.taxonomy.sources.iter().map(|s| FileEntry::input(&s.path, "taxonomy-source", &s.bytes)));
     let doc = &p.dataset.doc;
-    let manifest = Manifest {
+    Manifest {
         schema: "https://esgx.dev/schema/manifest-1.json",
         manifest_version: "1.0",
         filing_id: manifest::filing_id(&inputs, created).to_string(),
@@ -133,17 +126,20 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
                 .map(|e| ExtensionInfo { prefix: e.prefix.clone(), namespace: e.namespace.clone() }),
         },
         inputs,
-        outputs: outputs.iter().map(FileEntry::output).collect(),
+        outputs,
         facts: p.report.facts.len(),
         validation: Validation { summary: Summary::of(&p.diagnostics), diagnostics: p.diagnostics.clone() },
-    };
-    outputs.push(Output { path: manifest::MANIFEST_FILE.into(), format: "manifest", bytes: manifest.to_bytes() });
-    outputs
+    }
 }
 
 /// The whole job. Nothing is written unless every output could be produced.
 pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
     let created = created_time(opts.source_date_epoch).map_err(ExportError::Io)?;
+    let formats = if opts.formats.is_empty() {
+        emit::FORMATS.to_vec()
+    } else {
+        emit::formats(&opts.formats).map_err(ExportError::Io)?
+    };
     let prepared = prepare(
         &opts.dataset,
         opts.taxonomy_dir.as_deref(),
@@ -156,13 +152,17 @@ pub fn run(opts: &ExportOptions) -> Result<ExportOutcome, ExportError> {
         d.retain(|d| d.severity == Severity::Error);
         return Err(ExportError::Findings(d));
     }
-    let outputs = render(&prepared, &created);
     // One step, whole or not at all: files an earlier export wrote and this one does not (an
     // extension schema of another dataset, say) go with the old export; the user's own stay.
-    fsio::commit_folder(&opts.out_dir, &outputs).map_err(ExportError::Io)?;
-    Ok(ExportOutcome {
-        outputs: outputs.iter().map(|o| (opts.out_dir.join(&o.path), o.format)).collect(),
-        diagnostics: prepared.diagnostics,
-        facts: prepared.report.facts.len(),
+    // Each file streams into the staging folder as it is written.
+    let mut written = Vec::new();
+    fsio::commit_folder_with(&opts.out_dir, &mut |sink| {
+        written = write_export(&prepared, &created, &formats, &opts.lang, sink)?;
+        Ok(())
     })
+    .map_err(ExportError::Io)?;
+    let mut outputs: Vec<(PathBuf, &'static str)> =
+        written.iter().map(|e| (opts.out_dir.join(&e.path), e.format.unwrap_or("file"))).collect();
+    outputs.push((opts.out_dir.join(manifest::MANIFEST_FILE), "manifest"));
+    Ok(ExportOutcome { outputs, diagnostics: prepared.diagnostics, facts: prepared.report.facts.len() })
 }

@@ -18,8 +18,8 @@
 //! based) fail, or kill the process, so that a test can stop a write at every point. It is not
 //! part of the command-line interface and may change at any time.
 
-use crate::emit::Output;
 use crate::emit::manifest::{MANIFEST_FILE, sha256_hex};
+use crate::output::{Body, Memory, Output, Sink};
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -399,6 +399,50 @@ pub fn commit_folder(dir: &Path, outputs: &[Output]) -> Result<(), String> {
             return Err(format!("refusing to write {:?}: not a plain relative path", o.path));
         }
     }
+    commit_folder_with(dir, &mut |sink| Memory::replay(outputs, sink))
+}
+
+/// A sink that streams each file into the staging folder of an export, creating its folders.
+struct StagingSink<'a> {
+    root: &'a Path,
+    /// What the user sees: the file's place in the output folder.
+    shown: &'a Path,
+    dirs: Vec<PathBuf>,
+}
+
+impl Sink for StagingSink<'_> {
+    fn file(&mut self, path: &str, _format: &'static str, body: Body<'_>) -> io::Result<()> {
+        let named =
+            |e: io::Error| io::Error::new(e.kind(), format!("cannot write {}: {e}", self.shown.join(path).display()));
+        if !plain_relative(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write {path:?}: not a plain relative path"),
+            ));
+        }
+        let to = self.root.join(path);
+        let p = to.parent().unwrap_or(self.root).to_path_buf();
+        if !self.dirs.contains(&p) {
+            fs::create_dir_all(&p).map_err(named)?;
+            let mut d = p.clone();
+            while d != self.root && !self.dirs.contains(&d) {
+                self.dirs.push(d.clone());
+                d = d.parent().unwrap_or(self.root).to_path_buf();
+            }
+        }
+        let file = create_output(&to).map_err(named)?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        body(&mut w).map_err(named)?;
+        let file = w.into_inner().map_err(|e| named(e.into_error()))?;
+        fault("write").map_err(named)?;
+        file.sync_all().map_err(named)
+    }
+}
+
+/// Commit the files that `fill` writes into a sink as the whole content esgx writes into the
+/// folder `dir`, streamed to disk as they are produced; see [`commit_folder`]. `fill` may be
+/// called again (from the start) if another program changes the folder meanwhile.
+pub fn commit_folder_with(dir: &Path, fill: &mut dyn FnMut(&mut dyn Sink) -> io::Result<()>) -> Result<(), String> {
     let target = resolve_target(dir)?;
     let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let shown = dir.display();
@@ -468,20 +512,9 @@ pub fn commit_folder(dir: &Path, outputs: &[Output]) -> Result<(), String> {
         if let Some((_, meta)) = &current {
             let _ = fs::set_permissions(&staging.path, meta.permissions());
         }
-        let mut dirs: Vec<PathBuf> = vec![staging.path.clone()];
-        for o in outputs {
-            let to = staging.path.join(&o.path);
-            let p = to.parent().unwrap_or(&staging.path).to_path_buf();
-            if !dirs.contains(&p) {
-                fs::create_dir_all(&p).map_err(|e| io_err(&target.join(&o.path), e))?;
-                let mut d = p.clone();
-                while d != staging.path && !dirs.contains(&d) {
-                    dirs.push(d.clone());
-                    d = d.parent().unwrap_or(&staging.path).to_path_buf();
-                }
-            }
-            write_synced(&to, &o.bytes).map_err(|e| io_err(&target.join(&o.path), e))?;
-        }
+        let mut sink = StagingSink { root: &staging.path, shown: dir, dirs: vec![staging.path.clone()] };
+        fill(&mut sink).map_err(|e| e.to_string())?;
+        let dirs = sink.dirs;
         if current.is_some() {
             let esgx_files = verified_old_outputs(&target);
             carry_over(&target, &staging.path, Path::new(""), &esgx_files)?;

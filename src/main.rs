@@ -84,6 +84,13 @@ enum Command {
         /// published URL; check with `arelle-check --packages taxonomy/NAME.zip report.xbrl`.
         #[arg(long)]
         taxonomy_package: bool,
+        /// The filing formats to write, comma-separated (xbrl-xml, xbrl-json); every format by
+        /// default. The taxonomy and manifest.json are always written.
+        #[arg(long, value_delimiter = ',', value_name = "FORMAT")]
+        formats: Vec<String>,
+        /// The language of labels in what is written for people (en, zh-Hant, zh-Hans).
+        #[arg(long, default_value = "en", value_name = "LANG")]
+        lang: String,
     },
     /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest, diff).
     Schema {
@@ -265,7 +272,7 @@ fn main() -> ExitCode {
         Command::Diff { old, new, format, fail_on_change, taxonomy } => {
             diff(old, new, format, fail_on_change, taxonomy)
         }
-        Command::Export { dataset, example, out, taxonomy, taxonomy_package } => {
+        Command::Export { dataset, example, out, taxonomy, taxonomy_package, formats, lang } => {
             let dataset = match resolve_input(dataset, example, "export", "dataset") {
                 Ok(i) => i,
                 Err(code) => return code,
@@ -282,6 +289,8 @@ fn main() -> ExitCode {
                 taxonomy_dir: taxonomy,
                 source_date_epoch: epoch,
                 taxonomy_package,
+                formats,
+                lang,
             };
             match esgx::export::run(&opts) {
                 Ok(outcome) => {

@@ -191,3 +191,26 @@ fn inserting_a_record_at_the_top_leaves_every_other_fact_id_unchanged() {
         assert_eq!(named.get(id), Some(fact), "fact {id}");
     }
 }
+
+#[test]
+fn formats_choose_what_is_written_and_an_unknown_one_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    esgx().args(["export", "--example", "qifu-2023", "--formats", "xbrl-json", "--out"]).arg(&out).assert().success();
+    assert!(out.join("report.json").is_file());
+    assert!(!out.join("report.xbrl").exists(), "xbrl-xml was not asked for");
+    let manifest = json(&out.join("manifest.json"));
+    let formats: Vec<&str> =
+        manifest["outputs"].as_array().unwrap().iter().map(|o| o["format"].as_str().unwrap()).collect();
+    assert!(formats.contains(&"xbrl-json") && !formats.contains(&"xbrl-xml"), "{formats:?}");
+
+    let bad = tmp.path().join("bad");
+    let a = esgx()
+        .args(["export", "--example", "qifu-2023", "--formats", "xbrl-json,pdf", "--out"])
+        .arg(&bad)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("\"pdf\"") && err.contains("xbrl-xml"), "{err}");
+    assert!(!bad.exists(), "nothing is written for a usage error");
+}

@@ -1,7 +1,105 @@
 //! Serializations of the one fact model, plus the provenance manifest.
+//!
+//! Every output format is one [`Writer`]: given the [`Filing`] (the report and the taxonomy it is
+//! filed in), it hands its files to a [`Sink`], which keeps them in memory or streams them to
+//! disk. The export job writes the formats asked for ([`formats`]) and then the manifest, which
+//! lists what they wrote with hashes ([`Recorder`]).
 
 pub mod manifest;
+pub mod taxonomy_files;
 pub mod xbrl_json;
 pub mod xbrl_xml;
 
-pub use crate::output::Output;
+pub use crate::output::{Body, Memory, Output, Sink};
+use crate::report::Report;
+use crate::taxonomy::Taxonomy;
+use manifest::FileEntry;
+use sha2::{Digest, Sha256};
+use std::io;
+
+/// What a writer is given: the report, the taxonomy it is filed in (labels, presentation,
+/// units) and the reader's language for anything written for people.
+#[derive(Clone, Copy)]
+pub struct Filing<'a> {
+    pub report: &'a Report,
+    pub taxonomy: &'a Taxonomy,
+    /// A label language of the taxonomy (`en`, `zh-Hant`, `zh-Hans`).
+    pub lang: &'a str,
+}
+
+/// One output format.
+pub trait Writer: Sync {
+    /// The format's name, as `--formats` takes it and the manifest records it.
+    fn name(&self) -> &'static str;
+    /// What it writes, in a few words, for `--help` and error messages.
+    fn describe(&self) -> &'static str;
+    /// Write the format's files into `sink`.
+    fn write(&self, filing: &Filing<'_>, sink: &mut dyn Sink) -> io::Result<()>;
+}
+
+/// Every filing format esgx writes, in the order an export writes them. The taxonomy the filing
+/// refers to and the manifest are written by every export and are not in this list.
+pub static FORMATS: &[&dyn Writer] = &[&xbrl_xml::XbrlXml, &xbrl_json::XbrlJson];
+
+/// The writers named (in [`FORMATS`] order, each once), or the first unknown name.
+pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, String> {
+    if let Some(unknown) = names.iter().find(|n| !FORMATS.iter().any(|w| w.name() == n.as_ref())) {
+        return Err(format!(
+            "unknown output format {:?}; esgx writes {}",
+            unknown.as_ref(),
+            FORMATS.iter().map(|w| format!("{} ({})", w.name(), w.describe())).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(FORMATS.iter().copied().filter(|w| names.iter().any(|n| n.as_ref() == w.name())).collect())
+}
+
+/// A sink in front of another that records each file written (path, format, SHA-256, size) for
+/// the manifest, hashing the bytes as they stream past.
+pub struct Recorder<'a> {
+    inner: &'a mut dyn Sink,
+    pub entries: Vec<FileEntry>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(inner: &'a mut dyn Sink) -> Self {
+        Recorder { inner, entries: Vec::new() }
+    }
+    /// The sink behind, to write a file that is not to be recorded (the manifest itself).
+    pub fn inner(&mut self) -> &mut dyn Sink {
+        self.inner
+    }
+}
+
+struct Hashing<'w> {
+    inner: &'w mut dyn io::Write,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn file(&mut self, path: &str, format: &'static str, body: Body<'_>) -> io::Result<()> {
+        let mut seen = None;
+        self.inner.file(path, format, &mut |w| {
+            let mut h = Hashing { inner: w, hash: Sha256::new(), bytes: 0 };
+            body(&mut h)?;
+            seen = Some((manifest::hex(&h.hash.finalize()), h.bytes));
+            Ok(())
+        })?;
+        if let Some((sha256, bytes)) = seen {
+            self.entries.push(FileEntry { path: path.to_string(), role: None, format: Some(format), sha256, bytes });
+        }
+        Ok(())
+    }
+}

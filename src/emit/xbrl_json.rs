@@ -316,7 +316,33 @@ impl Serialize for Dimensions<'_> {
     }
 }
 
+/// The file name of the xBRL-JSON report in an export.
+pub const JSON_FILE: &str = "report.json";
+
+/// The writer of the xBRL-JSON report.
+pub struct XbrlJson;
+
+impl super::Writer for XbrlJson {
+    fn name(&self) -> &'static str {
+        "xbrl-json"
+    }
+    fn describe(&self) -> &'static str {
+        "xBRL-JSON report, report.json"
+    }
+    fn write(&self, filing: &super::Filing<'_>, sink: &mut dyn super::Sink) -> std::io::Result<()> {
+        sink.file(JSON_FILE, self.name(), &mut |w| write_to(filing.report, w))
+    }
+}
+
+/// The xBRL-JSON report as a string.
 pub fn write(report: &Report) -> String {
+    let mut out = Vec::new();
+    write_to(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Stream the xBRL-JSON report into `w`.
+pub fn write_to(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let notes = Notes::of(report);
     let doc = Document {
         document_info: DocumentInfo {
@@ -329,7 +355,6 @@ pub fn write(report: &Report) -> String {
         facts: Facts { report, notes: &notes },
         provenance: ProvenanceIndex { report, notes: &notes },
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }

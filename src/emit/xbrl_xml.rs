@@ -41,6 +41,25 @@ fn aspects(report: &Report) -> Aspects<'_> {
     Aspects { contexts, fact_contexts, units }
 }
 
+/// The file name of the instance in an export.
+pub const INSTANCE_FILE: &str = "report.xbrl";
+
+/// The writer of the XBRL 2.1 instance.
+pub struct XbrlXml;
+
+impl super::Writer for XbrlXml {
+    fn name(&self) -> &'static str {
+        "xbrl-xml"
+    }
+    fn describe(&self) -> &'static str {
+        "XBRL 2.1 instance, report.xbrl"
+    }
+    fn write(&self, filing: &super::Filing<'_>, sink: &mut dyn super::Sink) -> std::io::Result<()> {
+        let text = write(filing.report);
+        sink.file(INSTANCE_FILE, self.name(), &mut |w| w.write_all(text.as_bytes()))
+    }
+}
+
 /// The instance document.
 pub fn write(report: &Report) -> String {
     let aspects = aspects(report);
