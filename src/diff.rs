@@ -62,7 +62,9 @@ pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadErro
             let left_out = p
                 .diagnostics
                 .into_iter()
-                .filter(|d| d.severity == Severity::Error && matches!(d.code.get(..3), Some("E00" | "E01" | "E02")))
+                .filter(|d| {
+                    d.severity == Severity::Error && matches!(d.code.as_str().get(..3), Some("E00" | "E01" | "E02"))
+                })
                 .collect();
             Ok(Side { input: input.display(), kind: "dataset", report: p.report, taxonomy: p.taxonomy, left_out })
         }

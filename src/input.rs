@@ -1,6 +1,7 @@
 //! Reading input files safely: text encoding, JSON syntax and JSON Schema checks, each failure a
 //! diagnostic that names the file and the place.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use serde_json::Value;
 
@@ -9,7 +10,7 @@ use serde_json::Value;
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::error(
-            "E0002",
+            Code::E0002,
             Location::file(file),
             "the file is UTF-16 encoded; esgx reads UTF-8 text",
         )
@@ -22,7 +23,7 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
             let offset = e.valid_up_to();
             let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64 + 1;
             Err(Diagnostic::error(
-                "E0002",
+                Code::E0002,
                 Location::line(file, line),
                 format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
             )
@@ -34,15 +35,15 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 /// Parse JSON text; a syntax error points at its line.
 pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error("E0003", Location::file(file), "the file is empty"));
+        return Err(Diagnostic::error(Code::E0003, Location::file(file), "the file is empty"));
     }
     let value = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error("E0003", Location::line(file, e.line() as u64), format!("invalid JSON: {e}"))
+        Diagnostic::error(Code::E0003, Location::line(file, e.line() as u64), format!("invalid JSON: {e}"))
             .with_hint("check the JSON syntax at that line (commas, quotes, brackets)")
     })?;
     if let Some((pointer, line)) = crate::jsonpos::duplicate_key(text) {
         return Err(Diagnostic::error(
-            "E0003",
+            Code::E0003,
             Location { file: file.to_string(), line: Some(line), pointer: Some(pointer.clone()), ..Default::default() },
             format!(
                 "the key {:?} appears twice in the same object; JSON readers would keep only the last",
@@ -84,8 +85,12 @@ impl Schema {
             .map(|e| {
                 let pointer = e.instance_path().as_str().to_string();
                 let shown = if pointer.is_empty() { "/".to_string() } else { pointer.clone() };
-                Diagnostic::error("E0100", locate(&pointer), format!("schema: {} (at {shown})", short(&e.to_string())))
-                    .with_hint(hint)
+                Diagnostic::error(
+                    Code::E0100,
+                    locate(&pointer),
+                    format!("schema: {} (at {shown})", short(&e.to_string())),
+                )
+                .with_hint(hint)
             })
             .collect();
         out.truncate(200);
@@ -158,7 +163,7 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
 /// never ends) and what is larger than [`max_input_bytes`], before reading it.
 pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read;
-    let err = |msg: String| Diagnostic::error("E0001", Location::file(shown), msg);
+    let err = |msg: String| Diagnostic::error(Code::E0001, Location::file(shown), msg);
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]

@@ -190,10 +190,10 @@ fn xml_text(lines: &Lines, line: u64) -> Option<(u64, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Diagnostic, Location};
+    use crate::diag::{Code, Diagnostic, Location};
 
     fn at(file: &str, text: &str, loc: Location) -> Location {
-        let mut d = vec![Diagnostic::error("E0001", loc, "x")];
+        let mut d = vec![Diagnostic::error(Code::E0001, loc, "x")];
         locate(&mut d, &[(file.to_string(), text.as_bytes().to_vec())]);
         d.pop().unwrap().location
     }
@@ -218,7 +218,7 @@ mod tests {
         assert!(text.starts_with('…') && text.ends_with('…') && text.contains("\"value\": \"1,397.96\""));
         // The rendering still underlines the value, at its real column.
         assert_eq!(l.column, Some(2_000_034));
-        let d = Diagnostic::error("E0001", l, "x");
+        let d = Diagnostic::error(Code::E0001, l, "x");
         let shown = crate::diag::human_diagnostic(&d, false);
         let (line, marks) = {
             let mut it = shown.lines().skip_while(|s| !s.contains("1,397.96"));

@@ -1,6 +1,7 @@
 //! The `esgx` command line: a thin front end over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use esgx::diag::Code;
 use esgx::diag::{Diagnostic, Severity};
 use esgx::export::{ExportError, ExportOptions};
 use esgx::validate::render::{self, Format};
@@ -486,7 +487,7 @@ fn load_taxonomy(dir: Option<&std::path::Path>) -> Result<esgx::taxonomy::Taxono
     }
     .map_err(|diags| {
         print_diagnostics(&diags);
-        ExitCode::from(if diags.iter().any(|d| d.code == "E0001") { 2 } else { 1 })
+        ExitCode::from(if diags.iter().any(|d| d.code == Code::E0001) { 2 } else { 1 })
     })
 }
 

@@ -2,6 +2,7 @@
 //! unknown concepts, units, axes and members, periods and values that do not fit the concept.
 
 use crate::dataset::{Dataset, DecimalsSpec, FactRecord};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::report::{Entity, Fact, FactValue, Period, Provenance, Report};
 use crate::taxonomy::source::{DataType, PeriodType};
@@ -17,7 +18,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let top = |p: &str| dataset.locate_top(p);
     if doc.taxonomy != tax.info.name {
         diags.push(Diagnostic::error(
-            "E0201",
+            Code::E0201,
             top("/taxonomy"),
             format!("the dataset uses taxonomy {:?} but {:?} is loaded", doc.taxonomy, tax.info.name),
         ));
@@ -25,13 +26,13 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     if !tax.info.frameworks.iter().any(|f| f.id == doc.framework) {
         let known: Vec<&str> = tax.info.frameworks.iter().map(|f| f.id.as_str()).collect();
         diags.push(
-            Diagnostic::error("E0202", top("/framework"), format!("unknown framework {:?}", doc.framework))
+            Diagnostic::error(Code::E0202, top("/framework"), format!("unknown framework {:?}", doc.framework))
                 .with_hint(format!("the taxonomy knows: {}", known.join(", "))),
         );
     }
     if !doc.periods.contains_key(&doc.reporting_period) {
         diags.push(Diagnostic::error(
-            "E0203",
+            Code::E0203,
             top("/reportingPeriod"),
             format!("{:?} is not one of the dataset's periods", doc.reporting_period),
         ));
@@ -39,14 +40,14 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     for (name, p) in &doc.periods {
         if !date_in_range(&p.start) || !date_in_range(&p.end) {
             diags.push(Diagnostic::error(
-                "E0203",
+                Code::E0203,
                 top(&format!("/periods/{name}")),
                 format!("period {name} has a date outside the years 1000 to 9998"),
             ));
         }
         if p.end < p.start {
             diags.push(Diagnostic::error(
-                "E0203",
+                Code::E0203,
                 top(&format!("/periods/{name}")),
                 format!("period {name} ends ({}) before it starts ({})", p.end, p.start),
             ));
@@ -56,7 +57,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         && !lei_check_digits_ok(lei)
     {
         diags.push(Diagnostic::error(
-            "E0204",
+            Code::E0204,
             top("/entity/lei"),
             format!("{lei} is not a valid LEI (ISO 17442 check digits do not match)"),
         ));
@@ -91,7 +92,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         let how = |i: usize| if doc.facts[i].id.is_some() { "its `id`" } else { "the id made from its aspects" };
         diags.push(
             Diagnostic::error(
-                "E0220",
+                Code::E0220,
                 match doc.facts[b].id {
                     Some(_) => dataset.locate(b, "id"),
                     None => dataset.fact_locations[b].clone(),
@@ -110,7 +111,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     }
     if placeholders > 0 {
         diags.push(Diagnostic::new(
-            "I0001",
+            Code::I0001,
             crate::diag::Severity::Info,
             top("/facts"),
             format!("{placeholders} rows have neither a value nor an omission and were left out"),
@@ -150,13 +151,13 @@ fn map_fact<'t>(
 ) -> Result<Fact, Vec<Diagnostic>> {
     let doc = &ds.doc;
     let mut errs = Vec::new();
-    let err = |field: &str, code: &'static str, msg: String| Diagnostic::error(code, ds.locate(i, field), msg);
+    let err = |field: &str, code: Code, msg: String| Diagnostic::error(code, ds.locate(i, field), msg);
     let Some(concept) = tax.concept(&rec.concept) else {
         let hint = suggester
             .get_or_init(|| lookup::Suggester::new(tax))
             .concept_like(&rec.concept)
             .map(|c| tax.concepts[c].name());
-        let mut d = err("concept", "E0210", format!("unknown concept {:?}", rec.concept));
+        let mut d = err("concept", Code::E0210, format!("unknown concept {:?}", rec.concept));
         // An HKEX KPI code ("B1.1") in place of a concept: name the concepts that report it.
         let by_code = crate::taxonomy::query::list(tax, Some(&rec.concept), None, Some(&doc.framework));
         d = d.with_hint(match hint {
@@ -175,9 +176,13 @@ fn map_fact<'t>(
     };
     let def = &concept.def;
     if !def.frameworks.is_empty() && !def.frameworks.contains(&doc.framework) {
-        errs.push(err("concept", "E0211", format!("concept {} is not part of framework {}", def.name, doc.framework)));
+        errs.push(err(
+            "concept",
+            Code::E0211,
+            format!("concept {} is not part of framework {}", def.name, doc.framework),
+        ));
     }
-    let period = resolve_period(ds, &rec.period, def.period_type).map_err(|m| vec![err("period", "E0212", m)])?;
+    let period = resolve_period(ds, &rec.period, def.period_type).map_err(|m| vec![err("period", Code::E0212, m)])?;
 
     // Value
     let mut decimals = None;
@@ -187,7 +192,7 @@ fn map_fact<'t>(
                 if n.percent && !matches!(def.data_type, DataType::Percent | DataType::Pure | DataType::Decimal) {
                     errs.push(err(
                         "value",
-                        "E0213",
+                        Code::E0213,
                         format!("{text:?} is a percentage but {} is of type {:?}", def.name, def.data_type),
                     ));
                 }
@@ -198,7 +203,7 @@ fn map_fact<'t>(
                     } else {
                         errs.push(err(
                             "value",
-                            "E0213",
+                            Code::E0213,
                             format!("{} takes whole numbers; {text:?} is not one", def.name),
                         ));
                     }
@@ -207,7 +212,7 @@ fn map_fact<'t>(
                 FactValue::Number(value)
             }
             Err(e) => {
-                errs.push(err("value", "E0213", format!("{text:?} for numeric concept {}: {e}", def.name)).with_hint(
+                errs.push(err("value", Code::E0213, format!("{text:?} for numeric concept {}: {e}", def.name)).with_hint(
                     "write the number as printed, e.g. \"1,397.96\", \"20%\" or \"162.1 billion\"; put words such as \"over\" in `qualifier` and omissions in `omission`",
                 ));
                 FactValue::Nil
@@ -215,11 +220,11 @@ fn map_fact<'t>(
         },
         (Some(text), None) => match def.data_type {
             DataType::Boolean if !matches!(text.as_str(), "true" | "false") => {
-                errs.push(err("value", "E0213", format!("{} takes true or false, not {text:?}", def.name)));
+                errs.push(err("value", Code::E0213, format!("{} takes true or false, not {text:?}", def.name)));
                 FactValue::Nil
             }
             DataType::Date if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() => {
-                errs.push(err("value", "E0213", format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name)));
+                errs.push(err("value", Code::E0213, format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name)));
                 FactValue::Nil
             }
             _ if !text.chars().all(crate::xml::is_xml_char) => {
@@ -230,7 +235,7 @@ fn map_fact<'t>(
                     .unwrap_or_default();
                 errs.push(err(
                     "value",
-                    "E0213",
+                    Code::E0213,
                     format!("the text contains the character {bad}, which XML cannot carry"),
                 ));
                 FactValue::Nil
@@ -244,7 +249,7 @@ fn map_fact<'t>(
         Some(DecimalsSpec::Inf(_)) if concept.is_numeric() => decimals = None,
         Some(_) => errs.push(err(
             "decimals",
-            "E0214",
+            Code::E0214,
             format!("{} is not numeric, so `decimals` means nothing for it", def.name),
         )),
         None => {}
@@ -265,7 +270,11 @@ fn map_fact<'t>(
         };
         match chosen {
             None => {
-                errs.push(err("unit", "E0215", format!("{} needs a unit: one of {}", def.name, def.units.join(", "))));
+                errs.push(err(
+                    "unit",
+                    Code::E0215,
+                    format!("{} needs a unit: one of {}", def.name, def.units.join(", ")),
+                ));
                 None
             }
             Some(key) => match tax.unit(key) {
@@ -275,12 +284,12 @@ fn map_fact<'t>(
                         Some(u) => format!("did you mean {:?}? {accepts}", tax.units[u].id),
                         None => accepts,
                     };
-                    errs.push(err("unit", "E0215", format!("unknown unit {key:?}")).with_hint(hint));
+                    errs.push(err("unit", Code::E0215, format!("unknown unit {key:?}")).with_hint(hint));
                     None
                 }
                 Some(u) if !def.units.contains(&u.id) => {
                     errs.push(
-                        err("unit", "E0216", format!("unit {} is not allowed for {}", u.id, def.name))
+                        err("unit", Code::E0216, format!("unit {} is not allowed for {}", u.id, def.name))
                             .with_hint(format!("{} accepts {}", def.name, def.units.join(", "))),
                     );
                     None
@@ -290,7 +299,7 @@ fn map_fact<'t>(
         }
     } else {
         if rec.unit.is_some() {
-            errs.push(err("unit", "E0215", format!("{} is not numeric and takes no unit", def.name)));
+            errs.push(err("unit", Code::E0215, format!("{} is not numeric and takes no unit", def.name)));
         }
         None
     };
@@ -314,13 +323,13 @@ fn map_fact<'t>(
                     }
                 }
             };
-            errs.push(err(&field, "E0217", format!("unknown axis {axis_key:?}")).with_hint(hint));
+            errs.push(err(&field, Code::E0217, format!("unknown axis {axis_key:?}")).with_hint(hint));
             continue;
         };
         let axis = &tax.axes[ai];
         if !concept.hypercube_axes.contains(&ai) {
             errs.push(
-                err(&field, "E0218", format!("{} cannot be broken down by {}", def.name, axis.name()))
+                err(&field, Code::E0218, format!("{} cannot be broken down by {}", def.name, axis.name()))
                     .with_hint(axes_taken(tax, concept)),
             );
             continue;
@@ -350,7 +359,7 @@ fn map_fact<'t>(
                 }
             };
             errs.push(
-                err(&field, "E0219", format!("{member_key:?} is not a member of {}", axis.name())).with_hint(hint),
+                err(&field, Code::E0219, format!("{member_key:?} is not a member of {}", axis.name())).with_hint(hint),
             );
             continue;
         };
@@ -365,14 +374,18 @@ fn map_fact<'t>(
     if !doc.sources.iter().any(|s| s.id == rec.source.document) {
         errs.push(err(
             "source/document",
-            "E0221",
+            Code::E0221,
             format!("source document {:?} is not listed in `sources`", rec.source.document),
         ));
     }
     if let Some(q) = &rec.qualifier
         && !concept.is_numeric()
     {
-        errs.push(err("qualifier", "E0214", format!("{} is not numeric; qualifier {q:?} does not apply", def.name)));
+        errs.push(err(
+            "qualifier",
+            Code::E0214,
+            format!("{} is not numeric; qualifier {q:?} does not apply", def.name),
+        ));
     }
     if !errs.is_empty() {
         return Err(errs);
@@ -510,7 +523,7 @@ fn template_placeholders(ds: &Dataset) -> Vec<Diagnostic> {
         .filter(|(_, _, value, _)| is_placeholder(value))
         .map(|(pointer, what, value, hint)| {
             Diagnostic::warning(
-                "W0205",
+                Code::W0205,
                 ds.locate_top(&pointer),
                 format!("{what} is still the template's placeholder {value:?}"),
             )

@@ -3,6 +3,7 @@
 //! the same findings, located and fingerprinted alike.
 
 use crate::dataset::{self, Dataset};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, has_errors};
 use crate::report::Report;
 use crate::taxonomy::Taxonomy;
@@ -132,7 +133,7 @@ pub fn prepare(
 /// A file that cannot be read (E0001) or is of no type esgx reads (E0004) is a usage or I/O
 /// problem (exit 2), not a finding about the input's content.
 pub fn is_usage_problem(diags: &[Diagnostic]) -> bool {
-    diags.len() == 1 && matches!(diags[0].code, "E0001" | "E0004")
+    diags.len() == 1 && matches!(diags[0].code, Code::E0001 | Code::E0004)
 }
 
 fn classify(diags: Vec<Diagnostic>) -> Error {

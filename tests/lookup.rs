@@ -33,7 +33,7 @@ fn scope1(unit: &str) -> Value {
 fn at<'d>(diags: &'d [Diagnostic], pointer: &str) -> (&'d str, &'d str) {
     let found: Vec<&Diagnostic> = diags.iter().filter(|d| d.location.pointer.as_deref() == Some(pointer)).collect();
     assert_eq!(found.len(), 1, "one finding at {pointer}: {diags:#?}");
-    (found[0].code, found[0].hint.as_deref().unwrap_or(""))
+    (found[0].code.as_str(), found[0].hint.as_deref().unwrap_or(""))
 }
 
 #[test]

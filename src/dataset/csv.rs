@@ -4,6 +4,7 @@
 //! schema error is reported at the CSV line it came from.
 
 use super::Dataset;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::input::{decode_text, parse_json};
 use serde_json::{Map, Value, json};
@@ -49,14 +50,14 @@ pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Dia
     let mut meta = parse_json(&meta_shown, &meta_text).map_err(|d| vec![d])?;
     let Some(obj) = meta.as_object_mut() else {
         return Err(vec![Diagnostic::error(
-            "E0100",
+            Code::E0100,
             Location::file(&meta_shown),
             "the metadata must be a JSON object",
         )]);
     };
     if obj.contains_key("facts") {
         return Err(vec![Diagnostic::error(
-            "E0100",
+            Code::E0100,
             Location::pointer(&meta_shown, "/facts"),
             "the metadata of a CSV dataset must not hold facts; they are the CSV's rows",
         )]);
@@ -102,7 +103,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     for h in &headers {
         if !COLUMNS.contains(&h.as_str()) {
             errs.push(
-                Diagnostic::error("E0005", Location::line(file, 1), format!("unknown column {h:?}"))
+                Diagnostic::error(Code::E0005, Location::line(file, 1), format!("unknown column {h:?}"))
                     .with_hint(format!("columns: {}", COLUMNS.join(", "))),
             );
         }
@@ -111,7 +112,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
         if let Some(j) = headers[..i].iter().position(|g| g == h) {
             errs.push(
                 Diagnostic::error(
-                    "E0005",
+                    Code::E0005,
                     Location::line(file, 1),
                     format!("column {h:?} appears twice (columns {} and {})", j + 1, i + 1),
                 )
@@ -122,7 +123,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
     for req in REQUIRED {
         if !headers.iter().any(|h| h == req) {
             errs.push(
-                Diagnostic::error("E0005", Location::line(file, 1), format!("missing column {req:?}"))
+                Diagnostic::error(Code::E0005, Location::line(file, 1), format!("missing column {req:?}"))
                     .with_hint(format!("a CSV dataset has the columns {} (cells may be empty)", REQUIRED.join(", "))),
             );
         }
@@ -185,7 +186,7 @@ fn rows(file: &str, text: &str) -> Result<(Vec<Value>, Vec<u64>), Vec<Diagnostic
                 let Some((axis, member)) = pair.split_once('=') else {
                     errs.push(
                         Diagnostic::error(
-                            "E0006",
+                            Code::E0006,
                             Location::line(file, line),
                             format!("dimension {pair:?} is not AXIS=MEMBER"),
                         )
@@ -263,7 +264,7 @@ fn csv_error(file: &str, text: &str, e: &::csv::Error) -> Diagnostic {
         ::csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
         _ => format!("CSV: {e}"),
     };
-    Diagnostic::error("E0006", Location::line(file, line), msg)
+    Diagnostic::error(Code::E0006, Location::line(file, line), msg)
         .with_hint("check the quoting and the number of commas on that line (a quoted field must end with a quote)")
 }
 

@@ -3,6 +3,7 @@
 
 pub mod csv;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::input::{Schema, decode_text, parse_json};
 // A dataset's company extension is taxonomy content, and an omission is part of a fact's
@@ -221,7 +222,7 @@ pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
         Some("csv") => csv::read(path, &shown, bytes),
         Some("json") => from_json_bytes(&shown, bytes),
         _ => Err(vec![
-            Diagnostic::error("E0004", Location::file(&shown), "unknown dataset file type")
+            Diagnostic::error(Code::E0004, Location::file(&shown), "unknown dataset file type")
                 .with_hint("datasets are .json or .csv files; `esgx validate` also reads filings (.xbrl or .xml XBRL instances, xBRL-JSON .json)"),
         ]),
     }
@@ -254,7 +255,7 @@ fn unwritable_chars(pointer: &str, v: &Value, locate: &dyn Fn(&str) -> Location,
         {
             errs.push(
                 Diagnostic::error(
-                    "E0008",
+                    Code::E0008,
                     locate(at),
                     format!(
                         "the text holds the control character U+{:04X}, which an XBRL filing cannot carry",
@@ -299,7 +300,7 @@ pub(crate) fn from_value(
         return Err(errs);
     }
     let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {
-        vec![Diagnostic::error("E0100", Location::file(file), format!("dataset: {e}")).with_hint(SCHEMA_HINT)]
+        vec![Diagnostic::error(Code::E0100, Location::file(file), format!("dataset: {e}")).with_hint(SCHEMA_HINT)]
     })?;
     Ok(Dataset { file: file.to_string(), doc, fact_locations, inputs })
 }

@@ -1,6 +1,7 @@
 //! Just enough of a DTS loader to read a company extension schema that a filing references:
 //! its concepts and members, their labels, and the axes their hypercubes use. Local files only.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::{ExtensionMember, Extensions};
@@ -54,10 +55,10 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
     loop {
         match reader.read_event() {
             Err(e) => {
-                return Err(Diagnostic::error("E0003", Location::file(file), format!("malformed XML: {e}")));
+                return Err(Diagnostic::error(Code::E0003, Location::file(file), format!("malformed XML: {e}")));
             }
             Ok(Event::DocType(_)) => {
-                return Err(Diagnostic::error("E0007", Location::file(file), "DOCTYPE refused".to_string()));
+                return Err(Diagnostic::error(Code::E0007, Location::file(file), "DOCTYPE refused".to_string()));
             }
             Ok(Event::GeneralRef(r)) => {
                 let c =
@@ -72,7 +73,7 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
                 let mut decls = Vec::new();
                 let mut attrs = Vec::new();
                 let bad =
-                    |msg: String| Diagnostic::error("E0003", Location::file(file), format!("malformed XML: {msg}"));
+                    |msg: String| Diagnostic::error(Code::E0003, Location::file(file), format!("malformed XML: {msg}"));
                 for a in e.attributes() {
                     let a = a.map_err(|er| bad(format!("malformed attribute: {er}")))?;
                     let k = a.key.as_ref().to_string();
@@ -141,16 +142,16 @@ const XLINK: &str = "http://www.w3.org/1999/xlink";
 fn read_local(root: &Path, base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
-            "E0007",
+            Code::E0007,
             Location::file(shown),
             format!("{href} is a remote resource; esgx never fetches anything over the network"),
         )
         .with_hint("put the taxonomy files beside the filing and reference them by a relative path"));
     }
     let (real, path) = crate::input::resolve_inside(root, base_dir, href).map_err(|why| match why {
-        crate::input::Unresolved::Refused(why) => Diagnostic::error("E0007", Location::file(shown), why)
+        crate::input::Unresolved::Refused(why) => Diagnostic::error(Code::E0007, Location::file(shown), why)
             .with_hint("keep the filing and its taxonomy files together in one folder"),
-        crate::input::Unresolved::Missing(why) => Diagnostic::error("E0001", Location::file(shown), why),
+        crate::input::Unresolved::Missing(why) => Diagnostic::error(Code::E0001, Location::file(shown), why),
     })?;
     let bytes = crate::input::read_file(&real, &path)?;
     let text = crate::input::decode_text(&path, &bytes)?;
@@ -185,7 +186,7 @@ pub fn load_extension(
         .map(String::from)
     else {
         return Err(vec![Diagnostic::error(
-            "E0003",
+            Code::E0003,
             Location::file(&path),
             "not an XML Schema with a targetNamespace",
         )]);

@@ -1,6 +1,7 @@
 //! Read an xBRL-JSON report (OIM 1.0) into the raw fact form.
 
 use super::{Raw, RawFact, RawUnit};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::emit::xbrl_json::{FACT_FOOTNOTE, OIM_NS, PROVENANCE_PROPERTY};
 use crate::report::{Period, Provenance, QName};
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 pub const DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
 
 pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
-    let at = |p: &str, msg: String| Diagnostic::error("E0003", Location::pointer(file, p), msg);
+    let at = |p: &str, msg: String| Diagnostic::error(Code::E0003, Location::pointer(file, p), msg);
     let info =
         doc.get("documentInfo").ok_or_else(|| vec![at("", "no documentInfo: not an xBRL-JSON report".into())])?;
     let dt = info.get("documentType").and_then(Value::as_str).unwrap_or("");

@@ -7,6 +7,7 @@ mod dts;
 pub mod json;
 pub mod xml;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
 use crate::taxonomy::Taxonomy;
@@ -18,7 +19,7 @@ use std::path::Path;
 /// The character an entity reference stands for: XML's five predefined entities and character
 /// references to characters XML allows. Anything else is refused, with its code and why: esgx
 /// expands no declared entity, and a reference to a control character is not well-formed XML.
-pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (&'static str, String)> {
+pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (Code, String)> {
     let name = r.xml10_content();
     match &*name {
         "amp" => Ok('&'),
@@ -28,9 +29,9 @@ pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (&'st
         "apos" => Ok('\''),
         _ if name.starts_with('#') => match r.resolve_char_ref() {
             Ok(Some(c)) if crate::xml::is_xml_char(c) => Ok(c),
-            _ => Err(("E0003", format!("the character reference &{name}; is to a character XML does not allow"))),
+            _ => Err((Code::E0003, format!("the character reference &{name}; is to a character XML does not allow"))),
         },
-        _ => Err(("E0007", format!("undeclared entity &{name}; esgx expands no entities"))),
+        _ => Err((Code::E0007, format!("undeclared entity &{name}; esgx expands no entities"))),
     }
 }
 
@@ -39,7 +40,7 @@ pub(crate) fn check_xml_chars(file: &str, text: &str) -> Result<(), Diagnostic> 
     let Some((at, c)) = crate::xml::first_illegal_char(text) else { return Ok(()) };
     let line = text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
     Err(Diagnostic::error(
-        "E0003",
+        Code::E0003,
         Location::line(file, line),
         format!("malformed XML: the character U+{:04X} is not allowed in XML", c as u32),
     ))
@@ -190,7 +191,7 @@ fn read_bytes_against(
                 .find(|t| used.contains(&t.info.namespace.as_str()));
             found.ok_or_else(|| {
                 vec![
-                    Diagnostic::error("E0102", Location::file(&file), "the filing uses none of esgx's taxonomies")
+                    Diagnostic::error(Code::E0102, Location::file(&file), "the filing uses none of esgx's taxonomies")
                         .with_hint("pass --taxonomy DIR for a taxonomy source of your own"),
                 ]
             })?
@@ -224,7 +225,11 @@ fn read_bytes_against(
 /// bundled taxonomy at its published URL.
 fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
     if raw.schema_refs.is_empty() {
-        return Err(vec![Diagnostic::error("E0223", Location::file(file), "the filing references no taxonomy schema")]);
+        return Err(vec![Diagnostic::error(
+            Code::E0223,
+            Location::file(file),
+            "the filing references no taxonomy schema",
+        )]);
     }
     let published = crate::taxonomy::package::base_url(tax);
     let known = crate::taxonomy::generate::schema_files(tax);
@@ -237,7 +242,7 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Resu
         if let Some(rest) = href.strip_prefix(&published) {
             if !known.iter().any(|k| k == rest) {
                 errs.push(Diagnostic::error(
-                    "E0223",
+                    Code::E0223,
                     Location::file(file),
                     format!("{href} is not a schema of the esgx taxonomy {}", tax.info.version),
                 ));
@@ -245,7 +250,7 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Resu
         } else if href.contains("://") || href.starts_with('/') || href.starts_with('\\') {
             errs.push(
                 Diagnostic::error(
-                    "E0007",
+                    Code::E0007,
                     Location::file(file),
                     format!("the schema reference {href} is remote or absolute; esgx never fetches anything"),
                 )
@@ -253,13 +258,13 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Resu
             );
         } else if let Err(crate::input::Unresolved::Refused(why)) = crate::input::resolve_inside(root, root, href) {
             errs.push(
-                Diagnostic::error("E0007", Location::file(file), format!("the schema reference {why}"))
+                Diagnostic::error(Code::E0007, Location::file(file), format!("the schema reference {why}"))
                     .with_hint("keep the filing and its taxonomy files together in one folder"),
             );
         } else if !href.ends_with(".xsd") || !root.join(href).is_file() {
             errs.push(
                 Diagnostic::error(
-                    "E0223",
+                    Code::E0223,
                     Location::file(file),
                     format!("the schema reference {href} does not resolve to a schema file beside the filing"),
                 )
@@ -286,7 +291,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             match &entity {
                 None => entity = Some(e.clone()),
                 Some(first) if first != e => errs.push(Diagnostic::error(
-                    "E0222",
+                    Code::E0222,
                     loc.clone(),
                     format!("fact {} is about another entity ({}) than the first fact ({})", rf.concept, e.1, first.1),
                 )),
@@ -295,13 +300,17 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         }
         if rf.decimals.is_some() && rf.precision.is_some() {
             errs.push(Diagnostic::error(
-                "E0214",
+                Code::E0214,
                 loc.clone(),
                 format!("fact {} has both decimals and precision", rf.concept),
             ));
         }
         if rf.nil && !rf.value.trim().is_empty() {
-            errs.push(Diagnostic::error("E0213", loc.clone(), format!("fact {} is nil but has content", rf.concept)));
+            errs.push(Diagnostic::error(
+                Code::E0213,
+                loc.clone(),
+                format!("fact {} is nil but has content", rf.concept),
+            ));
         }
         let Some(period) = rf.period.clone() else {
             continue;
@@ -310,7 +319,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             && end < start
         {
             errs.push(Diagnostic::error(
-                "E0212",
+                Code::E0212,
                 loc.clone(),
                 format!("fact {}: its period ends ({end}) before it starts ({start})", rf.concept),
             ));
@@ -326,7 +335,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                         None | Some("INF") => {
                             if rf.decimals.is_none() && rf.precision.is_none() && rf.pointer.is_none() {
                                 errs.push(Diagnostic::error(
-                                    "E0214",
+                                    Code::E0214,
                                     loc.clone(),
                                     format!("numeric fact {} has neither decimals nor precision", rf.concept),
                                 ));
@@ -335,7 +344,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                         Some(d) => match d.parse::<i32>() {
                             Ok(d) => decimals = Some(d),
                             Err(_) => errs.push(Diagnostic::error(
-                                "E0214",
+                                Code::E0214,
                                 loc.clone(),
                                 format!("decimals {d:?} of fact {} is not an integer", rf.concept),
                             )),
@@ -344,7 +353,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                     FactValue::Number(v)
                 }
                 Err(e) => {
-                    errs.push(Diagnostic::error("E0213", loc.clone(), format!("fact {}: {e}", rf.concept)));
+                    errs.push(Diagnostic::error(Code::E0213, loc.clone(), format!("fact {}: {e}", rf.concept)));
                     continue;
                 }
             }
@@ -397,7 +406,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     // A fact without an id (XML allows that) gets the one derived from its aspects, as in export.
     for clash in crate::report::assign_ids(&mut facts, &explicit) {
         errs.push(Diagnostic::error(
-            "E0220",
+            Code::E0220,
             facts[clash.second].origin.clone(),
             format!("fact id {:?} is used twice", clash.id),
         ));

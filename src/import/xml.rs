@@ -2,6 +2,7 @@
 //! refused and no entity beyond XML's five is ever expanded; nothing is fetched.
 
 use super::{Raw, RawFact, RawUnit};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::report::{Period, QName};
 use chrono::NaiveDate;
@@ -60,13 +61,13 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     let mut line_at = crate::input::LineCounter::new(text);
     let mut footnote_locs: HashMap<String, String> = HashMap::new(); // loc label -> fact id
     let mut footnote_arcs: Vec<(String, String)> = Vec::new();
-    let err_at = |line: u64, code: &'static str, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
+    let err_at = |line: u64, code: Code, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
     loop {
         let pos = reader.buffer_position();
         let ev = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                acc.errs.push(err_at(line_at.line(pos), "E0003", format!("malformed XML: {e}")));
+                acc.errs.push(err_at(line_at.line(pos), Code::E0003, format!("malformed XML: {e}")));
                 return Err(acc.errs);
             }
         };
@@ -76,7 +77,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 return Err(vec![
                     err_at(
                         line,
-                        "E0007",
+                        Code::E0007,
                         "the instance has a DOCTYPE; esgx refuses DTDs and entity declarations".into(),
                     )
                     .with_hint("XBRL instances need no DTD; remove the <!DOCTYPE ...> declaration"),
@@ -89,7 +90,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
             Event::Text(t) => {
                 let t = t.xml10_content();
                 if acc.path.is_empty() && !t.trim().is_empty() {
-                    return Err(vec![err_at(line, "E0003", "text outside the root element".into())]);
+                    return Err(vec![err_at(line, Code::E0003, "text outside the root element".into())]);
                 }
                 text_buf.push_str(&t);
             }
@@ -103,18 +104,18 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     let a = match a {
                         Ok(a) => a,
                         Err(er) => {
-                            acc.errs.push(err_at(line, "E0003", format!("malformed attribute: {er}")));
+                            acc.errs.push(err_at(line, Code::E0003, format!("malformed attribute: {er}")));
                             continue;
                         }
                     };
                     let key = a.key.as_ref().to_string();
                     let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
                         Ok(v) if let Err(msg) = super::check_attr_chars(&key, &v) => {
-                            return Err(vec![err_at(line, "E0003", msg)]);
+                            return Err(vec![err_at(line, Code::E0003, msg)]);
                         }
                         Ok(v) => v.to_string(),
                         Err(er) => {
-                            acc.errs.push(err_at(line, "E0007", format!("attribute {key}: {er}")));
+                            acc.errs.push(err_at(line, Code::E0007, format!("attribute {key}: {er}")));
                             continue;
                         }
                     };
@@ -131,7 +132,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 if acc.path.is_empty() && root_closed {
                     return Err(vec![err_at(
                         line,
-                        "E0003",
+                        Code::E0003,
                         format!("element {name} after the root element has ended"),
                     )]);
                 }
@@ -140,7 +141,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 if !root_ok {
                     return Err(vec![err_at(
                         line,
-                        "E0004",
+                        Code::E0004,
                         format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
                     )]);
                 }
@@ -148,7 +149,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     break;
                 }
                 let Some(q) = ns.qname(&name) else {
-                    acc.errs.push(err_at(line, "E0003", format!("element {name} uses an undeclared prefix")));
+                    acc.errs.push(err_at(line, Code::E0003, format!("element {name} uses an undeclared prefix")));
                     ns.scope.pop();
                     continue;
                 };
@@ -176,7 +177,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                     (In::Nothing, _, _) if depth == 0 => {
                         return Err(vec![err_at(
                             line,
-                            "E0004",
+                            Code::E0004,
                             format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
                         )]);
                     }
@@ -197,7 +198,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         let Some(ctx) = attr("contextRef") else {
                             acc.errs.push(err_at(
                                 line,
-                                "E0003",
+                                Code::E0003,
                                 format!("{name} has no contextRef (tuples are not supported)"),
                             ));
                             if !empty {
@@ -250,7 +251,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         } else {
                             acc.errs.push(err_at(
                                 line,
-                                "E0003",
+                                Code::E0003,
                                 "explicitMember without a resolvable dimension".into(),
                             ));
                         }
@@ -272,13 +273,13 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 if let Some((_, local)) = acc.path.last() {
                     acc.errs.push(err_at(
                         line,
-                        "E0003",
+                        Code::E0003,
                         format!("the file ends inside <{local}>: it is truncated or not well-formed"),
                     ));
                     return Err(acc.errs);
                 }
                 if !root_closed {
-                    return Err(vec![err_at(line, "E0003", "the file has no root element".into())]);
+                    return Err(vec![err_at(line, Code::E0003, "the file has no root element".into())]);
                 }
                 break;
             }
@@ -291,7 +292,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     }
     if acc.raw.schema_refs.is_empty() {
         acc.errs.push(Diagnostic::error(
-            "E0003",
+            Code::E0003,
             Location::file(file),
             "the instance has no link:schemaRef".to_string(),
         ));
@@ -308,12 +309,12 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
         match acc.contexts.get(&f.context) {
             None => acc.errs.push(err_at(
                 f.line,
-                "E0222",
+                Code::E0222,
                 format!("fact {} refers to undefined context {:?}", f.concept, f.context),
             )),
             Some(c) if c.typed => acc.errs.push(err_at(
                 f.line,
-                "E0219",
+                Code::E0219,
                 format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
             )),
             Some(c) => {
@@ -323,7 +324,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 if f.period.is_none() {
                     acc.errs.push(err_at(
                         f.line,
-                        "E0212",
+                        Code::E0212,
                         format!("fact {} has a forever or missing period", f.concept),
                     ));
                 }
@@ -332,9 +333,11 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
         if let Some(u) = &f.unit {
             match acc.units.get(u) {
                 Some(ru) => f.unit_def = Some(ru.clone()),
-                None => {
-                    acc.errs.push(err_at(f.line, "E0222", format!("fact {} refers to undefined unit {u:?}", f.concept)))
-                }
+                None => acc.errs.push(err_at(
+                    f.line,
+                    Code::E0222,
+                    format!("fact {} refers to undefined unit {u:?}", f.concept),
+                )),
             }
         }
     }
@@ -384,7 +387,7 @@ impl Acc {
             Ok(d) if t.trim().len() == 10 => Some(d),
             _ => {
                 errs.push(Diagnostic::error(
-                    "E0003",
+                    Code::E0003,
                     Location::line(file, line),
                     format!("{:?} is not a date (esgx reads date-only periods)", t.trim()),
                 ));
@@ -395,7 +398,7 @@ impl Acc {
             (In::Context(id, c), XBRLI, "context") => {
                 if contexts.contains_key(&id) {
                     errs.push(Diagnostic::error(
-                        "E0222",
+                        Code::E0222,
                         Location::line(file, line),
                         format!("context id {id:?} is defined twice"),
                     ));
@@ -426,7 +429,7 @@ impl Acc {
                 match (ns.qname(text), c.dims.last_mut()) {
                     (Some(m), Some(last)) => last.1 = m,
                     _ => errs.push(Diagnostic::error(
-                        "E0003",
+                        Code::E0003,
                         Location::line(file, line),
                         format!("explicit member {:?} cannot be resolved", text.trim()),
                     )),
@@ -436,7 +439,7 @@ impl Acc {
             (In::Unit(id, num, den, _), XBRLI, "unit") => {
                 if units.contains_key(&id) {
                     errs.push(Diagnostic::error(
-                        "E0222",
+                        Code::E0222,
                         Location::line(file, line),
                         format!("unit id {id:?} is defined twice"),
                     ));
@@ -448,7 +451,7 @@ impl Acc {
                     Some(m) if div => den.push(m),
                     Some(m) => num.push(m),
                     None => errs.push(Diagnostic::error(
-                        "E0003",
+                        Code::E0003,
                         Location::line(file, line),
                         format!("measure {:?} cannot be resolved", text.trim()),
                     )),

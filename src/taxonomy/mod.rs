@@ -9,6 +9,7 @@ pub mod query;
 pub mod source;
 pub mod xbrl;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::input::{Schema, decode_text, parse_json};
 use include_dir::{Dir, include_dir};
@@ -192,7 +193,7 @@ fn load_part<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>
     match serde_json::from_value(value) {
         Ok(v) => Some(v),
         Err(e) => {
-            diags.push(Diagnostic::error("E0101", Location::file(&file.path), format!("taxonomy source: {e}")));
+            diags.push(Diagnostic::error(Code::E0101, Location::file(&file.path), format!("taxonomy source: {e}")));
             None
         }
     }
@@ -203,7 +204,7 @@ impl Taxonomy {
     pub fn bundled(name: &str) -> Result<Taxonomy, Vec<Diagnostic>> {
         let dir = BUNDLED.get_dir(name).ok_or_else(|| {
             vec![
-                Diagnostic::error("E0102", Location::file(name), format!("no bundled taxonomy named {name:?}"))
+                Diagnostic::error(Code::E0102, Location::file(name), format!("no bundled taxonomy named {name:?}"))
                     .with_hint(format!("bundled taxonomies: {}", bundled_names().join(", "))),
             ]
         })?;
@@ -245,13 +246,14 @@ impl Taxonomy {
                 && !is_concepts(&r)
             {
                 diags.push(
-                    Diagnostic::error("E0102", Location::file(&f.path), "this file is no part of a taxonomy source")
+                    Diagnostic::error(Code::E0102, Location::file(&f.path), "this file is no part of a taxonomy source")
                         .with_hint("a taxonomy source folder holds taxonomy.json, units.json, dimensions.json, requirements.json and concepts/*.json"),
                 );
             }
         }
-        let missing =
-            |what: &str| Diagnostic::error("E0102", Location::file(root), format!("the taxonomy source has no {what}"));
+        let missing = |what: &str| {
+            Diagnostic::error(Code::E0102, Location::file(root), format!("the taxonomy source has no {what}"))
+        };
         let (Some(tf), Some(uf), Some(df)) = (find("taxonomy.json"), find("units.json"), find("dimensions.json"))
         else {
             diags.push(missing("taxonomy.json, units.json or dimensions.json"));
@@ -314,7 +316,7 @@ impl Taxonomy {
             for key in std::iter::once(&u.id).chain(u.aliases.iter()) {
                 if tax.unit_index.insert(key.clone(), i).is_some() {
                     diags.push(Diagnostic::error(
-                        "E0103",
+                        Code::E0103,
                         here("units.json"),
                         format!("unit id or alias {key:?} is defined twice"),
                     ));
@@ -324,12 +326,12 @@ impl Taxonomy {
         }
         for a in dims.axes {
             if let Err(e) = tax.add_axis(a) {
-                diags.push(Diagnostic::error("E0103", here("dimensions.json"), e));
+                diags.push(Diagnostic::error(Code::E0103, here("dimensions.json"), e));
             }
         }
         for (path, c) in concept_defs {
             if let Err(e) = tax.add_concept(c, Layer::Base) {
-                diags.push(Diagnostic::error("E0103", Location::file(path), e));
+                diags.push(Diagnostic::error(Code::E0103, Location::file(path), e));
             }
         }
         diags.extend(tax.check_references(root));
@@ -378,9 +380,11 @@ impl Taxonomy {
         for a in &self.info.common_axes {
             match self.axis_index.get(a) {
                 Some(i) => common.push(*i),
-                None => {
-                    errs.push(Diagnostic::error("E0104", loc.clone(), format!("commonAxes names unknown axis {a:?}")))
-                }
+                None => errs.push(Diagnostic::error(
+                    Code::E0104,
+                    loc.clone(),
+                    format!("commonAxes names unknown axis {a:?}"),
+                )),
             }
         }
         let group_ids: Vec<&str> = self
@@ -395,7 +399,7 @@ impl Taxonomy {
             for f in &r.frameworks {
                 if !framework_ids.contains(&f.as_str()) {
                     errs.push(Diagnostic::error(
-                        "E0104",
+                        Code::E0104,
                         loc.clone(),
                         format!("requirement {}: unknown framework {f:?}", r.code),
                     ));
@@ -405,7 +409,7 @@ impl Taxonomy {
         let mut hypercubes = Vec::with_capacity(self.concepts.len());
         for c in &self.concepts {
             let d = &c.def;
-            let at = |what: String| Diagnostic::error("E0104", loc.clone(), format!("concept {}: {what}", d.name));
+            let at = |what: String| Diagnostic::error(Code::E0104, loc.clone(), format!("concept {}: {what}", d.name));
             if !group_ids.contains(&d.group.as_str()) {
                 errs.push(at(format!("unknown group {:?}", d.group)));
             }
@@ -471,7 +475,7 @@ impl Taxonomy {
     /// `framework` is the version the dataset reports under: the extension imports its entry point.
     pub fn extend(&mut self, ext: &source::Extensions, framework: &str, file: &str) -> Result<(), Vec<Diagnostic>> {
         let mut errs = Vec::new();
-        let at = |p: String, msg: String| Diagnostic::error("E0105", Location::pointer(file, p), msg);
+        let at = |p: String, msg: String| Diagnostic::error(Code::E0105, Location::pointer(file, p), msg);
         const RESERVED: &[&str] = &[
             "xbrli",
             "link",
@@ -705,7 +709,7 @@ fn collect_bundled(dir: &Dir<'static>, root: &str, base: &Path, out: &mut Vec<So
 /// The same for a folder on disk: every `.json` file below `root`, sorted by path.
 fn collect_dir(dir: &Path, root: &str, rel: &str, out: &mut Vec<SourceFile>) -> Result<(), Vec<Diagnostic>> {
     let io_err = |p: &Path, e: std::io::Error| {
-        vec![Diagnostic::error("E0001", Location::file(p.display().to_string()), format!("cannot read: {e}"))]
+        vec![Diagnostic::error(Code::E0001, Location::file(p.display().to_string()), format!("cannot read: {e}"))]
     };
     let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io_err(dir, e))?

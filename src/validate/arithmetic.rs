@@ -4,6 +4,7 @@
 //! year-on-year changes that must agree with the figures.
 
 use super::{Dims, FactIndex, Interval, divide, fact_location, overlaps, prior};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue, Period};
 use crate::taxonomy::source::{ChangeDirection, ChangeMeasure, PeriodType};
@@ -113,7 +114,7 @@ fn intensity(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Int
     let t = &index.terms;
     Some(
         Diagnostic::new(
-            "W0302",
+            Code::W0302,
             Severity::Warning,
             fact_location(f),
             format!(
@@ -148,7 +149,7 @@ fn share(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interva
     let t = &index.terms;
     Some(
         Diagnostic::new(
-            "W0306",
+            Code::W0306,
             Severity::Warning,
             fact_location(f),
             format!(
@@ -195,7 +196,7 @@ fn whole_members(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine:
     let nearest: Vec<String> = if below == above { vec![share(below)] } else { vec![share(below), share(above)] };
     Some(
         Diagnostic::new(
-            "W0310",
+            Code::W0310,
             Severity::Warning,
             fact_location(f),
             format!(
@@ -245,7 +246,7 @@ fn change(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interv
     let level = |i: Interval, facts: &[&Fact]| level(index, &ch.concept, i, facts);
     Some(
         Diagnostic::new(
-            "W0307",
+            Code::W0307,
             Severity::Warning,
             fact_location(f),
             format!(
@@ -424,7 +425,7 @@ fn additive(index: &FactIndex, tax: &Taxonomy, b: &Breakdown) -> Option<Diagnost
     if if complete { !overlaps((lo, hi), t) } else { lo > t.1 } {
         return Some(
             Diagnostic::new(
-                "W0308",
+                Code::W0308,
                 Severity::Warning,
                 fact_location(first),
                 format!(
@@ -447,7 +448,7 @@ fn additive(index: &FactIndex, tax: &Taxonomy, b: &Breakdown) -> Option<Diagnost
     }
     Some(
         Diagnostic::new(
-            "W0309",
+            Code::W0309,
             Severity::Warning,
             fact_location(first),
             format!(
@@ -514,7 +515,7 @@ fn weighted<'a>(
             Some(t) if !overlaps(implied, t) => {
                 let total = b.total_facts[0];
                 let d = Diagnostic::new(
-                    "W0303",
+                    Code::W0303,
                     Severity::Warning,
                     fact_location(total),
                     format!(
@@ -546,7 +547,7 @@ fn weighted<'a>(
     }
     let total = b.total_facts[0];
     let d = Diagnostic::new(
-        "W0304",
+        Code::W0304,
         Severity::Warning,
         fact_location(total),
         format!(
@@ -572,7 +573,7 @@ fn across_axes(index: &FactIndex, concept: &str, period: &Period, wholes: &[Impl
             }
             out.push(
                 Diagnostic::new(
-                    "W0305",
+                    Code::W0305,
                     Severity::Warning,
                     fact_location(a.like),
                     format!(

@@ -2,6 +2,7 @@
 //! within the rounding that each figure's `decimals` allows.
 
 use super::{ContextKey, FactIndex, bound, fact_location};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::taxonomy::Taxonomy;
 use rust_decimal::Decimal;
@@ -61,7 +62,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
             let parts: Vec<String> = items.iter().map(|f| t.describe(f)).collect();
             out.push(
                 Diagnostic::new(
-                    "W0309",
+                    Code::W0309,
                     Severity::Warning,
                     fact_location(total_facts[0]),
                     format!(
@@ -82,7 +83,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
             let parts: Vec<String> = items.iter().map(|f| t.describe(f)).collect();
             out.push(
                 Diagnostic::new(
-                    if filing { "E0301" } else { "W0301" },
+                    if filing { Code::E0301 } else { Code::W0301 },
                     if filing { Severity::Error } else { Severity::Warning },
                     fact_location(total),
                     format!(

@@ -3,6 +3,7 @@
 //! such a concept) or missing.
 
 use super::FactIndex;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::report::{FactValue, Period};
 use crate::taxonomy::Taxonomy;
@@ -67,8 +68,8 @@ pub fn check(
         };
         if status == Coverage::Missing {
             let (code, what) = match r.level {
-                Level::Mandatory => ("W0602", "mandatory disclosure"),
-                _ => ("W0601", "comply-or-explain requirement"),
+                Level::Mandatory => (Code::W0602, "mandatory disclosure"),
+                _ => (Code::W0601, "comply-or-explain requirement"),
             };
             diags.push(
                 Diagnostic::new(code, Severity::Warning, origin.clone(), format!("{what} {} ({}) is neither reported nor explained", r.code, r.labels.en.strip_prefix(r.code.as_str()).unwrap_or(&r.labels.en).trim()))

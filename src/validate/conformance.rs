@@ -4,6 +4,7 @@
 //! records get the same checks while they are mapped, with their JSON pointers.)
 
 use super::fact_location;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::report::{Fact, FactValue, Report};
 use crate::taxonomy::source::DataType;
@@ -24,7 +25,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     let at = || fact_location(f);
     let Some(c) = concept_of(tax, f) else {
         let hint = crate::taxonomy::lookup::closest_name(&f.concept.local, tax.concepts.iter().map(|c| c.name()));
-        let mut d = Diagnostic::error("E0210", at(), format!("unknown concept {} in fact {}", f.concept, f.id))
+        let mut d = Diagnostic::error(Code::E0210, at(), format!("unknown concept {} in fact {}", f.concept, f.id))
             .with_facts([f.id.clone()]);
         if let Some(h) = hint {
             d = d.with_hint(format!("did you mean {h:?}?"));
@@ -34,7 +35,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     let def = &c.def;
     if let Err(why) = def.period_type.fits(&f.period) {
         out.push(
-            Diagnostic::error("E0212", at(), format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period))
+            Diagnostic::error(Code::E0212, at(), format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period))
                 .with_facts([f.id.clone()]),
         );
     }
@@ -42,7 +43,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         (FactValue::Text(t), true) => {
             out.push(
                 Diagnostic::error(
-                    "E0213",
+                    Code::E0213,
                     at(),
                     format!("fact {} of numeric concept {} has the value {t:?}", f.id, f.concept),
                 )
@@ -52,7 +53,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         (FactValue::Number(n), true) if def.data_type == DataType::Integer && !n.fract().is_zero() => {
             out.push(
                 Diagnostic::error(
-                    "E0213",
+                    Code::E0213,
                     at(),
                     format!("fact {} of {} takes whole numbers, not {n}", f.id, f.concept),
                 )
@@ -62,7 +63,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         (FactValue::Number(_), false) => {
             out.push(
                 Diagnostic::error(
-                    "E0213",
+                    Code::E0213,
                     at(),
                     format!("fact {} of non-numeric concept {} has a number", f.id, f.concept),
                 )
@@ -74,7 +75,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     if c.is_numeric() {
         match &f.unit {
             None => out.push(
-                Diagnostic::error("E0215", at(), format!("numeric fact {} of {} has no unit", f.id, f.concept))
+                Diagnostic::error(Code::E0215, at(), format!("numeric fact {} of {} has no unit", f.id, f.concept))
                     .with_facts([f.id.clone()]),
             ),
             Some(u) => {
@@ -82,7 +83,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
                 if !matches {
                     out.push(
                         Diagnostic::error(
-                            "E0216",
+                            Code::E0216,
                             at(),
                             format!("unit {} of fact {} is not allowed for {}", u.oim(), f.id, f.concept),
                         )
@@ -94,7 +95,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         }
     } else if f.unit.is_some() {
         out.push(
-            Diagnostic::error("E0215", at(), format!("non-numeric fact {} of {} has a unit", f.id, f.concept))
+            Diagnostic::error(Code::E0215, at(), format!("non-numeric fact {} of {} has a unit", f.id, f.concept))
                 .with_facts([f.id.clone()]),
         );
     }
@@ -104,7 +105,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
             .filter(|i| &*tax.info.namespace == &*axis.namespace && tax.axes[*i].name() == &*axis.local)
         else {
             out.push(
-                Diagnostic::error("E0217", at(), format!("fact {} uses unknown axis {}", f.id, axis))
+                Diagnostic::error(Code::E0217, at(), format!("fact {} uses unknown axis {}", f.id, axis))
                     .with_facts([f.id.clone()]),
             );
             continue;
@@ -112,7 +113,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         if !c.hypercube_axes.contains(&ai) {
             out.push(
                 Diagnostic::error(
-                    "E0218",
+                    Code::E0218,
                     at(),
                     format!("fact {}: {} cannot be broken down by {}", f.id, def.name, axis),
                 )
@@ -127,7 +128,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         if !ok {
             out.push(
                 Diagnostic::error(
-                    "E0219",
+                    Code::E0219,
                     at(),
                     format!(
                         "fact {}: {} is not a member of {} (the domain, the default, is never written)",

@@ -4,6 +4,7 @@
 //! statement axis) is compared with the primary statement of the same thing.
 
 use super::{FactIndex, bound, fact_location, overlaps};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue};
 use crate::value::interval;
@@ -19,7 +20,7 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
         if consistent(group) {
             out.push(
                 Diagnostic::new(
-                    "I0401",
+                    Code::I0401,
                     Severity::Info,
                     fact_location(group[1]),
                     format!(
@@ -36,7 +37,7 @@ pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
                 // Either way the filing would carry two answers to one question, which XBRL
                 // processors report: in a dataset, say which is the primary statement.
                 Diagnostic::new(
-                    "E0401",
+                    Code::E0401,
                     Severity::Error,
                     fact_location(group[1]),
                     format!("{} is reported {} times for the same period and breakdown with different values: {}", first.concept.local, group.len(), figures),
@@ -63,7 +64,7 @@ pub fn stated_elsewhere(index: &FactIndex) -> Vec<Diagnostic> {
         if !overlaps(p, mine) {
             out.push(
                 Diagnostic::new(
-                    "W0402",
+                    Code::W0402,
                     Severity::Warning,
                     fact_location(f),
                     format!(

@@ -5,7 +5,6 @@
 pub mod arithmetic;
 pub mod baseline;
 pub mod calc;
-pub mod codes;
 pub mod completeness;
 pub mod conformance;
 pub mod duplicates;
@@ -291,7 +290,7 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
         None => Vec::new(),
     };
     out.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then_with(|| a.code.cmp(b.code)).then_with(|| a.facts.cmp(&b.facts))
+        b.severity.cmp(&a.severity).then_with(|| a.code.cmp(&b.code)).then_with(|| a.facts.cmp(&b.facts))
     });
     (out, coverage)
 }

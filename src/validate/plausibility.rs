@@ -3,6 +3,7 @@
 
 use super::arithmetic::{behind, derived, level};
 use super::{FactIndex, Interval, Options, fact_location, overlaps, prior};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::report::FactValue;
 use crate::taxonomy::Taxonomy;
@@ -32,7 +33,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
         ) || c.def.intensity.is_some();
         if quantity && !is_change && v.is_sign_negative() && !v.is_zero() {
             out.push(
-                Diagnostic::new("W0501", Severity::Warning, fact_location(f), format!("{} is negative: {}", c.name(), index.terms.describe(f)))
+                Diagnostic::new(Code::W0501, Severity::Warning, fact_location(f), format!("{} is negative: {}", c.name(), index.terms.describe(f)))
                     .with_hint("quantities, counts and percentages of this kind cannot be below zero; a reduction is reported as a separate figure")
                     .with_facts([f.id.clone()]),
             );
@@ -43,7 +44,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
         {
             out.push(
                 Diagnostic::new(
-                    "W0502",
+                    Code::W0502,
                     Severity::Warning,
                     fact_location(f),
                     format!("{} is a percentage outside 0-100%: {}", c.name(), index.terms.describe(f)),
@@ -131,7 +132,7 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
                 };
                 out.push(
                     Diagnostic::new(
-                        "W0504",
+                        Code::W0504,
                         Severity::Warning,
                         fact_location(f),
                         format!(
@@ -178,7 +179,7 @@ fn yoy(
     let prev_fact = index.get(&f.concept.local, prev_p, &index.primary_dims(f)).first().copied();
     Some(
         Diagnostic::new(
-            "I0503",
+            Code::I0503,
             Severity::Info,
             fact_location(f),
             format!(

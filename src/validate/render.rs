@@ -2,7 +2,7 @@
 //! only), as JSON for pipelines, and as SARIF 2.1.0 for code-scanning tools.
 
 use super::ValidationResult;
-use crate::diag::Severity;
+use crate::diag::{Code, Severity};
 pub use crate::diag::{human_diagnostic, plural, printable};
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -88,7 +88,7 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 fn sarif(r: &ValidationResult) -> Value {
-    let mut rules: Vec<&'static str> = r.diagnostics.iter().map(|d| d.code).collect();
+    let mut rules: Vec<Code> = r.diagnostics.iter().map(|d| d.code).collect();
     rules.sort();
     rules.dedup();
     let rule_objs: Vec<Value> = rules
@@ -96,8 +96,8 @@ fn sarif(r: &ValidationResult) -> Value {
         .map(|code| {
             json!({
                 "id": code,
-                "shortDescription": {"text": super::codes::describe(code)},
-                "helpUri": help_uri(code),
+                "shortDescription": {"text": code.title()},
+                "helpUri": code.help_url(),
             })
         })
         .collect();
@@ -150,13 +150,6 @@ fn sarif(r: &ValidationResult) -> Value {
             "results": results,
         }]
     })
-}
-
-/// Where each code is explained: its row in docs/diagnostics.md.
-pub const DOCS_URL: &str = "https://esgx.dev/docs/diagnostics.md";
-
-pub fn help_uri(code: &str) -> String {
-    format!("{DOCS_URL}#{}", code.to_ascii_lowercase())
 }
 
 /// A file as a SARIF URI reference: relative to the working directory where it lies below it

@@ -31,6 +31,7 @@ mod files;
 use super::annotations::Annotations;
 use super::source::*;
 use super::{PackageInfo, SourceFile, SourceParts, Taxonomy};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use doc::{Doc, XS};
 use files::{Package, Target};
@@ -49,7 +50,7 @@ const SUMMATION_ITEMS: &[&str] =
     &["http://www.xbrl.org/2003/arcrole/summation-item", "https://xbrl.org/2023/arcrole/summation-item"];
 
 fn fail(path: &str, msg: impl Into<String>) -> Vec<Diagnostic> {
-    vec![Diagnostic::error("E0106", Location::file(path), msg.into())]
+    vec![Diagnostic::error(Code::E0106, Location::file(path), msg.into())]
 }
 
 impl Taxonomy {

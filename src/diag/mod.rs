@@ -3,6 +3,9 @@
 //! Every finding has a stable code, a severity, a message, a location in the input and, where one
 //! helps, a hint. Renderers turn a list of them into text for people or JSON for machines.
 
+pub mod codes;
+pub use codes::Code;
+
 use serde::Serialize;
 use std::fmt;
 use std::fmt::Write as _;
@@ -78,7 +81,7 @@ impl fmt::Display for Location {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
@@ -114,7 +117,8 @@ fn cut(message: String) -> String {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, severity: Severity, location: Location, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, severity: Severity, location: Location, message: impl Into<String>) -> Self {
+        debug_assert_eq!(severity, code.severity(), "{code} is always of one severity");
         Diagnostic {
             code,
             severity,
@@ -126,10 +130,10 @@ impl Diagnostic {
             fingerprint: String::new(),
         }
     }
-    pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, location, message)
     }
-    pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, location, message)
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
