@@ -180,7 +180,7 @@ mod tests {
             assert!(parse_reported(bad).is_err(), "{bad:?} should be rejected");
         }
         assert_eq!(parse_reported("1".repeat(40).as_str()), Err(NumberError::TooLarge));
-        assert_eq!(parse_reported("999999999 trillion trillion").is_err(), true);
+        assert!(parse_reported("999999999 trillion trillion").is_err());
     }
 
     #[test]

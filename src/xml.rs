@@ -11,7 +11,7 @@ pub fn escape(s: &str) -> String {
 /// Append `s` to `out` with XML's special characters escaped; characters XML 1.0 cannot carry
 /// at all are dropped rather than written broken.
 pub fn escape_into(out: &mut String, s: &str) {
-    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || b < 0x20 || b >= 0x80) {
+    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || !(0x20..0x80).contains(&b)) {
         out.push_str(s); // the common case: nothing to escape
         return;
     }

@@ -253,10 +253,11 @@ pub fn load_extension(
                         resources.insert(l, (lang, e.text.trim().to_string()));
                     }
                 }
-            } else if e.ns == LINK && e.local.ends_with("Arc") {
-                if let (Some(a), Some(f), Some(t)) = (attr(e, "arcrole"), attr(e, "from"), attr(e, "to")) {
-                    arcs.push((role.clone(), a, f, t));
-                }
+            } else if e.ns == LINK
+                && e.local.ends_with("Arc")
+                && let (Some(a), Some(f), Some(t)) = (attr(e, "arcrole"), attr(e, "from"), attr(e, "to"))
+            {
+                arcs.push((role.clone(), a, f, t));
             }
         }
         for (role, arcrole, from, to) in arcs {

@@ -46,7 +46,7 @@ enum In {
     Nothing,
     Context(String, Context),
     Unit(String, Vec<QName>, Vec<QName>, bool),
-    Fact(RawFact),
+    Fact(Box<RawFact>),
     Footnotes,
 }
 
@@ -202,7 +202,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                                 format!("{name} has no contextRef (tuples are not supported)"),
                             ));
                             if !empty {
-                                acc.state = In::Fact(RawFact::default());
+                                acc.state = In::Fact(Box::default());
                             }
                             acc.path.push((nsu, local));
                             if empty {
@@ -226,7 +226,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                         if empty {
                             acc.raw.facts.push(f);
                         } else {
-                            acc.state = In::Fact(f);
+                            acc.state = In::Fact(Box::new(f));
                         }
                     }
                     (In::Context(_, c), XBRLI, "identifier") => c.scheme = attr("scheme").unwrap_or_default(),
@@ -460,7 +460,7 @@ impl Acc {
             }
             (In::Fact(mut f), _, _) if path.len() == 1 => {
                 f.value = text.to_string();
-                raw.facts.push(f);
+                raw.facts.push(*f);
             }
             (In::Footnotes, LINK, "footnoteLink") => {}
             (In::Footnotes, LINK, "footnote") => {
