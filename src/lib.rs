@@ -38,6 +38,7 @@ pub mod input;
 pub mod jsonpos;
 pub mod locate;
 pub mod map;
+pub mod ns;
 pub mod output;
 pub mod pipeline;
 pub mod report;
@@ -45,8 +46,6 @@ pub mod taxonomy;
 pub mod validate;
 pub mod value;
 pub mod xml;
-
-pub const XBRLI_NS: &str = "http://www.xbrl.org/2003/instance";
 
 /// The README's code examples, compiled as doc tests so that they stay true.
 #[cfg(doctest)]

@@ -74,7 +74,7 @@ impl Unit {
         self.denominator.is_empty()
             && self.numerator.len() == 1
             && &*self.numerator[0].local == "pure"
-            && &*self.numerator[0].namespace == crate::XBRLI_NS
+            && &*self.numerator[0].namespace == crate::ns::XBRLI
     }
     /// The same measures, whatever prefixes name them.
     pub fn same_measures(&self, other: &Unit) -> bool {
@@ -357,7 +357,7 @@ mod tests {
             period: Period::Duration { start: d(1, 1), end: d(12, 31) },
             unit: Some(Unit {
                 id: "t".into(),
-                numerator: vec![QName::new("utr", "http://www.xbrl.org/2009/utr", "t")],
+                numerator: vec![QName::new("utr", crate::ns::UTR, "t")],
                 denominator: vec![],
             }),
             dimensions: member.map(|m| vec![(q("StatementAxis"), q(m))]).unwrap_or_default(),

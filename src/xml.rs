@@ -161,7 +161,7 @@ pub struct NsScope {
 impl Default for NsScope {
     fn default() -> Self {
         let mut by_prefix = std::collections::HashMap::new();
-        by_prefix.insert("xml".to_string(), vec!["http://www.w3.org/XML/1998/namespace".to_string()]);
+        by_prefix.insert("xml".to_string(), vec![crate::ns::XML.to_string()]);
         NsScope { by_prefix, declared: Vec::new() }
     }
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// Layers, bottom first, and the top-level modules in each.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("fact model and values", &["diag", "value", "xml", "jsonpos", "report", "locate", "input", "output"]),
+    ("fact model and values", &["diag", "ns", "value", "xml", "jsonpos", "report", "locate", "input", "output"]),
     ("taxonomy model", &["taxonomy"]),
     ("readers and writers", &["dataset", "import", "map", "emit", "fsio"]),
     ("rules", &["validate"]),

@@ -14,23 +14,19 @@
 //!
 //! Written straight from the fact model with serde, without building a JSON tree first.
 
+use crate::ns::{DEFAULT_LINK_ROLE, ESGX_PROVENANCE, FACT_FOOTNOTE, OIM, XBRL_JSON_DOCUMENT_TYPE};
 use crate::report::{Fact, FactValue, Provenance, Report, short_hash};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::collections::{HashMap, HashSet};
 
-pub const DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
 /// The OIM core namespace (prefix `xbrl`), home of the footnote concept `xbrl:note`.
-pub const OIM_NS: &str = "https://xbrl.org/2021";
 /// Namespace of esgx's own extension properties (provenance) in OIM reports.
-pub const PROVENANCE_NS: &str = "https://esgx.dev/oim/provenance/1.0";
 pub const PROVENANCE_PREFIX: &str = "esgxp";
 /// The document-level extension property with the structured provenance.
 pub const PROVENANCE_PROPERTY: &str = "esgxp:provenance";
 /// The standard fact-footnote arcrole, and the default link role; in xBRL-JSON their reserved
 /// aliases are `footnote` and `_`.
-pub const FACT_FOOTNOTE: &str = "http://www.xbrl.org/2003/arcrole/fact-footnote";
-pub const DEFAULT_LINK_ROLE: &str = "http://www.xbrl.org/2003/role/link";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -158,15 +154,15 @@ impl Serialize for Namespaces<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("xbrl", OIM_NS)?;
-        m.serialize_entry("xbrli", crate::XBRLI_NS)?;
+        m.serialize_entry("xbrl", OIM)?;
+        m.serialize_entry("xbrli", crate::ns::XBRLI)?;
         for (p, ns) in &r.namespaces {
             if p != "xbrli" {
                 m.serialize_entry(p, ns)?;
             }
         }
         m.serialize_entry("scheme", &r.entity.scheme)?;
-        m.serialize_entry(PROVENANCE_PREFIX, PROVENANCE_NS)?;
+        m.serialize_entry(PROVENANCE_PREFIX, ESGX_PROVENANCE)?;
         m.end()
     }
 }
@@ -346,7 +342,7 @@ pub fn write_to(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<
     let notes = Notes::of(report);
     let doc = Document {
         document_info: DocumentInfo {
-            document_type: DOCUMENT_TYPE,
+            document_type: XBRL_JSON_DOCUMENT_TYPE,
             namespaces: Namespaces(report),
             link_types: PairMap(vec![("footnote", FACT_FOOTNOTE)]),
             link_groups: PairMap(vec![("_", DEFAULT_LINK_ROLE)]),

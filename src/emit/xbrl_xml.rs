@@ -1,14 +1,12 @@
 //! XBRL 2.1 instance (XML) with XBRL Dimensions: contexts and units de-duplicated by their
 //! aspects, facts in dataset order, and one footnote per fact carrying its source reference.
 
+use crate::ns::{LINK, XBRLI, XLINK};
+use crate::ns::{XBRLDI, XSI};
 use crate::report::{FactValue, Period, QName, Report, Unit};
-use crate::taxonomy::generate::{LINK, XBRLI, XLINK};
 use crate::taxonomy::source::DimensionContainer;
 use crate::xml::XmlWriter;
 use std::collections::HashMap;
-
-const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
-const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 type Dims = [(QName, QName)];
 
@@ -169,7 +167,7 @@ fn write_footnotes(w: &mut XmlWriter, report: &Report) {
     if report.facts.is_empty() {
         return;
     }
-    w.start("link:footnoteLink", &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")]);
+    w.start("link:footnoteLink", &[("xlink:type", "extended"), ("xlink:role", crate::ns::DEFAULT_LINK_ROLE)]);
     for f in &report.facts {
         let loc = format!("loc_{}", f.id);
         let note = format!("fn_{}", f.id);
@@ -179,7 +177,7 @@ fn write_footnotes(w: &mut XmlWriter, report: &Report) {
             &[
                 ("xlink:type", "resource"),
                 ("xlink:label", &note),
-                ("xlink:role", "http://www.xbrl.org/2003/role/footnote"),
+                ("xlink:role", crate::ns::FOOTNOTE_ROLE),
                 ("xml:lang", "en"),
             ],
             &f.provenance.sentence(),
@@ -188,7 +186,7 @@ fn write_footnotes(w: &mut XmlWriter, report: &Report) {
             "link:footnoteArc",
             &[
                 ("xlink:type", "arc"),
-                ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/fact-footnote"),
+                ("xlink:arcrole", crate::ns::FACT_FOOTNOTE),
                 ("xlink:from", &loc),
                 ("xlink:to", &note),
             ],

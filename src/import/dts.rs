@@ -3,6 +3,7 @@
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
+use crate::ns::{LINK, XBRLI, XLINK, XS};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::{ExtensionMember, Extensions};
 use crate::taxonomy::source::{Labels, MemberDef};
@@ -134,11 +135,6 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
     Ok(out)
 }
 
-const XS: &str = "http://www.w3.org/2001/XMLSchema";
-const XBRLI: &str = "http://www.xbrl.org/2003/instance";
-const LINK: &str = "http://www.xbrl.org/2003/linkbase";
-const XLINK: &str = "http://www.w3.org/1999/xlink";
-
 fn read_local(root: &Path, base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
@@ -203,8 +199,7 @@ pub fn load_extension(
         .map(String::from);
     let framework = imported_base.as_deref().and_then(|loc| framework_of(tax, loc)).unwrap_or_default();
     // An extension written by esgx carries its source definition: use it whole.
-    if let Some(src) =
-        schema.iter().find(|e| e.ns == crate::taxonomy::generate::EXTENSION_SOURCE_NS && e.local == "extension")
+    if let Some(src) = schema.iter().find(|e| e.ns == crate::ns::ESGX_TAXONOMY_SOURCE && e.local == "extension")
         && let Ok(ext) = serde_json::from_str::<Extensions>(&src.text)
         && ext.namespace == tns
     {

@@ -3,21 +3,24 @@
 use super::{Raw, RawFact, RawUnit};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
-use crate::emit::xbrl_json::{FACT_FOOTNOTE, OIM_NS, PROVENANCE_PROPERTY};
+use crate::emit::xbrl_json::PROVENANCE_PROPERTY;
+use crate::ns::XBRL_JSON_DOCUMENT_TYPE;
+use crate::ns::{FACT_FOOTNOTE, OIM as OIM_NS};
 use crate::report::{Period, Provenance, QName};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-pub const DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
 
 pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
     let at = |p: &str, msg: String| Diagnostic::error(Code::E0003, Location::pointer(file, p), msg);
     let info =
         doc.get("documentInfo").ok_or_else(|| vec![at("", "no documentInfo: not an xBRL-JSON report".into())])?;
     let dt = info.get("documentType").and_then(Value::as_str).unwrap_or("");
-    if dt != DOCUMENT_TYPE {
-        return Err(vec![at("/documentInfo/documentType", format!("document type {dt:?} is not {DOCUMENT_TYPE}"))]);
+    if dt != XBRL_JSON_DOCUMENT_TYPE {
+        return Err(vec![at(
+            "/documentInfo/documentType",
+            format!("document type {dt:?} is not {XBRL_JSON_DOCUMENT_TYPE}"),
+        )]);
     }
     let mut raw = Raw::default();
     if let Some(ns) = info.get("namespaces").and_then(Value::as_object) {

@@ -361,7 +361,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             FactValue::Text(rf.value.clone())
         };
         // In OIM a numeric fact without a unit is a pure number.
-        let pure = RawUnit { numerator: vec![QName::new("xbrli", crate::XBRLI_NS, "pure")], denominator: Vec::new() };
+        let pure = RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
         let unit_def = rf.unit_def.as_ref().or((numeric && rf.pointer.is_some()).then_some(&pure));
         let unit = unit_def.map(|u| {
             let mut numerator = u.numerator.clone();

@@ -4,17 +4,13 @@
 use super::{Raw, RawFact, RawUnit};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
+use crate::ns::{LINK, XBRLDI, XBRLI, XLINK, XSI};
 use crate::report::{Period, QName};
 use chrono::NaiveDate;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 
-const XBRLI: &str = "http://www.xbrl.org/2003/instance";
-const LINK: &str = "http://www.xbrl.org/2003/linkbase";
-const XLINK: &str = "http://www.w3.org/1999/xlink";
-const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
-const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// Past this many errors a filing is not worth reading further.
 const MAX_ERRORS: usize = 200;
 

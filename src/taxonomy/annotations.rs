@@ -14,7 +14,7 @@ use super::source::{ChangeOf, Intensity, Requirement, UnitDef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The local name of the appinfo element, in [`super::generate::EXTENSION_SOURCE_NS`].
+/// The local name of the appinfo element, in [`crate::ns::ESGX_TAXONOMY_SOURCE`].
 pub const ELEMENT: &str = "taxonomy";
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -4,29 +4,14 @@
 
 use super::source::{DimensionContainer, Labels};
 use super::{Layer, Taxonomy};
+use crate::ns::{
+    DIM_ARCROLE, DOC_ROLE, DTR_TYPES, DTR_TYPES_XSD, ESGX_TAXONOMY_SOURCE, INSTANCE_XSD, LABEL_ROLE, LINK,
+    LINKBASE_XSD, REF, REF_XSD, SUMMATION_ITEM, XBRLDT, XBRLDT_XSD, XBRLI, XLINK, XS, XSI,
+};
 use crate::xml::XmlWriter;
 use std::collections::BTreeMap;
 
-pub const XBRLI: &str = "http://www.xbrl.org/2003/instance";
-pub const LINK: &str = "http://www.xbrl.org/2003/linkbase";
-pub const XLINK: &str = "http://www.w3.org/1999/xlink";
-pub const XBRLDT: &str = "http://xbrl.org/2005/xbrldt";
-pub const DTR_TYPES: &str = "http://www.xbrl.org/dtr/type/2024-01-31";
-pub const REF_NS: &str = "http://www.xbrl.org/2006/ref";
-const XS: &str = "http://www.w3.org/2001/XMLSchema";
-const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
-const INSTANCE_XSD: &str = "http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd";
-const LINKBASE_XSD: &str = "http://www.xbrl.org/2003/xbrl-linkbase-2003-12-31.xsd";
-const XBRLDT_XSD: &str = "http://www.xbrl.org/2005/xbrldt-2005.xsd";
-const DTR_TYPES_XSD: &str = "https://www.xbrl.org/dtr/type/2024-01-31/types.xsd";
-const REF_XSD: &str = "http://www.xbrl.org/2006/ref-2006-02-27.xsd";
-const CALC11_XSD: &str = "https://www.xbrl.org/2023/calculation-1.1.xsd";
-const SUMMATION_ITEM: &str = "https://xbrl.org/2023/arcrole/summation-item";
-const LABEL_ROLE: &str = "http://www.xbrl.org/2003/role/label";
-const DOC_ROLE: &str = "http://www.xbrl.org/2003/role/documentation";
-const DIM: &str = "http://xbrl.org/int/dim/arcrole/";
 /// Where an extension schema carries its esgx source definition (JSON) in its appinfo.
-pub const EXTENSION_SOURCE_NS: &str = "https://esgx.dev/ns/taxonomy-source/1.0";
 pub const EXTENSION_SOURCE_ELEMENT: &str = "esgxsrc:extension";
 
 /// A generated file: its path relative to the taxonomy folder, and its text.
@@ -177,7 +162,7 @@ fn entry_point(lay: &Layout, framework: &str, has_pre: bool) -> String {
             &[
                 ("xlink:type", "simple"),
                 ("xlink:href", &href),
-                ("xlink:role", "http://www.xbrl.org/2003/role/presentationLinkbaseRef"),
+                ("xlink:role", crate::ns::PRESENTATION_LINKBASE_REF),
                 ("xlink:arcrole", "http://www.w3.org/1999/xlink/properties/linkbase"),
             ],
         );
@@ -291,18 +276,18 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
     if let (Layer::Extension, Some(ext)) = (lay.layer, &tax.extension) {
         // The extension's source definition, for esgx to read back; XBRL processors skip it.
         let json = serde_json::to_string(&ext.source).expect("extension serializes");
-        w.text_element(EXTENSION_SOURCE_ELEMENT, &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)], &json);
+        w.text_element(EXTENSION_SOURCE_ELEMENT, &[("xmlns:esgxsrc", ESGX_TAXONOMY_SOURCE)], &json);
     }
     if lay.layer == Layer::Base {
         // What XBRL cannot say (units, aliases, the rules' relations, requirement levels), for
         // esgx's package loader to read back; XBRL processors skip it.
         let json = serde_json::to_string(&super::annotations::of(tax)).expect("annotations serialize");
         let element = format!("esgxsrc:{}", super::annotations::ELEMENT);
-        w.text_element(&element, &[("xmlns:esgxsrc", EXTENSION_SOURCE_NS)], &json);
+        w.text_element(&element, &[("xmlns:esgxsrc", ESGX_TAXONOMY_SOURCE)], &json);
     }
     for (suffix, role, _) in linkbases {
         let href = format!("{}-{suffix}.xml", lay.stem);
-        let role = format!("http://www.xbrl.org/2003/role/{role}");
+        let role = format!("{}{role}", crate::ns::ROLE_PREFIX);
         w.empty(
             "link:linkbaseRef",
             &[
@@ -466,7 +451,7 @@ fn labels(lay: &Layout) -> Option<String> {
     }
     let mut w = XmlWriter::new();
     linkbase_root(&mut w, &[], "");
-    w.start("link:labelLink", &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")]);
+    w.start("link:labelLink", &[("xlink:type", "extended"), ("xlink:role", crate::ns::DEFAULT_LINK_ROLE)]);
     for (name, labels, doc) in &items {
         let href = format!("{}.xsd#{}", lay.stem, lay.element_id(lay.prefix, name));
         w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &href), ("xlink:label", name)]);
@@ -485,7 +470,7 @@ fn labels(lay: &Layout) -> Option<String> {
             "link:labelArc",
             &[
                 ("xlink:type", "arc"),
-                ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/concept-label"),
+                ("xlink:arcrole", crate::ns::CONCEPT_LABEL),
                 ("xlink:from", name),
                 ("xlink:to", &res),
             ],
@@ -502,9 +487,9 @@ fn references(lay: &Layout) -> Option<String> {
         return None;
     }
     let mut w = XmlWriter::new();
-    let locs = format!(" {REF_NS} {REF_XSD}");
-    linkbase_root(&mut w, &[("xmlns:ref", REF_NS)], &locs);
-    w.start("link:referenceLink", &[("xlink:type", "extended"), ("xlink:role", "http://www.xbrl.org/2003/role/link")]);
+    let locs = format!(" {REF} {REF_XSD}");
+    linkbase_root(&mut w, &[("xmlns:ref", REF)], &locs);
+    w.start("link:referenceLink", &[("xlink:type", "extended"), ("xlink:role", crate::ns::DEFAULT_LINK_ROLE)]);
     for c in concepts {
         let name = c.name();
         w.empty(
@@ -514,11 +499,7 @@ fn references(lay: &Layout) -> Option<String> {
         let res = format!("ref_{name}");
         for r in &c.def.references {
             // Disclosure requirements of the rule the filing answers to; other frameworks are related references.
-            let role = if lay.tax.is_requirement(r) {
-                "http://www.xbrl.org/2003/role/disclosureRef"
-            } else {
-                "http://www.xbrl.org/2003/role/reference"
-            };
+            let role = if lay.tax.is_requirement(r) { crate::ns::DISCLOSURE_REF } else { crate::ns::REFERENCE_ROLE };
             w.start("link:reference", &[("xlink:type", "resource"), ("xlink:label", &res), ("xlink:role", role)]);
             w.text_element("ref:Publisher", &[], &r.publisher);
             if let Some(n) = &r.name {
@@ -534,7 +515,7 @@ fn references(lay: &Layout) -> Option<String> {
             "link:referenceArc",
             &[
                 ("xlink:type", "arc"),
-                ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/concept-reference"),
+                ("xlink:arcrole", crate::ns::CONCEPT_REFERENCE),
                 ("xlink:from", name),
                 ("xlink:to", &res),
             ],
@@ -586,7 +567,7 @@ fn presentation(lay: &Layout, framework: Option<&str>) -> Option<String> {
                 "link:presentationArc",
                 &[
                     ("xlink:type", "arc"),
-                    ("xlink:arcrole", "http://www.xbrl.org/2003/arcrole/parent-child"),
+                    ("xlink:arcrole", crate::ns::PARENT_CHILD),
                     ("xlink:from", &abs),
                     ("xlink:to", c.name()),
                     ("order", &ord),
@@ -610,7 +591,7 @@ fn calculation(lay: &Layout) -> Option<String> {
     let mut refs = BTreeMap::new();
     refs.insert(role.clone(), format!("{}.xsd#role_calculation", lay.stem));
     role_refs(&mut w, lay, &refs);
-    let calc_ref = format!("{CALC11_XSD}#summation-item");
+    let calc_ref = format!("{}#summation-item", crate::ns::CALC11_XSD);
     w.empty("link:arcroleRef", &[("arcroleURI", SUMMATION_ITEM), ("xlink:type", "simple"), ("xlink:href", &calc_ref)]);
     w.start("link:calculationLink", &[("xlink:type", "extended"), ("xlink:role", &role)]);
     let mut locs = Locs::new();
@@ -667,7 +648,7 @@ fn definition(lay: &Layout) -> Option<String> {
     }
     used_arcroles.sort();
     for a in used_arcroles {
-        let uri = format!("{DIM}{a}");
+        let uri = format!("{DIM_ARCROLE}{a}");
         let href = format!("{XBRLDT_XSD}#{a}");
         w.empty("link:arcroleRef", &[("arcroleURI", &uri), ("xlink:type", "simple"), ("xlink:href", &href)]);
     }
@@ -687,7 +668,7 @@ fn definition(lay: &Layout) -> Option<String> {
                 "link:definitionArc",
                 &[
                     ("xlink:type", "arc"),
-                    ("xlink:arcrole", &format!("{DIM}all")),
+                    ("xlink:arcrole", &format!("{DIM_ARCROLE}all")),
                     ("xlink:from", c.name()),
                     ("xlink:to", &h.name),
                     ("xbrldt:closed", "true"),
@@ -703,7 +684,7 @@ fn definition(lay: &Layout) -> Option<String> {
                 "link:definitionArc",
                 &[
                     ("xlink:type", "arc"),
-                    ("xlink:arcrole", &format!("{DIM}hypercube-dimension")),
+                    ("xlink:arcrole", &format!("{DIM_ARCROLE}hypercube-dimension")),
                     ("xlink:from", &h.name),
                     ("xlink:to", axis.name()),
                     ("order", &ord),
@@ -716,7 +697,7 @@ fn definition(lay: &Layout) -> Option<String> {
                 "link:definitionArc",
                 &[
                     ("xlink:type", "arc"),
-                    ("xlink:arcrole", &format!("{DIM}dimension-domain")),
+                    ("xlink:arcrole", &format!("{DIM_ARCROLE}dimension-domain")),
                     ("xlink:from", axis.name()),
                     ("xlink:to", domain),
                     ("xbrldt:targetRole", &target),
@@ -750,7 +731,7 @@ fn definition(lay: &Layout) -> Option<String> {
                 "link:definitionArc",
                 &[
                     ("xlink:type", "arc"),
-                    ("xlink:arcrole", &format!("{DIM}dimension-default")),
+                    ("xlink:arcrole", &format!("{DIM_ARCROLE}dimension-default")),
                     ("xlink:from", axis.name()),
                     ("xlink:to", &default_label),
                 ],
@@ -769,7 +750,7 @@ fn definition(lay: &Layout) -> Option<String> {
                 "link:definitionArc",
                 &[
                     ("xlink:type", "arc"),
-                    ("xlink:arcrole", &format!("{DIM}domain-member")),
+                    ("xlink:arcrole", &format!("{DIM_ARCROLE}domain-member")),
                     ("xlink:from", &parent.def.name),
                     ("xlink:to", &m.def.name),
                     ("order", &ord),

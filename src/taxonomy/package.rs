@@ -5,10 +5,10 @@
 
 use super::Taxonomy;
 use super::generate::{self, GeneratedFile};
+use crate::ns::TAXONOMY_PACKAGE;
 use crate::xml::XmlWriter;
 use std::io::Write;
 
-const TP_NS: &str = "http://xbrl.org/2016/taxonomy-package";
 const CATALOG_NS: &str = "urn:oasis:names:tc:entity:xmlns:xml:catalog";
 
 /// The URL the taxonomy's files are published under (the namespace, as a folder).
@@ -23,7 +23,7 @@ pub fn package_name(tax: &Taxonomy) -> String {
 
 fn taxonomy_package_xml(tax: &Taxonomy) -> String {
     let mut w = XmlWriter::new();
-    w.start("tp:taxonomyPackage", &[("xmlns:tp", TP_NS), ("xml:lang", "en")]);
+    w.start("tp:taxonomyPackage", &[("xmlns:tp", TAXONOMY_PACKAGE), ("xml:lang", "en")]);
     w.text_element("tp:identifier", &[], &format!("{}package", base_url(tax)));
     w.text_element("tp:name", &[], &tax.info.title);
     if !tax.info.description.is_empty() {

@@ -1,13 +1,10 @@
 //! One XML document of a DTS, read with namespace scoping into a flat list of elements. No DTD,
 //! no entity beyond XML's own: like every esgx reader.
 
+use crate::ns::{XLINK, XML};
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
-
-pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
-pub const XLINK: &str = "http://www.w3.org/1999/xlink";
-pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
 
 /// An element: its expanded name, attributes, text and parent.
 #[derive(Debug)]

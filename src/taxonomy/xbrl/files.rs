@@ -4,12 +4,11 @@
 //! and W3C schemas are known by URL and not read, and anything else remote is refused.
 
 use super::doc::{self, Doc};
+use crate::ns::{TAXONOMY_PACKAGE, TAXONOMY_PACKAGE_PWD};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const TP_NS: &str = "http://xbrl.org/2016/taxonomy-package";
-const TP_NS_PWD: &str = "http://xbrl.org/PWD/2016-01-13/taxonomy-package";
 const CATALOG_NS: &str = "urn:oasis:names:tc:entity:xmlns:xml:catalog";
 /// Limits on what a zip may hold: taxonomies are large, but not this large.
 const MAX_ENTRIES: usize = 100_000;
@@ -181,7 +180,7 @@ impl Package {
         let tp_path = format!("{top}META-INF/taxonomyPackage.xml");
         let d = self.parse(&tp_path)?;
         let root = &d.els[0];
-        if !(root.is(TP_NS, "taxonomyPackage") || root.is(TP_NS_PWD, "taxonomyPackage")) {
+        if !(root.is(TAXONOMY_PACKAGE, "taxonomyPackage") || root.is(TAXONOMY_PACKAGE_PWD, "taxonomyPackage")) {
             return Err(format!("{}: META-INF/taxonomyPackage.xml is not a tp:taxonomyPackage", self.shown));
         }
         let tp = root.ns.clone();
@@ -189,7 +188,7 @@ impl Package {
         let text_of = |parent: usize, local: &str| -> String {
             let kids: Vec<&doc::El> = d.els.iter().filter(|e| e.parent == Some(parent) && e.is(&tp, local)).collect();
             kids.iter()
-                .find(|e| e.attr_ns(doc::XML, "lang").is_some_and(|l| l.starts_with("en")))
+                .find(|e| e.attr_ns(crate::ns::XML, "lang").is_some_and(|l| l.starts_with("en")))
                 .or(kids.first())
                 .map(|e| e.text.trim().to_string())
                 .unwrap_or_default()

@@ -33,21 +33,14 @@ use super::source::*;
 use super::{PackageInfo, SourceFile, SourceParts, Taxonomy};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
-use doc::{Doc, XS};
+use crate::ns::XS;
+use crate::ns::{DIM_ARCROLE, DISCLOSURE_REF, DOC_ROLE, DTR_TYPES_PREFIX, LABEL_ROLE, LINK, XBRLDT, XBRLI};
+use doc::Doc;
 use files::{Package, Target};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-const XBRLI: &str = "http://www.xbrl.org/2003/instance";
-const XBRLDT: &str = "http://xbrl.org/2005/xbrldt";
-const LINK: &str = "http://www.xbrl.org/2003/linkbase";
-const DTR_TYPES: &str = "http://www.xbrl.org/dtr/type/";
-const DIM: &str = "http://xbrl.org/int/dim/arcrole/";
-const LABEL_ROLE: &str = "http://www.xbrl.org/2003/role/label";
-const DOC_ROLE: &str = "http://www.xbrl.org/2003/role/documentation";
-const DISCLOSURE_REF: &str = "http://www.xbrl.org/2003/role/disclosureRef";
-const SUMMATION_ITEMS: &[&str] =
-    &["http://www.xbrl.org/2003/arcrole/summation-item", "https://xbrl.org/2023/arcrole/summation-item"];
+const SUMMATION_ITEMS: &[&str] = &[crate::ns::SUMMATION_ITEM_2003, crate::ns::SUMMATION_ITEM];
 
 fn fail(path: &str, msg: impl Into<String>) -> Vec<Diagnostic> {
     vec![Diagnostic::error(Code::E0106, Location::file(path), msg.into())]
@@ -211,7 +204,7 @@ impl Loaded<'_> {
         }
         let tns = d.els[0].attr("targetNamespace").unwrap_or("").to_string();
         for (i, e) in d.els.iter().enumerate() {
-            if e.is(super::generate::EXTENSION_SOURCE_NS, super::annotations::ELEMENT) && self.annotations.is_none() {
+            if e.is(crate::ns::ESGX_TAXONOMY_SOURCE, super::annotations::ELEMENT) && self.annotations.is_none() {
                 let a: Annotations = serde_json::from_str(&e.text)
                     .map_err(|er| format!("{}: esgx annotations cannot be read: {er}", d.path))?;
                 self.annotations = Some(a);
@@ -308,7 +301,7 @@ impl Loaded<'_> {
                             .collect();
                         self.resources.push(Resource {
                             role: e.xlink("role").unwrap_or(LABEL_ROLE).to_string(),
-                            lang: e.attr_ns(doc::XML, "lang").unwrap_or("").to_string(),
+                            lang: e.attr_ns(crate::ns::XML, "lang").unwrap_or("").to_string(),
                             text: e.text.trim().to_string(),
                             parts,
                         });
@@ -455,7 +448,7 @@ impl Loaded<'_> {
         let mut groups: Vec<Group> = Vec::new();
         let mut concept_group: HashMap<usize, String> = HashMap::new();
         let mut shown_in: HashMap<usize, Vec<usize>> = HashMap::new();
-        let pres: Vec<&Arc> = self.arcs("http://www.xbrl.org/2003/arcrole/parent-child").collect();
+        let pres: Vec<&Arc> = self.arcs(crate::ns::PARENT_CHILD).collect();
         for (ep, docs) in self.dts.iter().enumerate() {
             for a in pres.iter().filter(|a| docs.contains(&a.doc)) {
                 let id = a.role.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
@@ -507,7 +500,7 @@ impl Loaded<'_> {
         // References, and the regulator: the publisher of disclosure references.
         let mut references: HashMap<usize, Vec<Reference>> = HashMap::new();
         let mut regulators: BTreeMap<String, usize> = BTreeMap::new();
-        for a in self.arcs("http://www.xbrl.org/2003/arcrole/concept-reference") {
+        for a in self.arcs(crate::ns::CONCEPT_REFERENCE) {
             let End::Resource(r) = a.to else { continue };
             let res = &self.resources[r];
             let part = |n: &str| res.parts.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
@@ -688,7 +681,7 @@ impl Loaded<'_> {
     /// (decl, role) -> lang -> text, for concept-label arcs.
     fn labels(&self) -> HashMap<(usize, String), BTreeMap<String, String>> {
         let mut out: HashMap<(usize, String), BTreeMap<String, String>> = HashMap::new();
-        for a in self.arcs("http://www.xbrl.org/2003/arcrole/concept-label") {
+        for a in self.arcs(crate::ns::CONCEPT_LABEL) {
             let End::Resource(r) = a.to else { continue };
             let res = &self.resources[r];
             out.entry((a.from, res.role.clone())).or_default().entry(res.lang.clone()).or_insert(res.text.clone());
@@ -704,7 +697,7 @@ impl Loaded<'_> {
         labels: &dyn Fn(usize) -> Labels,
         ann: &Option<Annotations>,
     ) -> (Vec<(usize, AxisDef)>, HashMap<usize, Vec<usize>>, DimensionContainer) {
-        let dim = |a: &str| format!("{DIM}{a}");
+        let dim = |a: &str| format!("{DIM_ARCROLE}{a}");
         let (all, hd, dd, dm, default) = (
             dim("all"),
             dim("hypercube-dimension"),
@@ -860,7 +853,7 @@ fn standard_type(ns: &str, local: &str) -> Option<DataType> {
             _ => DataType::String,
         });
     }
-    if ns.starts_with(DTR_TYPES) {
+    if ns.starts_with(DTR_TYPES_PREFIX) {
         return Some(match local {
             "percentItemType" => DataType::Percent,
             "ghgEmissionsItemType" => DataType::GhgEmissions,
@@ -910,8 +903,8 @@ const STANDARD_UNITS: &[(&str, &str, &str)] = &[
 fn standard_units() -> (BTreeMap<String, String>, Vec<UnitDef>) {
     let ns = BTreeMap::from([
         ("xbrli".to_string(), XBRLI.to_string()),
-        ("utr".to_string(), "http://www.xbrl.org/2009/utr".to_string()),
-        ("iso4217".to_string(), "http://www.xbrl.org/2003/iso4217".to_string()),
+        ("utr".to_string(), crate::ns::UTR.to_string()),
+        ("iso4217".to_string(), crate::ns::ISO4217.to_string()),
     ]);
     let units = STANDARD_UNITS
         .iter()

@@ -1,0 +1,74 @@
+//! Every XBRL and W3C namespace, role and arcrole esgx reads or writes, defined once. Readers,
+//! writers and the taxonomy generator take them from here, so that they cannot drift apart.
+
+/// XML Schema.
+pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
+/// XML Schema instance (`xsi:schemaLocation`, `xsi:nil`).
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// XLink.
+pub const XLINK: &str = "http://www.w3.org/1999/xlink";
+/// The `xml:` prefix's namespace (`xml:lang`).
+pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// XBRL 2.1 instances.
+pub const XBRLI: &str = "http://www.xbrl.org/2003/instance";
+/// XBRL 2.1 linkbases.
+pub const LINK: &str = "http://www.xbrl.org/2003/linkbase";
+/// XBRL Dimensions: the taxonomy side.
+pub const XBRLDT: &str = "http://xbrl.org/2005/xbrldt";
+/// XBRL Dimensions: the instance side (explicit and typed members).
+pub const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
+/// The reference parts of XBRL references.
+pub const REF: &str = "http://www.xbrl.org/2006/ref";
+/// The Data Type Registry's types, as esgx's taxonomy uses them.
+pub const DTR_TYPES: &str = "http://www.xbrl.org/dtr/type/2024-01-31";
+/// What every version of the Data Type Registry's namespace starts with.
+pub const DTR_TYPES_PREFIX: &str = "http://www.xbrl.org/dtr/type/";
+/// Taxonomy Packages 1.0, and the working draft some published packages still use.
+pub const TAXONOMY_PACKAGE: &str = "http://xbrl.org/2016/taxonomy-package";
+pub const TAXONOMY_PACKAGE_PWD: &str = "http://xbrl.org/PWD/2016-01-13/taxonomy-package";
+
+/// Schema locations of the standard schemas a taxonomy imports.
+pub const INSTANCE_XSD: &str = "http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd";
+pub const LINKBASE_XSD: &str = "http://www.xbrl.org/2003/xbrl-linkbase-2003-12-31.xsd";
+pub const XBRLDT_XSD: &str = "http://www.xbrl.org/2005/xbrldt-2005.xsd";
+pub const DTR_TYPES_XSD: &str = "https://www.xbrl.org/dtr/type/2024-01-31/types.xsd";
+pub const REF_XSD: &str = "http://www.xbrl.org/2006/ref-2006-02-27.xsd";
+
+/// Roles and arcroles.
+pub const LABEL_ROLE: &str = "http://www.xbrl.org/2003/role/label";
+pub const DOC_ROLE: &str = "http://www.xbrl.org/2003/role/documentation";
+pub const DISCLOSURE_REF: &str = "http://www.xbrl.org/2003/role/disclosureRef";
+pub const DEFAULT_LINK_ROLE: &str = "http://www.xbrl.org/2003/role/link";
+pub const FACT_FOOTNOTE: &str = "http://www.xbrl.org/2003/arcrole/fact-footnote";
+/// Calculations 1.1.
+pub const SUMMATION_ITEM: &str = "https://xbrl.org/2023/arcrole/summation-item";
+/// What the XBRL Dimensions arcroles (`hypercube-dimension`, `all` ...) start with.
+pub const DIM_ARCROLE: &str = "http://xbrl.org/int/dim/arcrole/";
+
+/// OIM: the xBRL-JSON document type, and the core namespace (prefix `xbrl`, home of `xbrl:note`).
+pub const XBRL_JSON_DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
+pub const OIM: &str = "https://xbrl.org/2021";
+
+/// esgx's own: provenance properties in OIM reports, and the taxonomy-source annotations of
+/// generated schemas.
+pub const ESGX_PROVENANCE: &str = "https://esgx.dev/oim/provenance/1.0";
+pub const ESGX_TAXONOMY_SOURCE: &str = "https://esgx.dev/ns/taxonomy-source/1.0";
+
+/// More roles and arcroles of XBRL 2.1.
+pub const FOOTNOTE_ROLE: &str = "http://www.xbrl.org/2003/role/footnote";
+pub const REFERENCE_ROLE: &str = "http://www.xbrl.org/2003/role/reference";
+pub const PRESENTATION_LINKBASE_REF: &str = "http://www.xbrl.org/2003/role/presentationLinkbaseRef";
+/// What XBRL 2.1's standard roles start with (`…/role/label`, `…/role/calculationLinkbaseRef` …).
+pub const ROLE_PREFIX: &str = "http://www.xbrl.org/2003/role/";
+pub const PARENT_CHILD: &str = "http://www.xbrl.org/2003/arcrole/parent-child";
+pub const CONCEPT_LABEL: &str = "http://www.xbrl.org/2003/arcrole/concept-label";
+pub const CONCEPT_REFERENCE: &str = "http://www.xbrl.org/2003/arcrole/concept-reference";
+/// XBRL 2.1's summation-item (Calculations 1.0), read from published taxonomies.
+pub const SUMMATION_ITEM_2003: &str = "http://www.xbrl.org/2003/arcrole/summation-item";
+/// Calculations 1.1's schema.
+pub const CALC11_XSD: &str = "https://www.xbrl.org/2023/calculation-1.1.xsd";
+
+/// The Units Registry and ISO 4217 currencies.
+pub const UTR: &str = "http://www.xbrl.org/2009/utr";
+pub const ISO4217: &str = "http://www.xbrl.org/2003/iso4217";
