@@ -4,7 +4,8 @@
 use crate::dataset::{Dataset, DecimalsSpec, FactRecord};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
-use crate::report::{Entity, Fact, FactValue, Period, Provenance, Report};
+use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
+use crate::taxonomy::contract::{self, Breach};
 use crate::taxonomy::source::{DataType, PeriodType};
 use crate::taxonomy::{Concept, Taxonomy, lookup};
 use crate::value::parse_reported;
@@ -13,6 +14,65 @@ use std::cell::OnceCell;
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
 pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
+    let doc = &dataset.doc;
+    let mut diags = check_document(dataset, tax);
+    let mut facts = Vec::with_capacity(doc.facts.len());
+    let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
+    let mut placeholders = 0;
+    let suggester = OnceCell::new();
+    for (i, rec) in doc.facts.iter().enumerate() {
+        if rec.value.is_none() && rec.omission.is_none() {
+            placeholders += 1; // an unfilled template row
+            continue;
+        }
+        let mut m = Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new() };
+        match m.fact() {
+            Some(f) if m.errs.is_empty() => {
+                facts.push(f);
+                records.push(i);
+            }
+            _ => diags.append(&mut m.errs),
+        }
+    }
+    diags.extend(assign_ids(dataset, &mut facts, &records));
+    if placeholders > 0 {
+        diags.push(Diagnostic::new(
+            Code::I0001,
+            crate::diag::Severity::Info,
+            dataset.locate_top("/facts"),
+            format!("{placeholders} rows have neither a value nor an omission and were left out"),
+        ));
+    }
+    let report = Report {
+        entity: Entity {
+            scheme: doc.entity.identifier.scheme.clone(),
+            identifier: doc.entity.identifier.value.clone(),
+            name: doc.entity.name.clone(),
+        },
+        facts,
+        namespaces: tax.namespaces().clone(),
+        schema_ref: match tax.entry_schema(&doc.framework) {
+            url if url.contains("://") => url,
+            file => format!("taxonomy/{file}"),
+        },
+        dimension_container: tax.info.dimension_container,
+        framework: Some(doc.framework.clone()),
+        reporting_period: doc
+            .periods
+            .get(&doc.reporting_period)
+            .map(|p| Period::Duration { start: p.start, end: p.end }),
+        origin: dataset.locate_top("/framework"),
+        period_names: doc
+            .periods
+            .iter()
+            .map(|(name, p)| (Period::Duration { start: p.start, end: p.end }, name.clone()))
+            .collect(),
+    };
+    (report, diags)
+}
+
+/// What the dataset says about itself: its taxonomy, framework version, periods, entity.
+fn check_document(dataset: &Dataset, tax: &Taxonomy) -> Vec<Diagnostic> {
     let doc = &dataset.doc;
     let mut diags = Vec::new();
     let top = |p: &str| dataset.locate_top(p);
@@ -63,31 +123,16 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
         ));
     }
     diags.extend(template_placeholders(dataset));
-    let entity = Entity {
-        scheme: doc.entity.identifier.scheme.clone(),
-        identifier: doc.entity.identifier.value.clone(),
-        name: doc.entity.name.clone(),
-    };
-    let mut facts = Vec::with_capacity(doc.facts.len());
-    let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
-    let mut placeholders = 0;
-    let suggester = OnceCell::new();
-    for (i, rec) in doc.facts.iter().enumerate() {
-        if rec.value.is_none() && rec.omission.is_none() {
-            placeholders += 1; // an unfilled template row
-            continue;
-        }
-        match map_fact(dataset, tax, &suggester, i, rec) {
-            Ok(f) => {
-                facts.push(f);
-                records.push(i);
-            }
-            Err(mut e) => diags.append(&mut e),
-        }
-    }
-    // Ids: the dataset's own where it gives one, otherwise derived from the fact's aspects.
+    diags
+}
+
+/// Ids: the dataset's own where it gives one, otherwise derived from the fact's aspects; an
+/// error for each id used twice.
+fn assign_ids(dataset: &Dataset, facts: &mut [Fact], records: &[usize]) -> Vec<Diagnostic> {
+    let doc = &dataset.doc;
     let explicit: Vec<bool> = records.iter().map(|i| doc.facts[*i].id.is_some()).collect();
-    for clash in crate::report::assign_ids(&mut facts, &explicit) {
+    let mut diags = Vec::new();
+    for clash in crate::report::assign_ids(facts, &explicit) {
         let (a, b) = (records[clash.first], records[clash.second]);
         let how = |i: usize| if doc.facts[i].id.is_some() { "its `id`" } else { "the id made from its aspects" };
         diags.push(
@@ -109,58 +154,76 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
             .with_hint("give one of the two records an `id` of its own"),
         );
     }
-    if placeholders > 0 {
-        diags.push(Diagnostic::new(
-            Code::I0001,
-            crate::diag::Severity::Info,
-            top("/facts"),
-            format!("{placeholders} rows have neither a value nor an omission and were left out"),
-        ));
-    }
-    let report = Report {
-        entity,
-        facts,
-        namespaces: tax.namespaces().clone(),
-        schema_ref: match tax.entry_schema(&doc.framework) {
-            url if url.contains("://") => url,
-            file => format!("taxonomy/{file}"),
-        },
-        dimension_container: tax.info.dimension_container,
-        framework: Some(doc.framework.clone()),
-        reporting_period: doc
-            .periods
-            .get(&doc.reporting_period)
-            .map(|p| Period::Duration { start: p.start, end: p.end }),
-        origin: dataset.locate_top("/framework"),
-        period_names: doc
-            .periods
-            .iter()
-            .map(|(name, p)| (Period::Duration { start: p.start, end: p.end }, name.clone()))
-            .collect(),
-    };
-    (report, diags)
+    diags
 }
 
-/// `suggester` is made on the first unknown name, so that a clean dataset does not pay for it.
-fn map_fact<'t>(
-    ds: &Dataset,
+/// One record being mapped, with the errors found so far. A record with any error is left out.
+struct Mapping<'a, 't> {
+    ds: &'a Dataset,
     tax: &'t Taxonomy,
-    suggester: &OnceCell<lookup::Suggester<'t>>,
+    /// Made on the first unknown name, so that a clean dataset does not pay for it.
+    suggester: &'a OnceCell<lookup::Suggester<'t>>,
     i: usize,
-    rec: &FactRecord,
-) -> Result<Fact, Vec<Diagnostic>> {
-    let doc = &ds.doc;
-    let mut errs = Vec::new();
-    let err = |field: &str, code: Code, msg: String| Diagnostic::error(code, ds.locate(i, field), msg);
-    let Some(concept) = tax.concept(&rec.concept) else {
-        let hint = suggester
-            .get_or_init(|| lookup::Suggester::new(tax))
-            .concept_like(&rec.concept)
-            .map(|c| tax.concepts[c].name());
-        let mut d = err("concept", Code::E0210, format!("unknown concept {:?}", rec.concept));
+    rec: &'a FactRecord,
+    errs: Vec<Diagnostic>,
+}
+
+impl<'t> Mapping<'_, 't> {
+    fn err(&self, field: &str, code: Code, msg: String) -> Diagnostic {
+        Diagnostic::error(code, self.ds.locate(self.i, field), msg)
+    }
+
+    fn suggester(&self) -> &lookup::Suggester<'t> {
+        self.suggester.get_or_init(|| lookup::Suggester::new(self.tax))
+    }
+
+    /// The fact, if the record names a concept and a period that fits it (`errs` may still hold
+    /// errors about the rest).
+    fn fact(&mut self) -> Option<Fact> {
+        let (ds, tax, rec) = (self.ds, self.tax, self.rec);
+        let Some(concept) = tax.concept(&rec.concept) else {
+            let d = self.unknown_concept();
+            self.errs.push(d);
+            return None;
+        };
+        let def = &concept.def;
+        if contract::framework(concept, &ds.doc.framework).is_err() {
+            let msg = format!("concept {} is not part of framework {}", def.name, ds.doc.framework);
+            self.errs.push(self.err("concept", Code::E0211, msg));
+        }
+        let period = match resolve_period(ds, &rec.period, def.period_type) {
+            Ok(p) => p,
+            Err(m) => {
+                self.errs.push(self.err("period", Code::E0212, m));
+                return None;
+            }
+        };
+        let (value, decimals) = self.value(concept);
+        let unit = self.unit(concept);
+        let dimensions = self.dimensions(concept);
+        self.source_and_qualifier(concept);
+        Some(Fact {
+            id: rec.id.clone().unwrap_or_default(), // or derived from its aspects, once all are mapped
+            concept: concept.qname.clone(),
+            period,
+            unit,
+            dimensions,
+            value,
+            decimals,
+            numeric: concept.is_numeric(),
+            language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
+            provenance: self.provenance(),
+            origin: ds.fact_locations[self.i].clone(),
+        })
+    }
+
+    fn unknown_concept(&self) -> Diagnostic {
+        let rec = self.rec;
+        let hint = self.suggester().concept_like(&rec.concept).map(|c| self.tax.concepts[c].name());
+        let d = self.err("concept", Code::E0210, format!("unknown concept {:?}", rec.concept));
         // An HKEX KPI code ("B1.1") in place of a concept: name the concepts that report it.
-        let by_code = crate::taxonomy::query::list(tax, Some(&rec.concept), None, Some(&doc.framework));
-        d = d.with_hint(match hint {
+        let by_code = crate::taxonomy::query::list(self.tax, Some(&rec.concept), None, Some(&self.ds.doc.framework));
+        d.with_hint(match hint {
             Some(h) => format!("did you mean {h:?}? `esgx taxonomy list` shows the concepts"),
             None if by_code.is_empty() => "`esgx taxonomy list` shows the concepts".into(),
             None if by_code.len() <= 6 => {
@@ -171,95 +234,88 @@ fn map_fact<'t>(
                 "{0} is an HKEX code, not a concept: `esgx taxonomy list --kpi {0}` lists its concepts",
                 rec.concept.trim()
             ),
-        });
-        return Err(vec![d]);
-    };
-    let def = &concept.def;
-    if !def.frameworks.is_empty() && !def.frameworks.contains(&doc.framework) {
-        errs.push(err(
-            "concept",
-            Code::E0211,
-            format!("concept {} is not part of framework {}", def.name, doc.framework),
-        ));
+        })
     }
-    let period = resolve_period(ds, &rec.period, def.period_type).map_err(|m| vec![err("period", Code::E0212, m)])?;
 
-    // Value
-    let mut decimals = None;
-    let value = match (&rec.value, &rec.omission) {
-        (Some(text), None) if concept.is_numeric() => match parse_reported(text) {
-            Ok(n) => {
-                if n.percent && !matches!(def.data_type, DataType::Percent | DataType::Pure | DataType::Decimal) {
-                    errs.push(err(
-                        "value",
-                        Code::E0213,
-                        format!("{text:?} is a percentage but {} is of type {:?}", def.name, def.data_type),
-                    ));
-                }
-                let mut value = n.value;
-                if def.data_type == DataType::Integer {
-                    if n.value.fract().is_zero() {
-                        value = n.value.trunc().normalize(); // "5.0" is the whole number 5
-                    } else {
-                        errs.push(err(
-                            "value",
-                            Code::E0213,
-                            format!("{} takes whole numbers; {text:?} is not one", def.name),
-                        ));
+    /// The value as the concept's data type takes it, and its decimals.
+    fn value(&mut self, concept: &Concept) -> (FactValue, Option<i32>) {
+        let (rec, def) = (self.rec, &concept.def);
+        let mut decimals = None;
+        let value = match (&rec.value, &rec.omission) {
+            (Some(text), None) if concept.is_numeric() => match parse_reported(text) {
+                Ok(n) => {
+                    if n.percent && !matches!(def.data_type, DataType::Percent | DataType::Pure | DataType::Decimal) {
+                        let msg = format!("{text:?} is a percentage but {} is of type {:?}", def.name, def.data_type);
+                        self.errs.push(self.err("value", Code::E0213, msg));
                     }
+                    let mut value = n.value;
+                    match contract::value(concept, &FactValue::Number(n.value)) {
+                        Err(Breach::NotWhole) => {
+                            let msg = format!("{} takes whole numbers; {text:?} is not one", def.name);
+                            self.errs.push(self.err("value", Code::E0213, msg));
+                        }
+                        // "5.0" is the whole number 5
+                        _ if def.data_type == DataType::Integer => value = n.value.trunc().normalize(),
+                        _ => {}
+                    }
+                    decimals = Some(n.decimals);
+                    FactValue::Number(value)
                 }
-                decimals = Some(n.decimals);
-                FactValue::Number(value)
+                Err(e) => {
+                    let msg = format!("{text:?} for numeric concept {}: {e}", def.name);
+                    self.errs.push(self.err("value", Code::E0213, msg).with_hint(
+                        "write the number as printed, e.g. \"1,397.96\", \"20%\" or \"162.1 billion\"; put words such as \"over\" in `qualifier` and omissions in `omission`",
+                    ));
+                    FactValue::Nil
+                }
+            },
+            (Some(text), None) => self.text(concept, text),
+            _ => FactValue::Nil,
+        };
+        match rec.decimals {
+            Some(DecimalsSpec::Finite(d)) if concept.is_numeric() => decimals = Some(d),
+            Some(DecimalsSpec::Inf(_)) if concept.is_numeric() => decimals = None,
+            Some(_) => {
+                let msg = format!("{} is not numeric, so `decimals` means nothing for it", def.name);
+                self.errs.push(self.err("decimals", Code::E0214, msg));
             }
-            Err(e) => {
-                errs.push(err("value", Code::E0213, format!("{text:?} for numeric concept {}: {e}", def.name)).with_hint(
-                    "write the number as printed, e.g. \"1,397.96\", \"20%\" or \"162.1 billion\"; put words such as \"over\" in `qualifier` and omissions in `omission`",
-                ));
-                FactValue::Nil
-            }
-        },
-        (Some(text), None) => match def.data_type {
-            DataType::Boolean if !matches!(text.as_str(), "true" | "false") => {
-                errs.push(err("value", Code::E0213, format!("{} takes true or false, not {text:?}", def.name)));
-                FactValue::Nil
+            None => {}
+        }
+        if value == FactValue::Nil {
+            decimals = None;
+        }
+        (value, decimals)
+    }
+
+    /// A text value, as a non-numeric concept's data type takes it.
+    fn text(&mut self, concept: &Concept, text: &str) -> FactValue {
+        let def = &concept.def;
+        let msg = match def.data_type {
+            DataType::Boolean if !matches!(text, "true" | "false") => {
+                format!("{} takes true or false, not {text:?}", def.name)
             }
             DataType::Date if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() => {
-                errs.push(err("value", Code::E0213, format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name)));
-                FactValue::Nil
+                format!("{} takes a date YYYY-MM-DD, not {text:?}", def.name)
             }
-            _ if !text.chars().all(crate::xml::is_xml_char) => {
-                let bad = text
-                    .chars()
-                    .find(|c| !crate::xml::is_xml_char(*c))
-                    .map(|c| format!("U+{:04X}", c as u32))
-                    .unwrap_or_default();
-                errs.push(err(
-                    "value",
-                    Code::E0213,
-                    format!("the text contains the character {bad}, which XML cannot carry"),
-                ));
-                FactValue::Nil
-            }
-            _ => FactValue::Text(text.clone()),
-        },
-        _ => FactValue::Nil,
-    };
-    match rec.decimals {
-        Some(DecimalsSpec::Finite(d)) if concept.is_numeric() => decimals = Some(d),
-        Some(DecimalsSpec::Inf(_)) if concept.is_numeric() => decimals = None,
-        Some(_) => errs.push(err(
-            "decimals",
-            Code::E0214,
-            format!("{} is not numeric, so `decimals` means nothing for it", def.name),
-        )),
-        None => {}
-    }
-    if value == FactValue::Nil {
-        decimals = None;
+            _ => match text.chars().find(|c| !crate::xml::is_xml_char(*c)) {
+                Some(c) => format!("the text contains the character U+{:04X}, which XML cannot carry", c as u32),
+                None => return FactValue::Text(text.to_string()),
+            },
+        };
+        self.errs.push(self.err("value", Code::E0213, msg));
+        FactValue::Nil
     }
 
-    // Unit
-    let unit = if concept.is_numeric() {
+    /// The unit the record names (or the concept's only one), if the concept accepts it.
+    fn unit(&mut self, concept: &Concept) -> Option<Unit> {
+        let (rec, def, tax) = (self.rec, &concept.def, self.tax);
+        if !concept.is_numeric() {
+            if rec.unit.is_some() {
+                let msg = format!("{} is not numeric and takes no unit", def.name);
+                self.errs.push(self.err("unit", Code::E0215, msg));
+            }
+            return None;
+        }
         let pct = rec.value.as_deref().is_some_and(|v| v.trim_end().ends_with('%'));
         let chosen = match &rec.unit {
             Some(u) => Some(u.as_str()),
@@ -268,160 +324,137 @@ fn map_fact<'t>(
             None if rec.omission.is_some() => def.units.first().map(String::as_str),
             None => None,
         };
-        match chosen {
-            None => {
-                errs.push(err(
-                    "unit",
-                    Code::E0215,
-                    format!("{} needs a unit: one of {}", def.name, def.units.join(", ")),
-                ));
+        let accepts = || format!("{} accepts {}", def.name, def.units.join(", "));
+        let Some(key) = chosen else {
+            let msg = format!("{} needs a unit: one of {}", def.name, def.units.join(", "));
+            self.errs.push(self.err("unit", Code::E0215, msg));
+            return None;
+        };
+        let Some(u) = tax.unit(key) else {
+            let hint = match self.suggester().unit_like(key, &def.units) {
+                Some(u) => format!("did you mean {:?}? {}", tax.units[u].id, accepts()),
+                None => accepts(),
+            };
+            self.errs.push(self.err("unit", Code::E0215, format!("unknown unit {key:?}")).with_hint(hint));
+            return None;
+        };
+        let resolved = tax.resolved_unit(&u.id);
+        match contract::unit(tax, concept, resolved) {
+            Ok(()) => resolved.cloned(),
+            Err(b) => {
+                let msg = format!("unit {} is not allowed for {}", u.id, def.name);
+                self.errs.push(self.err("unit", b.code(), msg).with_hint(accepts()));
                 None
             }
-            Some(key) => match tax.unit(key) {
-                None => {
-                    let accepts = format!("{} accepts {}", def.name, def.units.join(", "));
-                    let hint = match suggester.get_or_init(|| lookup::Suggester::new(tax)).unit_like(key, &def.units) {
-                        Some(u) => format!("did you mean {:?}? {accepts}", tax.units[u].id),
-                        None => accepts,
-                    };
-                    errs.push(err("unit", Code::E0215, format!("unknown unit {key:?}")).with_hint(hint));
-                    None
+        }
+    }
+
+    /// The record's breakdown as (axis, member) pairs, sorted; the domain (the default) left out.
+    fn dimensions(&mut self, concept: &Concept) -> Vec<(QName, QName)> {
+        let tax = self.tax;
+        let mut dimensions = Vec::new();
+        for (axis_key, member_key) in &self.rec.dimensions {
+            let field = format!("dimensions/{}", axis_key.replace('~', "~0").replace('/', "~1"));
+            let Some(ai) = tax.axis(axis_key) else {
+                let hint = self.unknown_axis_hint(concept, axis_key, member_key);
+                self.errs.push(self.err(&field, Code::E0217, format!("unknown axis {axis_key:?}")).with_hint(hint));
+                continue;
+            };
+            let axis = &tax.axes[ai];
+            let mi = axis.member(member_key);
+            match contract::dimension(concept, ai, mi) {
+                Ok(()) => {
+                    let m = &axis.members[mi.expect("a member")];
+                    dimensions.push((axis.qname.clone(), m.qname.clone()));
                 }
-                Some(u) if !def.units.contains(&u.id) => {
-                    errs.push(
-                        err("unit", Code::E0216, format!("unit {} is not allowed for {}", u.id, def.name))
-                            .with_hint(format!("{} accepts {}", def.name, def.units.join(", "))),
-                    );
-                    None
+                Err(Breach::AxisNotApplicable) => {
+                    let msg = format!("{} cannot be broken down by {}", concept.def.name, axis.name());
+                    self.errs.push(self.err(&field, Code::E0218, msg).with_hint(axes_taken(tax, concept)));
                 }
-                Some(u) => tax.resolved_unit(&u.id).cloned(),
+                // The domain is the axis' default: the total carries no dimension.
+                Err(_) if mi == Some(0) => {}
+                Err(b) => {
+                    let hint = self.unknown_member_hint(concept, ai, member_key);
+                    let msg = format!("{member_key:?} is not a member of {}", axis.name());
+                    self.errs.push(self.err(&field, b.code(), msg).with_hint(hint));
+                }
+            }
+        }
+        dimensions.sort();
+        dimensions
+    }
+
+    fn unknown_axis_hint(&self, concept: &Concept, axis_key: &str, member_key: &str) -> String {
+        let tax = self.tax;
+        match self.suggester().axis_like(axis_key, &concept.hypercube_axes) {
+            Some(a) => format!("did you mean {:?}? {}", tax.axes[a].name(), axes_taken(tax, concept)),
+            // No axis is named like it, but the member may tell which axis was meant.
+            None => match concept.hypercube_axes.iter().map(|a| &tax.axes[*a]).find(|a| a.member(member_key).is_some())
+            {
+                Some(a) => format!("{member_key} is a member of {0}: did you mean {0:?}?", a.name()),
+                None => axes_taken(tax, concept),
             },
         }
-    } else {
-        if rec.unit.is_some() {
-            errs.push(err("unit", Code::E0215, format!("{} is not numeric and takes no unit", def.name)));
-        }
-        None
-    };
+    }
 
-    // Dimensions
-    let mut dimensions = Vec::new();
-    for (axis_key, member_key) in &rec.dimensions {
-        let field = format!("dimensions/{}", axis_key.replace('~', "~0").replace('/', "~1"));
-        let Some(ai) = tax.axis(axis_key) else {
-            let hint = match suggester
-                .get_or_init(|| lookup::Suggester::new(tax))
-                .axis_like(axis_key, &concept.hypercube_axes)
-            {
-                Some(a) => format!("did you mean {:?}? {}", tax.axes[a].name(), axes_taken(tax, concept)),
-                // No axis is named like it, but the member may tell which axis was meant.
-                None => {
-                    match concept.hypercube_axes.iter().map(|a| &tax.axes[*a]).find(|a| a.member(member_key).is_some())
-                    {
-                        Some(a) => format!("{member_key} is a member of {0}: did you mean {0:?}?", a.name()),
-                        None => axes_taken(tax, concept),
-                    }
-                }
-            };
-            errs.push(err(&field, Code::E0217, format!("unknown axis {axis_key:?}")).with_hint(hint));
-            continue;
-        };
-        let axis = &tax.axes[ai];
-        if !concept.hypercube_axes.contains(&ai) {
-            errs.push(
-                err(&field, Code::E0218, format!("{} cannot be broken down by {}", def.name, axis.name()))
-                    .with_hint(axes_taken(tax, concept)),
-            );
-            continue;
+    fn unknown_member_hint(&self, concept: &Concept, ai: usize, member_key: &str) -> String {
+        let (tax, axis) = (self.tax, &self.tax.axes[ai]);
+        match self.suggester().member_like(member_key, ai, &concept.hypercube_axes) {
+            Some((a, m)) if a == ai => format!("did you mean {:?}?", axis.members[m].def.name),
+            Some((a, m)) => {
+                let (other, name) = (tax.axes[a].name(), &tax.axes[a].members[m].def.name);
+                format!("did you mean {name:?} on {other} (\"{other}\": {name:?})?")
+            }
+            // Only a name like no member of the taxonomy is a company's own.
+            None => {
+                let names: Vec<&str> = axis.members.iter().skip(1).map(|m| m.def.name.as_str()).collect();
+                let known = if names.len() <= 8 {
+                    format!("{} has {}", axis.name(), names.join(", "))
+                } else {
+                    format!("`esgx taxonomy show {}` lists its members", axis.name())
+                };
+                format!(
+                    "{known}; a company-specific member belongs in the dataset's `extensions.members` (see the README)"
+                )
+            }
         }
-        let Some(mi) = axis.member(member_key) else {
-            let hint = match suggester.get_or_init(|| lookup::Suggester::new(tax)).member_like(
-                member_key,
-                ai,
-                &concept.hypercube_axes,
-            ) {
-                Some((a, m)) if a == ai => format!("did you mean {:?}?", axis.members[m].def.name),
-                Some((a, m)) => {
-                    let (other, name) = (tax.axes[a].name(), &tax.axes[a].members[m].def.name);
-                    format!("did you mean {name:?} on {other} (\"{other}\": {name:?})?")
-                }
-                // Only a name like no member of the taxonomy is a company's own.
-                None => {
-                    let names: Vec<&str> = axis.members.iter().skip(1).map(|m| m.def.name.as_str()).collect();
-                    let known = if names.len() <= 8 {
-                        format!("{} has {}", axis.name(), names.join(", "))
-                    } else {
-                        format!("`esgx taxonomy show {}` lists its members", axis.name())
-                    };
-                    format!(
-                        "{known}; a company-specific member belongs in the dataset's `extensions.members` (see the README)"
-                    )
-                }
-            };
-            errs.push(
-                err(&field, Code::E0219, format!("{member_key:?} is not a member of {}", axis.name())).with_hint(hint),
-            );
-            continue;
-        };
-        if mi == 0 {
-            continue; // the domain is the axis' default: the total carries no dimension
-        }
-        let m = &axis.members[mi];
-        dimensions.push((axis.qname.clone(), m.qname.clone()));
     }
-    dimensions.sort();
 
-    if !doc.sources.iter().any(|s| s.id == rec.source.document) {
-        errs.push(err(
-            "source/document",
-            Code::E0221,
-            format!("source document {:?} is not listed in `sources`", rec.source.document),
-        ));
+    fn source_and_qualifier(&mut self, concept: &Concept) {
+        let rec = self.rec;
+        if !self.ds.doc.sources.iter().any(|s| s.id == rec.source.document) {
+            let msg = format!("source document {:?} is not listed in `sources`", rec.source.document);
+            self.errs.push(self.err("source/document", Code::E0221, msg));
+        }
+        if let Some(q) = &rec.qualifier
+            && !concept.is_numeric()
+        {
+            let msg = format!("{} is not numeric; qualifier {q:?} does not apply", concept.def.name);
+            self.errs.push(self.err("qualifier", Code::E0214, msg));
+        }
     }
-    if let Some(q) = &rec.qualifier
-        && !concept.is_numeric()
-    {
-        errs.push(err(
-            "qualifier",
-            Code::E0214,
-            format!("{} is not numeric; qualifier {q:?} does not apply", def.name),
-        ));
+
+    fn provenance(&self) -> Provenance {
+        let rec = self.rec;
+        let title = self.ds.doc.sources.iter().find(|s| s.id == rec.source.document).map(|s| s.title.clone());
+        // The record by file name: where the dataset sat on the exporting machine is no part of the filing.
+        let mut loc = self.ds.fact_locations[self.i].clone();
+        loc.file =
+            std::path::Path::new(&loc.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(loc.file);
+        Provenance {
+            record: loc.to_string(),
+            document: rec.source.document.clone(),
+            document_title: title,
+            section: rec.source.section.clone(),
+            page: rec.source.page,
+            line: rec.source.line,
+            quote: rec.source.quote.clone(),
+            reported: rec.value.clone(),
+            qualifier: rec.qualifier.clone(),
+            omission: rec.omission.clone(),
+            note: rec.note.clone(),
+        }
     }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let title = doc.sources.iter().find(|s| s.id == rec.source.document).map(|s| s.title.clone());
-    // The record by file name: where the dataset sat on the exporting machine is no part of the filing.
-    let origin = ds.fact_locations[i].clone();
-    let mut loc = origin.clone();
-    loc.file = std::path::Path::new(&loc.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(loc.file);
-    let record = loc.to_string();
-    let provenance = Provenance {
-        record,
-        document: rec.source.document.clone(),
-        document_title: title,
-        section: rec.source.section.clone(),
-        page: rec.source.page,
-        line: rec.source.line,
-        quote: rec.source.quote.clone(),
-        reported: rec.value.clone(),
-        qualifier: rec.qualifier.clone(),
-        omission: rec.omission.clone(),
-        note: rec.note.clone(),
-    };
-    Ok(Fact {
-        id: rec.id.clone().unwrap_or_default(), // or derived from its aspects, once all are mapped
-        concept: concept.qname.clone(),
-        period,
-        unit,
-        dimensions,
-        value,
-        decimals,
-        numeric: concept.is_numeric(),
-        language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
-        provenance,
-        origin,
-    })
 }
 
 /// A period name from the dataset, a date, or START/END; the concept's period type decides.

@@ -2,6 +2,7 @@
 //! and resolved into lookup tables that the mapper, validator and generators share.
 
 pub mod annotations;
+pub mod contract;
 pub mod generate;
 pub mod lookup;
 pub mod package;

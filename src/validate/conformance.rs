@@ -7,7 +7,7 @@ use super::fact_location;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::report::{Fact, FactValue, Report};
-use crate::taxonomy::source::DataType;
+use crate::taxonomy::contract::{self, Breach};
 use crate::taxonomy::{Concept, Taxonomy};
 
 pub fn check(report: &Report, tax: &Taxonomy) -> Vec<Diagnostic> {
@@ -21,7 +21,6 @@ pub fn concept_of<'t>(tax: &'t Taxonomy, f: &Fact) -> Option<&'t Concept> {
 }
 
 fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     let at = || fact_location(f);
     let Some(c) = concept_of(tax, f) else {
         let hint = crate::taxonomy::lookup::closest_name(&f.concept.local, tax.concepts.iter().map(|c| c.name()));
@@ -33,71 +32,50 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
         return vec![d];
     };
     let def = &c.def;
-    if let Err(why) = def.period_type.fits(&f.period) {
-        out.push(
-            Diagnostic::error(Code::E0212, at(), format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period))
-                .with_facts([f.id.clone()]),
-        );
-    }
-    match (&f.value, c.is_numeric()) {
-        (FactValue::Text(t), true) => {
-            out.push(
-                Diagnostic::error(
-                    Code::E0213,
-                    at(),
-                    format!("fact {} of numeric concept {} has the value {t:?}", f.id, f.concept),
-                )
-                .with_facts([f.id.clone()]),
-            );
-        }
-        (FactValue::Number(n), true) if def.data_type == DataType::Integer && !n.fract().is_zero() => {
-            out.push(
-                Diagnostic::error(
-                    Code::E0213,
-                    at(),
-                    format!("fact {} of {} takes whole numbers, not {n}", f.id, f.concept),
-                )
-                .with_facts([f.id.clone()]),
-            );
-        }
-        (FactValue::Number(_), false) => {
-            out.push(
-                Diagnostic::error(
-                    Code::E0213,
-                    at(),
-                    format!("fact {} of non-numeric concept {} has a number", f.id, f.concept),
-                )
-                .with_facts([f.id.clone()]),
-            );
-        }
-        _ => {}
-    }
-    if c.is_numeric() {
-        match &f.unit {
-            None => out.push(
-                Diagnostic::error(Code::E0215, at(), format!("numeric fact {} of {} has no unit", f.id, f.concept))
-                    .with_facts([f.id.clone()]),
-            ),
-            Some(u) => {
-                let matches = def.units.iter().filter_map(|id| tax.resolved_unit(id)).any(|ud| ud.same_measures(u));
-                if !matches {
-                    out.push(
-                        Diagnostic::error(
-                            Code::E0216,
-                            at(),
-                            format!("unit {} of fact {} is not allowed for {}", u.oim(), f.id, f.concept),
-                        )
-                        .with_hint(format!("{} accepts {}", def.name, def.units.join(", ")))
-                        .with_facts([f.id.clone()]),
-                    );
-                }
+    let mut out = Vec::new();
+    let mut breach = |b: Breach, hint: Option<String>| {
+        let message = match &b {
+            Breach::Period(why) => format!("fact {} of {}: period {} {why}", f.id, f.concept, f.period),
+            Breach::TextForNumber => {
+                let t = match &f.value {
+                    FactValue::Text(t) => t.as_str(),
+                    _ => "",
+                };
+                format!("fact {} of numeric concept {} has the value {t:?}", f.id, f.concept)
             }
+            Breach::NotWhole => {
+                let n = match &f.value {
+                    FactValue::Number(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                format!("fact {} of {} takes whole numbers, not {n}", f.id, f.concept)
+            }
+            Breach::NumberForText => format!("fact {} of non-numeric concept {} has a number", f.id, f.concept),
+            Breach::NoUnit => format!("numeric fact {} of {} has no unit", f.id, f.concept),
+            Breach::UnitForText => format!("non-numeric fact {} of {} has a unit", f.id, f.concept),
+            Breach::UnitNotAccepted => format!(
+                "unit {} of fact {} is not allowed for {}",
+                f.unit.as_ref().map(|u| u.oim()).unwrap_or_default(),
+                f.id,
+                f.concept
+            ),
+            Breach::NotInFramework | Breach::AxisNotApplicable | Breach::NotAMember => unreachable!("phrased below"),
+        };
+        let mut d = Diagnostic::error(b.code(), at(), message).with_facts([f.id.clone()]);
+        if let Some(h) = hint {
+            d = d.with_hint(h);
         }
-    } else if f.unit.is_some() {
-        out.push(
-            Diagnostic::error(Code::E0215, at(), format!("non-numeric fact {} of {} has a unit", f.id, f.concept))
-                .with_facts([f.id.clone()]),
-        );
+        out.push(d);
+    };
+    if let Err(b) = contract::period(c, &f.period) {
+        breach(b, None);
+    }
+    if let Err(b) = contract::value(c, &f.value) {
+        breach(b, None);
+    }
+    if let Err(b) = contract::unit(tax, c, f.unit.as_ref()) {
+        let hint = (b == Breach::UnitNotAccepted).then(|| format!("{} accepts {}", def.name, def.units.join(", ")));
+        breach(b, hint);
     }
     for (axis, member) in &f.dimensions {
         let Some(ai) = tax
@@ -110,34 +88,17 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
             );
             continue;
         };
-        if !c.hypercube_axes.contains(&ai) {
-            out.push(
-                Diagnostic::error(
-                    Code::E0218,
-                    at(),
-                    format!("fact {}: {} cannot be broken down by {}", f.id, def.name, axis),
-                )
-                .with_facts([f.id.clone()]),
-            );
-            continue;
-        }
         let ax = &tax.axes[ai];
-        let ok = ax
-            .member(&member.local)
-            .is_some_and(|mi| mi != 0 && tax.layer_namespace(ax.members[mi].layer) == &*member.namespace);
-        if !ok {
-            out.push(
-                Diagnostic::error(
-                    Code::E0219,
-                    at(),
-                    format!(
-                        "fact {}: {} is not a member of {} (the domain, the default, is never written)",
-                        f.id, member, axis
-                    ),
-                )
-                .with_facts([f.id.clone()]),
-            );
-        }
+        let mi = ax.member(&member.local).filter(|mi| tax.layer_namespace(ax.members[*mi].layer) == &*member.namespace);
+        let Err(b) = contract::dimension(c, ai, mi) else { continue };
+        let message = match b {
+            Breach::AxisNotApplicable => format!("fact {}: {} cannot be broken down by {}", f.id, def.name, axis),
+            _ => format!(
+                "fact {}: {} is not a member of {} (the domain, the default, is never written)",
+                f.id, member, axis
+            ),
+        };
+        out.push(Diagnostic::error(b.code(), at(), message).with_facts([f.id.clone()]));
     }
     out
 }
