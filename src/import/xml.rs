@@ -1,30 +1,28 @@
-//! Read an XBRL 2.1 instance (XML) into the fact model. Streaming with quick-xml; a DOCTYPE is
-//! refused and no entity beyond XML's five is ever expanded; nothing is fetched.
+//! Read an XBRL 2.1 instance (XML) into the fact model. Streaming with quick-xml's namespace-aware
+//! reader; a DOCTYPE is refused and no entity beyond XML's five is ever expanded; nothing is
+//! fetched.
 
 use super::{Raw, RawFact, RawUnit};
-use crate::diag::Code;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use crate::ns::{LINK, XBRLDI, XBRLI, XLINK, XSI};
 use crate::report::{Period, QName};
 use chrono::NaiveDate;
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{NamespaceResolver, ResolveResult};
 use std::collections::HashMap;
 
 /// Past this many errors a filing is not worth reading further.
 const MAX_ERRORS: usize = 200;
 
-struct Ns {
-    scope: crate::xml::NsScope,
-}
-
-impl Ns {
-    fn resolve(&self, prefix: &str) -> Option<&str> {
-        self.scope.resolve(prefix)
-    }
-    fn qname(&self, text: &str) -> Option<QName> {
-        let (p, l) = text.trim().split_once(':').unwrap_or(("", text.trim()));
-        Some(QName::new(p, self.resolve(p)?, l))
+/// A prefixed name in text or an attribute value (`esgx:GenderAxis`), resolved in scope; a name
+/// without a prefix is in the default namespace.
+fn qname_in_scope(resolver: &NamespaceResolver, text: &str) -> Option<QName> {
+    let (local, prefix) = quick_xml::name::QName(text.trim()).decompose();
+    let p = prefix.map(|p| p.into_inner()).unwrap_or("");
+    match resolver.resolve_prefix(prefix, true) {
+        ResolveResult::Bound(ns) => Some(QName::new(p, ns.into_inner(), local.into_inner())),
+        _ => None,
     }
 }
 
@@ -46,32 +44,85 @@ enum In {
     Footnotes,
 }
 
+/// An element's attributes other than namespace declarations: (namespace or "", local, value).
+struct Attrs(Vec<(String, String, String)>);
+
+impl Attrs {
+    /// An attribute without a prefix.
+    fn get(&self, local: &str) -> Option<String> {
+        self.0.iter().find(|(ns, l, _)| ns.is_empty() && l == local).map(|(_, _, v)| v.clone())
+    }
+    /// An attribute in a namespace.
+    fn get_ns(&self, ns: &str, local: &str) -> Option<String> {
+        self.0.iter().find(|(n, l, _)| n == ns && l == local).map(|(_, _, v)| v.clone())
+    }
+}
+
+/// What stops the reading early: the filing is unreadable from here on.
+type Stop = Vec<Diagnostic>;
+
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     super::check_xml_chars(file, text).map_err(|d| vec![d])?;
-    let mut reader = Reader::from_str(text);
+    let mut p = Parser {
+        file,
+        text,
+        line_at: crate::input::LineCounter::new(text),
+        text_buf: String::new(),
+        open: Vec::new(),
+        seen_root: false,
+        root_closed: false,
+        footnote_locs: HashMap::new(),
+        footnote_arcs: Vec::new(),
+        acc: Acc::default(),
+    };
+    let mut reader = NsReader::from_str(text);
     reader.config_mut().trim_text(false);
-    let mut ns = Ns { scope: crate::xml::NsScope::default() };
-    let mut acc = Acc::default();
-    let mut text_buf = String::new();
-    let (mut seen_root, mut root_closed) = (false, false);
-    let mut line_at = crate::input::LineCounter::new(text);
-    let mut footnote_locs: HashMap<String, String> = HashMap::new(); // loc label -> fact id
-    let mut footnote_arcs: Vec<(String, String)> = Vec::new();
-    let err_at = |line: u64, code: Code, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
     loop {
         let pos = reader.buffer_position();
         let ev = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                acc.errs.push(err_at(line_at.line(pos), Code::E0003, format!("malformed XML: {e}")));
-                return Err(acc.errs);
+                let line = p.line_at.line(pos);
+                p.acc.errs.push(p.err(line, Code::E0003, format!("malformed XML: {e}")));
+                return Err(p.acc.errs);
             }
         };
-        let line = line_at.line(pos);
+        let line = p.line_at.line(pos);
+        if !p.event(reader.resolver(), ev, pos, line)? {
+            break;
+        }
+    }
+    p.finish()
+}
+
+/// The reader's state between events.
+struct Parser<'a> {
+    file: &'a str,
+    text: &'a str,
+    line_at: crate::input::LineCounter<'a>,
+    /// The text of the element being read.
+    text_buf: String,
+    /// Where each open element starts in the text.
+    open: Vec<u64>,
+    seen_root: bool,
+    root_closed: bool,
+    /// Footnote locator label -> fact id, and the arcs (locator label, footnote label).
+    footnote_locs: HashMap<String, String>,
+    footnote_arcs: Vec<(String, String)>,
+    acc: Acc,
+}
+
+impl Parser<'_> {
+    fn err(&self, line: u64, code: Code, msg: String) -> Diagnostic {
+        Diagnostic::error(code, Location::line(self.file, line), msg)
+    }
+
+    /// Handle one event; false when reading should stop (the end, or too many errors).
+    fn event(&mut self, ns: &NamespaceResolver, ev: Event<'_>, pos: u64, line: u64) -> Result<bool, Stop> {
         match ev {
             Event::DocType(_) => {
                 return Err(vec![
-                    err_at(
+                    self.err(
                         line,
                         Code::E0007,
                         "the instance has a DOCTYPE; esgx refuses DTDs and entity declarations".into(),
@@ -80,272 +131,284 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
                 ]);
             }
             Event::GeneralRef(r) => match super::entity_char(&r) {
-                Ok(c) => text_buf.push(c),
-                Err((code, msg)) => return Err(vec![err_at(line, code, msg)]),
+                Ok(c) => self.text_buf.push(c),
+                Err((code, msg)) => return Err(vec![self.err(line, code, msg)]),
             },
             Event::Text(t) => {
                 let t = t.xml10_content();
-                if acc.path.is_empty() && !t.trim().is_empty() {
-                    return Err(vec![err_at(line, Code::E0003, "text outside the root element".into())]);
+                if self.open.is_empty() && !t.trim().is_empty() {
+                    return Err(vec![self.err(line, Code::E0003, "text outside the root element".into())]);
                 }
-                text_buf.push_str(&t);
+                self.text_buf.push_str(&t);
             }
-            Event::CData(t) => text_buf.push_str(&t.xml10_content()),
-            ev @ (Event::Start(_) | Event::Empty(_)) => {
-                let empty = matches!(ev, Event::Empty(_));
-                let (Event::Start(e) | Event::Empty(e)) = ev else { unreachable!("matched above") };
-                let mut decls = Vec::new();
-                let mut attrs: Vec<(String, String)> = Vec::new();
-                for a in e.attributes() {
-                    let a = match a {
-                        Ok(a) => a,
-                        Err(er) => {
-                            acc.errs.push(err_at(line, Code::E0003, format!("malformed attribute: {er}")));
-                            continue;
-                        }
-                    };
-                    let key = a.key.as_ref().to_string();
-                    let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                        Ok(v) if let Err(msg) = super::check_attr_chars(&key, &v) => {
-                            return Err(vec![err_at(line, Code::E0003, msg)]);
-                        }
-                        Ok(v) => v.to_string(),
-                        Err(er) => {
-                            acc.errs.push(err_at(line, Code::E0007, format!("attribute {key}: {er}")));
-                            continue;
-                        }
-                    };
-                    if key == "xmlns" {
-                        decls.push((String::new(), val));
-                    } else if let Some(p) = key.strip_prefix("xmlns:") {
-                        decls.push((p.to_string(), val));
-                    } else {
-                        attrs.push((key, val));
-                    }
+            Event::CData(t) => self.text_buf.push_str(&t.xml10_content()),
+            Event::Start(e) if !self.start(ns, &e, pos, line, false)? => return Ok(false),
+            Event::Start(_) => {}
+            Event::Empty(e) => {
+                if !self.start(ns, &e, pos, line, true)? {
+                    return Ok(false);
                 }
-                ns.scope.push(decls);
-                let name = e.name().as_ref().to_string();
-                if acc.path.is_empty() && root_closed {
-                    return Err(vec![err_at(
-                        line,
-                        Code::E0003,
-                        format!("element {name} after the root element has ended"),
-                    )]);
-                }
-                let root_ok = !acc.path.is_empty()
-                    || ns.qname(&name).is_some_and(|q| &*q.namespace == XBRLI && &*q.local == "xbrl");
-                if !root_ok {
-                    return Err(vec![err_at(
-                        line,
-                        Code::E0004,
-                        format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
-                    )]);
-                }
-                if acc.errs.len() >= MAX_ERRORS {
-                    break;
-                }
-                let Some(q) = ns.qname(&name) else {
-                    acc.errs.push(err_at(line, Code::E0003, format!("element {name} uses an undeclared prefix")));
-                    ns.scope.pop();
-                    continue;
-                };
-                let attr = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-                let attr_ns = |nsuri: &str, local: &str| {
-                    attrs
-                        .iter()
-                        .find(|(k, _)| {
-                            k.split_once(':').is_some_and(|(p, l)| l == local && ns.resolve(p) == Some(nsuri))
-                        })
-                        .map(|(_, v)| v.clone())
-                };
-                text_buf.clear();
-                let depth = acc.path.len();
-                let (nsu, local) = (q.namespace.to_string(), q.local.to_string());
-                match (&mut acc.state, nsu.as_str(), local.as_str()) {
-                    (In::Nothing, XBRLI, "xbrl") if depth == 0 => {
-                        acc.raw.namespaces = ns
-                            .scope
-                            .bindings()
-                            .filter(|(p, _)| *p != "xml")
-                            .map(|(p, n)| (p.to_string(), n.to_string()))
-                            .collect();
-                    }
-                    (In::Nothing, _, _) if depth == 0 => {
-                        return Err(vec![err_at(
-                            line,
-                            Code::E0004,
-                            format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
-                        )]);
-                    }
-                    (In::Nothing, LINK, "schemaRef") => {
-                        if let Some(h) = attr_ns(XLINK, "href") {
-                            acc.raw.schema_refs.push(h);
-                        }
-                    }
-                    (In::Nothing, XBRLI, "context") => {
-                        acc.state = In::Context(attr("id").unwrap_or_default(), Context::default())
-                    }
-                    (In::Nothing, XBRLI, "unit") => {
-                        acc.state = In::Unit(attr("id").unwrap_or_default(), Vec::new(), Vec::new(), false)
-                    }
-                    (In::Nothing, LINK, "footnoteLink") => acc.state = In::Footnotes,
-                    (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
-                    (In::Nothing, _, _) if depth == 1 => {
-                        let Some(ctx) = attr("contextRef") else {
-                            acc.errs.push(err_at(
-                                line,
-                                Code::E0003,
-                                format!("{name} has no contextRef (tuples are not supported)"),
-                            ));
-                            if !empty {
-                                acc.state = In::Fact(Box::default());
-                            }
-                            acc.path.push((nsu, local));
-                            if empty {
-                                acc.path.pop();
-                                ns.scope.pop();
-                            }
-                            continue;
-                        };
-                        let f = RawFact {
-                            id: attr("id"),
-                            concept: q.clone(),
-                            context: ctx,
-                            unit: attr("unitRef"),
-                            decimals: attr("decimals"),
-                            precision: attr("precision"),
-                            nil: attr_ns(XSI, "nil").is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
-                            value: String::new(),
-                            line,
-                            ..Default::default()
-                        };
-                        if empty {
-                            acc.raw.facts.push(f);
-                        } else {
-                            acc.state = In::Fact(Box::new(f));
-                        }
-                    }
-                    (In::Context(_, c), XBRLI, "identifier") => c.scheme = attr("scheme").unwrap_or_default(),
-                    (In::Context(_, c), XBRLDI, "typedMember") => c.typed = true,
-                    (In::Context(_, c), XBRLI, "forever") => c.period = None,
-                    (In::Unit(_, _, _, div), XBRLI, "unitDenominator") => *div = true,
-                    (In::Footnotes, LINK, "loc") => {
-                        if let (Some(label), Some(href)) = (attr_ns(XLINK, "label"), attr_ns(XLINK, "href")) {
-                            footnote_locs.insert(label, href.trim_start_matches('#').to_string());
-                        }
-                    }
-                    (In::Footnotes, LINK, "footnote") => acc.footnote_label = attr_ns(XLINK, "label"),
-                    (In::Footnotes, LINK, "footnoteArc") => {
-                        if let (Some(from), Some(to)) = (attr_ns(XLINK, "from"), attr_ns(XLINK, "to")) {
-                            footnote_arcs.push((from, to));
-                        }
-                    }
-                    (In::Context(_, c), XBRLDI, "explicitMember") => {
-                        // The member is in the text; remember the dimension until the end tag.
-                        if let Some(d) = attr("dimension").and_then(|d| ns.qname(&d)) {
-                            c.dims.push((d, QName::new("", "", "")));
-                        } else {
-                            acc.errs.push(err_at(
-                                line,
-                                Code::E0003,
-                                "explicitMember without a resolvable dimension".into(),
-                            ));
-                        }
-                    }
-                    _ => {}
-                }
-                acc.path.push((nsu, local));
-                if empty {
-                    acc.end_element(&ns, &text_buf, file, line);
-                    ns.scope.pop();
-                }
+                self.end(ns, &e, line);
             }
-            Event::End(_) => {
-                acc.end_element(&ns, &text_buf, file, line);
-                ns.scope.pop();
-                text_buf.clear();
+            Event::End(e) => {
+                let (res, local) = ns.resolve_element(e.name());
+                let nsu = match res {
+                    ResolveResult::Bound(n) => n.into_inner(),
+                    _ => "",
+                };
+                let local = local.into_inner().to_string();
+                self.acc.end_element(ns, (nsu, &local), self.open.len(), &self.text_buf, (self.file, line));
+                self.open.pop();
+                self.text_buf.clear();
             }
             Event::Eof => {
-                if let Some((_, local)) = acc.path.last() {
-                    acc.errs.push(err_at(
+                if let Some(&at) = self.open.last() {
+                    let name: String = self.text[at as usize + 1..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                        .collect();
+                    let local = name.rsplit(':').next().unwrap_or(&name).to_string();
+                    self.acc.errs.push(self.err(
                         line,
                         Code::E0003,
                         format!("the file ends inside <{local}>: it is truncated or not well-formed"),
                     ));
-                    return Err(acc.errs);
+                    return Err(std::mem::take(&mut self.acc.errs));
                 }
-                if !root_closed {
-                    return Err(vec![err_at(line, Code::E0003, "the file has no root element".into())]);
+                if !self.root_closed {
+                    return Err(vec![self.err(line, Code::E0003, "the file has no root element".into())]);
                 }
-                break;
+                return Ok(false);
             }
             _ => {}
         }
-        if seen_root && acc.path.is_empty() {
-            root_closed = true;
+        if self.seen_root && self.open.is_empty() {
+            self.root_closed = true;
         }
-        seen_root |= !acc.path.is_empty();
+        self.seen_root |= !self.open.is_empty();
+        Ok(true)
     }
-    if acc.raw.schema_refs.is_empty() {
-        acc.errs.push(Diagnostic::error(
-            Code::E0003,
-            Location::file(file),
-            "the instance has no link:schemaRef".to_string(),
-        ));
-    }
-    // Footnotes become each fact's provenance note.
-    for (from, to) in footnote_arcs {
-        if let (Some(fact), Some(text)) = (footnote_locs.get(&from), acc.footnotes.get(&to)) {
-            acc.raw.footnotes.insert(fact.clone(), text.clone());
+
+    /// The attributes of a start tag, namespace declarations left out (the reader keeps them).
+    fn attributes(&mut self, ns: &NamespaceResolver, e: &BytesStart<'_>, line: u64) -> Result<Attrs, Stop> {
+        let mut attrs = Vec::new();
+        for a in e.attributes() {
+            let a = match a {
+                Ok(a) => a,
+                Err(er) => {
+                    self.acc.errs.push(self.err(line, Code::E0003, format!("malformed attribute: {er}")));
+                    continue;
+                }
+            };
+            let key = a.key.as_ref().to_string();
+            let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                Ok(v) if let Err(msg) = super::check_attr_chars(&key, &v) => {
+                    return Err(vec![self.err(line, Code::E0003, msg)]);
+                }
+                Ok(v) => v.to_string(),
+                Err(er) => {
+                    self.acc.errs.push(self.err(line, Code::E0007, format!("attribute {key}: {er}")));
+                    continue;
+                }
+            };
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let (res, local) = ns.resolve_attribute(a.key);
+            let nsu = match res {
+                ResolveResult::Bound(n) => n.into_inner().to_string(),
+                _ => String::new(),
+            };
+            attrs.push((nsu, local.into_inner().to_string(), val));
         }
+        Ok(Attrs(attrs))
     }
-    // Resolve acc.contexts and acc.units.
-    let mut facts = std::mem::take(&mut acc.raw.facts);
-    for f in &mut facts {
-        match acc.contexts.get(&f.context) {
-            None => acc.errs.push(err_at(
-                f.line,
-                Code::E0222,
-                format!("fact {} refers to undefined context {:?}", f.concept, f.context),
-            )),
-            Some(c) if c.typed => acc.errs.push(err_at(
-                f.line,
-                Code::E0219,
-                format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
-            )),
-            Some(c) => {
-                f.entity = Some((c.scheme.clone(), c.identifier.clone()));
-                f.period = c.period.clone();
-                f.dims = c.dims.clone();
-                if f.period.is_none() {
-                    acc.errs.push(err_at(
-                        f.line,
-                        Code::E0212,
-                        format!("fact {} has a forever or missing period", f.concept),
+
+    /// A start tag (or an empty element); false when reading should stop.
+    fn start(
+        &mut self,
+        ns: &NamespaceResolver,
+        e: &BytesStart<'_>,
+        pos: u64,
+        line: u64,
+        empty: bool,
+    ) -> Result<bool, Stop> {
+        let attrs = self.attributes(ns, e, line)?;
+        let name = e.name().as_ref().to_string();
+        let depth = self.open.len();
+        if depth == 0 && self.root_closed {
+            return Err(vec![self.err(line, Code::E0003, format!("element {name} after the root element has ended"))]);
+        }
+        let q = match ns.resolve_element(e.name()) {
+            (ResolveResult::Bound(n), local) => Some((n.into_inner().to_string(), local.into_inner().to_string())),
+            (ResolveResult::Unbound, local) => Some((String::new(), local.into_inner().to_string())),
+            (ResolveResult::Unknown(_), _) => None,
+        };
+        if depth == 0 && !q.as_ref().is_some_and(|(n, l)| n == XBRLI && l == "xbrl") {
+            return Err(vec![self.err(
+                line,
+                Code::E0004,
+                format!("the root element is {name}, not xbrli:xbrl: not an XBRL instance"),
+            )]);
+        }
+        if self.acc.errs.len() >= MAX_ERRORS {
+            return Ok(false);
+        }
+        self.text_buf.clear();
+        self.open.push(pos);
+        let Some((nsu, local)) = q else {
+            self.acc.errs.push(self.err(line, Code::E0003, format!("element {name} uses an undeclared prefix")));
+            return Ok(true);
+        };
+        if depth == 0 {
+            self.acc.raw.namespaces = ns
+                .bindings()
+                .map(|(p, n)| {
+                    let p = match p {
+                        quick_xml::name::PrefixDeclaration::Named(p) => p.to_string(),
+                        quick_xml::name::PrefixDeclaration::Default => String::new(),
+                    };
+                    (p, n.into_inner().to_string())
+                })
+                .filter(|(p, _)| p != "xml")
+                .collect();
+            return Ok(true);
+        }
+        self.element(ns, (&nsu, &local), &name, &attrs, line, empty);
+        Ok(true)
+    }
+
+    /// What an element inside the root starts, by where the reader is.
+    fn element(
+        &mut self,
+        ns: &NamespaceResolver,
+        (nsu, local): (&str, &str),
+        name: &str,
+        attrs: &Attrs,
+        line: u64,
+        empty: bool,
+    ) {
+        let depth = self.open.len() - 1; // the root is 0
+        let acc = &mut self.acc;
+        match (&mut acc.state, nsu, local) {
+            (In::Nothing, LINK, "schemaRef") => {
+                if let Some(h) = attrs.get_ns(XLINK, "href") {
+                    acc.raw.schema_refs.push(h);
+                }
+            }
+            (In::Nothing, XBRLI, "context") => {
+                acc.state = In::Context(attrs.get("id").unwrap_or_default(), Context::default())
+            }
+            (In::Nothing, XBRLI, "unit") => {
+                acc.state = In::Unit(attrs.get("id").unwrap_or_default(), Vec::new(), Vec::new(), false)
+            }
+            (In::Nothing, LINK, "footnoteLink") => acc.state = In::Footnotes,
+            (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
+            (In::Nothing, _, _) if depth == 1 => {
+                let concept = QName::new(name.split_once(':').map(|(p, _)| p).unwrap_or(""), nsu, local);
+                let Some(ctx) = attrs.get("contextRef") else {
+                    let msg = format!("{name} has no contextRef (tuples are not supported)");
+                    acc.errs.push(Diagnostic::error(Code::E0003, Location::line(self.file, line), msg));
+                    if !empty {
+                        acc.state = In::Fact(Box::default());
+                    }
+                    return;
+                };
+                let f = RawFact {
+                    id: attrs.get("id"),
+                    concept,
+                    context: ctx,
+                    unit: attrs.get("unitRef"),
+                    decimals: attrs.get("decimals"),
+                    precision: attrs.get("precision"),
+                    nil: attrs.get_ns(XSI, "nil").is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
+                    value: String::new(),
+                    line,
+                    ..Default::default()
+                };
+                acc.state = In::Fact(Box::new(f));
+            }
+            (In::Context(_, c), XBRLI, "identifier") => c.scheme = attrs.get("scheme").unwrap_or_default(),
+            (In::Context(_, c), XBRLDI, "typedMember") => c.typed = true,
+            (In::Context(_, c), XBRLI, "forever") => c.period = None,
+            (In::Unit(_, _, _, div), XBRLI, "unitDenominator") => *div = true,
+            (In::Footnotes, LINK, "loc") => {
+                if let (Some(label), Some(href)) = (attrs.get_ns(XLINK, "label"), attrs.get_ns(XLINK, "href")) {
+                    self.footnote_locs.insert(label, href.trim_start_matches('#').to_string());
+                }
+            }
+            (In::Footnotes, LINK, "footnote") => acc.footnote_label = attrs.get_ns(XLINK, "label"),
+            (In::Footnotes, LINK, "footnoteArc") => {
+                if let (Some(from), Some(to)) = (attrs.get_ns(XLINK, "from"), attrs.get_ns(XLINK, "to")) {
+                    self.footnote_arcs.push((from, to));
+                }
+            }
+            (In::Context(_, c), XBRLDI, "explicitMember") => {
+                // The member is in the text; remember the dimension until the end tag.
+                if let Some(d) = attrs.get("dimension").and_then(|d| qname_in_scope(ns, &d)) {
+                    c.dims.push((d, QName::new("", "", "")));
+                } else {
+                    acc.errs.push(Diagnostic::error(
+                        Code::E0003,
+                        Location::line(self.file, line),
+                        "explicitMember without a resolvable dimension",
                     ));
                 }
             }
-        }
-        if let Some(u) = &f.unit {
-            match acc.units.get(u) {
-                Some(ru) => f.unit_def = Some(ru.clone()),
-                None => acc.errs.push(err_at(
-                    f.line,
-                    Code::E0222,
-                    format!("fact {} refers to undefined unit {u:?}", f.concept),
-                )),
-            }
+            _ => {}
         }
     }
-    acc.raw.facts = facts;
-    if acc.errs.is_empty() { Ok(acc.raw) } else { Err(acc.errs) }
+
+    /// The end of an empty element, right after its start.
+    fn end(&mut self, ns: &NamespaceResolver, e: &BytesStart<'_>, line: u64) {
+        let (nsu, local) = match ns.resolve_element(e.name()) {
+            (ResolveResult::Bound(n), l) => (n.into_inner().to_string(), l.into_inner().to_string()),
+            (_, l) => (String::new(), l.into_inner().to_string()),
+        };
+        self.acc.end_element(ns, (&nsu, &local), self.open.len(), &self.text_buf, (self.file, line));
+        self.open.pop();
+        self.text_buf.clear();
+    }
+
+    /// After the last event: footnotes linked to their facts, contexts and units resolved.
+    fn finish(mut self) -> Result<Raw, Vec<Diagnostic>> {
+        let acc = &mut self.acc;
+        if acc.raw.schema_refs.is_empty() {
+            acc.errs.push(Diagnostic::error(
+                Code::E0003,
+                Location::file(self.file),
+                "the instance has no link:schemaRef".to_string(),
+            ));
+        }
+        // Footnotes become each fact's provenance note.
+        for (from, to) in std::mem::take(&mut self.footnote_arcs) {
+            if let (Some(fact), Some(text)) = (self.footnote_locs.get(&from), acc.footnotes.get(&to)) {
+                acc.raw.footnotes.insert(fact.clone(), text.clone());
+            }
+        }
+        acc.resolve_references(self.file);
+        if acc.errs.is_empty() { Ok(std::mem::take(&mut acc.raw)) } else { Err(std::mem::take(&mut acc.errs)) }
+    }
+}
+
+/// A period's date (date-only, as esgx reads periods), or a finding.
+fn period_date(t: &str, errs: &mut Vec<Diagnostic>, (file, line): (&str, u64)) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(t.trim().get(..10).unwrap_or(t.trim()), "%Y-%m-%d") {
+        Ok(d) if t.trim().len() == 10 => Some(d),
+        _ => {
+            errs.push(Diagnostic::error(
+                Code::E0003,
+                Location::line(file, line),
+                format!("{:?} is not a date (esgx reads date-only periods)", t.trim()),
+            ));
+            None
+        }
+    }
 }
 
 /// What the reader has gathered so far, and where it is.
 struct Acc {
     state: In,
-    /// (namespace, local name) of the open elements.
-    path: Vec<(String, String)>,
     raw: Raw,
     contexts: HashMap<String, Context>,
     units: HashMap<String, RawUnit>,
@@ -359,7 +422,6 @@ impl Default for Acc {
     fn default() -> Self {
         Acc {
             state: In::Nothing,
-            path: Vec::new(),
             raw: Raw::default(),
             contexts: HashMap::new(),
             units: HashMap::new(),
@@ -371,26 +433,19 @@ impl Default for Acc {
 }
 
 impl Acc {
-    fn end_element(&mut self, ns: &Ns, text: &str, file: &str, line: u64) {
-        let Acc { state, path, raw, contexts, units, footnotes, footnote_label, errs } = self;
-        let Some((nsu, local)) = path.pop() else {
-            return;
-        };
-        let date = |t: &str, errs: &mut Vec<Diagnostic>| match NaiveDate::parse_from_str(
-            t.trim().get(..10).unwrap_or(t.trim()),
-            "%Y-%m-%d",
-        ) {
-            Ok(d) if t.trim().len() == 10 => Some(d),
-            _ => {
-                errs.push(Diagnostic::error(
-                    Code::E0003,
-                    Location::line(file, line),
-                    format!("{:?} is not a date (esgx reads date-only periods)", t.trim()),
-                ));
-                None
-            }
-        };
-        match (std::mem::replace(state, In::Nothing), nsu.as_str(), local.as_str()) {
+    /// The end of an element `depth` deep (the root is 1), with its text; `at` is the file and
+    /// line, for findings.
+    fn end_element(
+        &mut self,
+        ns: &NamespaceResolver,
+        (nsu, local): (&str, &str),
+        depth: usize,
+        text: &str,
+        (file, line): (&str, u64),
+    ) {
+        let Acc { state, raw, contexts, units, footnotes, footnote_label, errs } = self;
+        let date = |t: &str, errs: &mut Vec<Diagnostic>| period_date(t, errs, (file, line));
+        match (std::mem::replace(state, In::Nothing), nsu, local) {
             (In::Context(id, c), XBRLI, "context") => {
                 if contexts.contains_key(&id) {
                     errs.push(Diagnostic::error(
@@ -422,7 +477,7 @@ impl Acc {
                 *state = In::Context(id, c);
             }
             (In::Context(id, mut c), XBRLDI, "explicitMember") => {
-                match (ns.qname(text), c.dims.last_mut()) {
+                match (qname_in_scope(ns, text), c.dims.last_mut()) {
                     (Some(m), Some(last)) => last.1 = m,
                     _ => errs.push(Diagnostic::error(
                         Code::E0003,
@@ -443,7 +498,7 @@ impl Acc {
                 units.insert(id, RawUnit { numerator: num, denominator: den });
             }
             (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
-                match ns.qname(text) {
+                match qname_in_scope(ns, text) {
                     Some(m) if div => den.push(m),
                     Some(m) => num.push(m),
                     None => errs.push(Diagnostic::error(
@@ -454,7 +509,7 @@ impl Acc {
                 }
                 *state = In::Unit(id, num, den, div);
             }
-            (In::Fact(mut f), _, _) if path.len() == 1 => {
+            (In::Fact(mut f), _, _) if depth == 2 => {
                 f.value = text.to_string();
                 raw.facts.push(*f);
             }
@@ -467,5 +522,48 @@ impl Acc {
             }
             (s, _, _) => *state = s,
         }
+    }
+
+    /// Each fact's context and unit, from the ones the instance defines.
+    fn resolve_references(&mut self, file: &str) {
+        let err_at = |line: u64, code: Code, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
+        let mut facts = std::mem::take(&mut self.raw.facts);
+        for f in &mut facts {
+            match self.contexts.get(&f.context) {
+                None => self.errs.push(err_at(
+                    f.line,
+                    Code::E0222,
+                    format!("fact {} refers to undefined context {:?}", f.concept, f.context),
+                )),
+                Some(c) if c.typed => self.errs.push(err_at(
+                    f.line,
+                    Code::E0219,
+                    format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
+                )),
+                Some(c) => {
+                    f.entity = Some((c.scheme.clone(), c.identifier.clone()));
+                    f.period = c.period.clone();
+                    f.dims = c.dims.clone();
+                    if f.period.is_none() {
+                        self.errs.push(err_at(
+                            f.line,
+                            Code::E0212,
+                            format!("fact {} has a forever or missing period", f.concept),
+                        ));
+                    }
+                }
+            }
+            if let Some(u) = &f.unit {
+                match self.units.get(u) {
+                    Some(ru) => f.unit_def = Some(ru.clone()),
+                    None => self.errs.push(err_at(
+                        f.line,
+                        Code::E0222,
+                        format!("fact {} refers to undefined unit {u:?}", f.concept),
+                    )),
+                }
+            }
+        }
+        self.raw.facts = facts;
     }
 }
