@@ -30,12 +30,13 @@ enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Colour for a stream: `always` and `never` as said; `auto` on a terminal without NO_COLOR.
-    fn on(self, terminal: bool) -> bool {
+    /// Colour for a stream: `always` and `never` as said; `auto` as anstream decides for the
+    /// stream (a terminal, and NO_COLOR, CLICOLOR and TERM=dumb respected).
+    fn on(self, stream: &impl anstream::stream::RawStream) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
         }
     }
 }
@@ -43,13 +44,11 @@ impl ColorChoice {
 static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 fn colour_stdout() -> bool {
-    use std::io::IsTerminal;
-    COLOR.get().copied().unwrap_or(ColorChoice::Auto).on(std::io::stdout().is_terminal())
+    COLOR.get().copied().unwrap_or(ColorChoice::Auto).on(&std::io::stdout())
 }
 
 fn colour_stderr() -> bool {
-    use std::io::IsTerminal;
-    COLOR.get().copied().unwrap_or(ColorChoice::Auto).on(std::io::stderr().is_terminal())
+    COLOR.get().copied().unwrap_or(ColorChoice::Auto).on(&std::io::stderr())
 }
 
 /// A usage or I/O problem: one `error:` prefix, whatever the message already says.
@@ -60,7 +59,7 @@ fn usage_error(msg: &str) -> ExitCode {
     if msg.starts_with("error") {
         eprintln!("{msg}");
     } else {
-        eprintln!("{}: {msg}", if colour_stderr() { "\x1b[1;31merror\x1b[0m" } else { "error" });
+        eprintln!("{}: {msg}", esgx::diag::paint(colour_stderr(), esgx::diag::style::ERROR, "error"));
     }
     ExitCode::from(2)
 }

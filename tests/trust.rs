@@ -253,7 +253,7 @@ fn colour_is_chosen_and_input_cannot_drive_the_terminal() {
     }
     let out = esgx().arg("validate").arg(&p).args(["--color", "always"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("\u{1b}[1;31merror[E0008]"), "always colours");
+    assert!(text.contains("\u{1b}[1m\u{1b}[31merror[E0008]"), "always colours");
     assert!(!text.contains("\u{1b}[2J"), "but never passes the input's escapes through");
     // A CSV cell holds the raw bytes, and the finding shows that line: escaped there too.
     let dir = t.path().join("csv");

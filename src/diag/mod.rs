@@ -160,8 +160,24 @@ impl fmt::Display for Diagnostic {
 // The one text rendering of a finding, for people: used by `Display`, the CLI's stderr and the
 // human report of `validate`.
 
-pub fn paint(colour: bool, code: &str, text: &str) -> String {
-    if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+/// The styles of a finding's parts, as a terminal shows them.
+pub mod style {
+    use anstyle::{AnsiColor, Style};
+    /// Errors, and the `error:` of a usage problem.
+    pub const ERROR: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+    /// Warnings.
+    pub const WARNING: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+    /// Infos.
+    pub const INFO: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+    /// The gutter: `-->`, `|` and line numbers.
+    pub const GUTTER: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)));
+    /// The message.
+    pub const EMPHASIS: Style = Style::new().bold();
+}
+
+/// `text` in `style` when `colour` is on, as it is otherwise.
+pub fn paint(colour: bool, style: anstyle::Style, text: &str) -> String {
+    if colour { format!("{style}{text}{style:#}") } else { text.to_string() }
 }
 
 /// Text from the input made safe for a terminal: control characters (escape sequences, BEL,
@@ -234,19 +250,19 @@ fn snippet(line_text: &str, column: Option<u32>, end_column: Option<u32>) -> (St
 /// offending value underlined, the facts involved and a hint.
 pub fn human_diagnostic(d: &Diagnostic, colour: bool) -> String {
     let (sev, c) = match d.severity {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
-        Severity::Info => ("info", "1;36"),
+        Severity::Error => ("error", style::ERROR),
+        Severity::Warning => ("warning", style::WARNING),
+        Severity::Info => ("info", style::INFO),
     };
     let loc = &d.location;
     let gutter = loc.line.map_or(1, |l| l.to_string().len());
     let pad = " ".repeat(gutter);
-    let blue = |t: &str| paint(colour, "1;34", t);
+    let blue = |t: &str| paint(colour, style::GUTTER, t);
     let mut s = format!(
         "{}{} {}\n",
         paint(colour, c, &format!("{sev}[{}]", d.code)),
-        paint(colour, "1", ":"),
-        paint(colour, "1", &printable(&d.message))
+        paint(colour, style::EMPHASIS, ":"),
+        paint(colour, style::EMPHASIS, &printable(&d.message))
     );
     let _ = writeln!(s, "{pad}{} {}", blue("-->"), printable(&loc.to_string()));
     if let (Some(line), Some(text)) = (loc.line, &loc.source_line) {
