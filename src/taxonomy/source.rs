@@ -118,6 +118,17 @@ pub struct UnitDef {
     pub labels: Labels,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Its size in another unit of the same kind (1 t = 1000 kg), so that rules can compare
+    /// figures reported in different units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<Conversion>,
+}
+
+/// `1 <unit> = factor <to>`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Conversion {
+    pub to: String,
+    pub factor: rust_decimal::Decimal,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -164,6 +175,7 @@ pub enum DataType {
     Energy,
     Mass,
     Volume,
+    Area,
     TextBlock,
     String,
     Boolean,
@@ -184,6 +196,7 @@ impl DataType {
                 | DataType::Energy
                 | DataType::Mass
                 | DataType::Volume
+                | DataType::Area
         )
     }
     /// (namespace prefix, local name) of the XBRL item type.
@@ -198,6 +211,7 @@ impl DataType {
             DataType::Energy => ("dtr-types", "energyItemType"),
             DataType::Mass => ("dtr-types", "massItemType"),
             DataType::Volume => ("dtr-types", "volumeItemType"),
+            DataType::Area => ("dtr-types", "areaItemType"),
             DataType::TextBlock => ("dtr-types", "textBlockItemType"),
             DataType::String => ("xbrli", "stringItemType"),
             DataType::Boolean => ("xbrli", "booleanItemType"),
