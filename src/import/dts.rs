@@ -319,6 +319,7 @@ pub fn load_extension(
                     aliases: Vec::new(),
                     labels: Labels::en(label),
                     parent: (!is_domain).then_some(parent_local),
+                    partition: false,
                 },
             });
             continue;

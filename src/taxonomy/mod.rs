@@ -166,6 +166,9 @@ pub struct Taxonomy {
     ns: BTreeMap<String, String>,
     /// Each unit with its measures resolved to namespaces, in the order of `units`.
     resolved_units: Vec<crate::report::Unit>,
+    /// (namespace, local name) of a measure -> the measure its unit converts to and the factor
+    /// (1 t = 1000 kg), from the units' `conversion`.
+    conversions: HashMap<(String, String), ((String, String), rust_decimal::Decimal)>,
     concept_index: HashMap<String, usize>,
 }
 
@@ -306,6 +309,7 @@ impl Taxonomy {
             axis_index: HashMap::new(),
             ns: BTreeMap::new(),
             resolved_units: Vec::new(),
+            conversions: HashMap::new(),
             concept_index: HashMap::new(),
         };
         let here = |p: &str| Location::file(format!("{root}/{p}"));
@@ -639,7 +643,35 @@ impl Taxonomy {
                 crate::report::Unit { id: u.id.clone(), numerator, denominator }
             })
             .collect();
+        let single = |u: &crate::report::Unit| match (u.numerator.as_slice(), u.denominator.is_empty()) {
+            ([m], true) => Some((m.namespace.to_string(), m.local.to_string())),
+            _ => None,
+        };
+        self.conversions = self
+            .units
+            .iter()
+            .zip(&self.resolved_units)
+            .filter_map(|(def, unit)| {
+                let c = def.conversion.as_ref()?;
+                let to = self.unit_index.get(&c.to).and_then(|i| single(&self.resolved_units[*i]))?;
+                Some((single(unit)?, (to, c.factor)))
+            })
+            .collect();
         self.ns = ns;
+    }
+
+    /// How many of measure `to` make one of measure `from`: 1000 from t to kg, 1 for the same
+    /// measure and for measures of different kinds that no conversion relates (a figure in tonnes
+    /// of water and one in cubic metres are compared as printed, as reporters do).
+    pub fn measure_factor(&self, from: &QName, to: &QName) -> rust_decimal::Decimal {
+        use rust_decimal::Decimal;
+        let key = |q: &QName| (q.namespace.to_string(), q.local.to_string());
+        let base = |k: (String, String)| match self.conversions.get(&k) {
+            Some((b, f)) => (b.clone(), *f),
+            None => (k, Decimal::ONE),
+        };
+        let ((bf, ff), (bt, ft)) = (base(key(from)), base(key(to)));
+        if bf != bt || ft.is_zero() { Decimal::ONE } else { ff.checked_div(ft).unwrap_or(Decimal::ONE) }
     }
 
     /// A unit by id or alias, with its measures resolved (as facts carry it).

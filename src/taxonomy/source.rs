@@ -156,6 +156,10 @@ pub struct MemberDef {
     pub labels: Labels,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Its children split it without overlap or remainder, so additive figures over them sum
+    /// to its figure (as `partition` says of an axis's top-level members).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partition: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

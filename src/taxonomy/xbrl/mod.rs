@@ -811,6 +811,7 @@ impl Loaded<'_> {
                 aliases: rules.member_aliases.get(&self.decls[m].name).cloned().unwrap_or_default(),
                 labels: labels(m),
                 parent: parent.map(|p| self.decls[p].name.clone()),
+                partition: rules.member_partitions.contains(&self.decls[m].name),
             };
             out.push((
                 ax,
