@@ -293,6 +293,8 @@ pub fn load_extension(
         namespace: tns.clone(),
         members: Vec::new(),
         groups: Vec::new(),
+        axes: Vec::new(),
+        units: Vec::new(),
         concepts: Vec::new(),
     };
     ext.groups.push(crate::taxonomy::source::Group { id: "extension".into(), labels: Labels::en("Company extension") });

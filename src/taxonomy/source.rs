@@ -79,6 +79,13 @@ pub struct Extensions {
     pub members: Vec<ExtensionMember>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
+    /// Axes of its own (in the taxonomy source's axis format), for its concepts or base ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub axes: Vec<serde_json::Value>,
+    /// Units of its own (in the taxonomy source's unit format); a measure of its own uses the
+    /// extension prefix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub concepts: Vec<serde_json::Value>,
 }
