@@ -290,3 +290,36 @@ fn every_base_concept_has_three_labels_and_an_hkex_reference_unless_it_is_a_boar
         }
     }
 }
+
+#[test]
+fn the_template_is_in_the_reporting_currency_and_includes_the_denominators() {
+    let t = tempfile::tempdir().unwrap();
+    esgx()
+        .args(["taxonomy", "template", "--framework", "hkex-esg-guide-2020", "--currency", "CNY", "--out"])
+        .arg(t.path())
+        .assert()
+        .success();
+    let doc = json(&t.path().join("template.json"));
+    assert_eq!(doc["currency"], "CNY");
+    let rows = doc["facts"].as_array().unwrap();
+    let unit_of = |concept: &str| {
+        rows.iter()
+            .find(|f| f["concept"] == concept && f.get("dimensions").is_none())
+            .unwrap_or_else(|| panic!("no {concept} row"))["unit"]
+            .clone()
+    };
+    assert_eq!(unit_of("Revenue"), "CNY");
+    assert_eq!(unit_of("CommunityInvestmentAmount"), "CNY");
+    assert_eq!(unit_of("GhgEmissionsScope1And2PerRevenue"), "tCO2e_per_CNY");
+    assert_eq!(unit_of("EnergyConsumptionPerRevenue"), "MWh_per_CNY");
+    assert_eq!(unit_of("ProductionVolume"), "t");
+    assert_eq!(unit_of("NumberOfUnitsProduced"), "pure");
+    assert_eq!(unit_of("FloorArea"), "m2");
+    assert_eq!(unit_of("NumberOfEmployeesWhoLeft"), "pure");
+    assert_eq!(unit_of("NumberOfProductsSoldOrShipped"), "pure");
+    // The empty template exports (its rows are skipped) and an unknown currency is a usage error.
+    let o =
+        esgx().args(["taxonomy", "template", "--currency", "XYZ", "--out"]).arg(t.path().join("x")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("XYZ"));
+}
