@@ -176,6 +176,11 @@ fn the_manufacturer_export_reads_back_with_its_extension_axis_and_unit() {
     assert!(xsd.contains(r#"name="PlantAxis""#) && xsd.contains("xbrldt:dimensionItem"), "{xsd}");
     let def = std::fs::read_to_string(out.join("taxonomy/lbp-extension-def.xml")).unwrap();
     assert!(def.contains("/role/axis/PlantAxis") && def.contains("dimension-default"));
+    // The base taxonomy knows nothing of the extension: it is the same for every filer.
+    for f in files(&out.join("taxonomy")).iter().filter(|f| !f.starts_with("lbp-")) {
+        let text = std::fs::read_to_string(out.join("taxonomy").join(f)).unwrap();
+        assert!(!text.contains("lantern-bay") && !text.contains("PlantAxis"), "{f} refers to the extension");
+    }
     let report = json(&out.join("report.json"));
     let pallets = report["facts"]
         .as_object()

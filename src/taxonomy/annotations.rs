@@ -103,6 +103,7 @@ pub fn of(tax: &Taxonomy) -> Annotations {
     let axes = tax
         .axes
         .iter()
+        .filter(|a| a.layer == super::Layer::Base)
         .map(|a| {
             let member_aliases = a
                 .members
@@ -132,7 +133,7 @@ pub fn of(tax: &Taxonomy) -> Annotations {
         statement_axis: tax.info.statement_axis.clone(),
         group_order: tax.info.groups.iter().map(|g| g.id.clone()).collect(),
         unit_namespaces: tax.unit_namespaces.clone(),
-        units: tax.units.clone(),
+        units: tax.units[..tax.base_units()].to_vec(),
         requirements: tax.requirements.clone(),
         concepts,
         axes,

@@ -256,7 +256,7 @@ impl Layout<'_> {
     fn axes_with_members(&self) -> Vec<usize> {
         (0..self.tax.axes.len())
             .filter(|a| match self.layer {
-                Layer::Base => true,
+                Layer::Base => self.tax.axes[*a].layer == Layer::Base,
                 Layer::Extension => self.tax.axes[*a].members.iter().any(|m| m.layer == Layer::Extension),
             })
             .collect()

@@ -119,6 +119,8 @@ pub struct ExtensionInfo {
     /// Its definition as the dataset gave it, carried into the extension schema so that a
     /// filing read back recovers every rule-relevant property (shares, stated changes ...).
     pub source: source::Extensions,
+    /// How many of the taxonomy's units are the base taxonomy's (the extension's follow them).
+    pub base_units: usize,
 }
 
 /// The taxonomy source model as a loader reads it, before names are resolved and checked.
@@ -540,6 +542,7 @@ impl Taxonomy {
                 generate::entry_point_file(self, framework)
             ),
             source: ext.clone(),
+            base_units: self.units.len(),
         });
         self.refresh_namespaces();
         self.extend_units(ext, file, &mut errs);
@@ -660,6 +663,11 @@ impl Taxonomy {
                 errs.push(Diagnostic::error("E0105", Location::pointer(file, format!("{ptr}/name")), e));
             }
         }
+    }
+
+    /// The number of units that belong to the base taxonomy: the first ones.
+    pub fn base_units(&self) -> usize {
+        self.extension.as_ref().map_or(self.units.len(), |e| e.base_units.min(self.units.len()))
     }
 
     pub fn concept(&self, key: &str) -> Option<&Concept> {
