@@ -206,9 +206,9 @@ enum TaxonomyCommand {
         #[arg(long)]
         year: Option<i32>,
         /// The reporting currency (ISO 4217, a currency unit of the taxonomy): amounts and
-        /// intensities per revenue are set up in it.
-        #[arg(long, default_value = "HKD")]
-        currency: String,
+        /// intensities per revenue are set up in it (default: HKD).
+        #[arg(long)]
+        currency: Option<String>,
         #[arg(long)]
         taxonomy: Option<PathBuf>,
     },
@@ -591,9 +591,12 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
                     .unwrap_or_else(chrono::Utc::now);
                 now.year() - 1
             });
-            if let Err(msg) = query::check_currency(&tax, &currency) {
+            if let Some(c) = &currency
+                && let Err(msg) = query::check_currency(&tax, c)
+            {
                 return usage_error(&msg);
             }
+            let currency = currency.unwrap_or_else(|| "HKD".to_string());
             let doc = query::template(&tax, &framework, year, &currency);
             let mut json = serde_json::to_string_pretty(&doc).expect("template serializes");
             json.push('\n');
