@@ -154,9 +154,8 @@ fn a_member_whose_children_split_it_is_checked_exactly() {
     ] {
         facts.push(add(m, v));
     }
-    // 3,465.0 + 0 + 55.0 + 180.0 + 0 + 10.0 = 3,710.0, not the 3,700.0 total: only an exact sum
-    // finds a surplus this small once every part is known... and a surplus is found anyway, so
-    // make it a shortfall, which only the complete breakdown can see.
+    // A shortfall only a complete breakdown can see: 3,465.0 + 0 + (55.0 + 0) + 150.0 + 0 + 0 =
+    // 3,670.0 against the 3,700.0 total.
     set(&mut doc, "NonHazardousWasteProduced", "FY2024", json!({"WasteTreatmentAxis": "OtherDisposalMember"}), "0");
     set(&mut doc, "NonHazardousWasteProduced", "FY2024", json!({"WasteTreatmentAxis": "LandfilledMember"}), "150.0");
     assert_eq!(findings(&doc), [("W0308".to_string(), "esgx:NonHazardousWasteProduced".to_string())]);
