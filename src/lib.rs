@@ -12,7 +12,7 @@
 //! let out = tempfile::tempdir()?;
 //! let qifu = example("qifu-2023").expect("bundled");
 //! let outcome = run(&ExportOptions::new(Input::Example(qifu), out.path()))?;
-//! assert_eq!(outcome.facts, 246);
+//! assert_eq!(outcome.facts, 262);
 //! assert!(out.path().join("report.xbrl").is_file());
 //!
 //! // Findings come with codes, severities and places in the input.

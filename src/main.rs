@@ -212,6 +212,10 @@ enum TaxonomyCommand {
         /// The fiscal year to fill in (default: last year).
         #[arg(long)]
         year: Option<i32>,
+        /// The reporting currency (ISO 4217, a currency unit of the taxonomy): amounts and
+        /// intensities per revenue are set up in it (default: HKD).
+        #[arg(long)]
+        currency: Option<String>,
         #[arg(long)]
         taxonomy: Option<PathBuf>,
     },
@@ -575,7 +579,7 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
         TaxonomyCommand::Build { out, .. } => write_outputs(&out, &package::build_outputs(&tax)),
-        TaxonomyCommand::Template { out, framework, year, .. } => {
+        TaxonomyCommand::Template { out, framework, year, currency, .. } => {
             let framework =
                 framework.unwrap_or_else(|| tax.info.frameworks.last().map(|f| f.id.clone()).unwrap_or_default());
             if let Err(msg) = tax.check_framework(&framework) {
@@ -596,7 +600,13 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
                     .unwrap_or_else(chrono::Utc::now);
                 now.year() - 1
             });
-            let doc = query::template(&tax, &framework, year);
+            if let Some(c) = &currency
+                && let Err(msg) = query::check_currency(&tax, c)
+            {
+                return usage_error(&msg);
+            }
+            let currency = currency.unwrap_or_else(|| "HKD".to_string());
+            let doc = query::template(&tax, &framework, year, &currency);
             let mut json = serde_json::to_string_pretty(&doc).expect("template serializes");
             json.push('\n');
             let parsed: esgx::dataset::DatasetDoc =

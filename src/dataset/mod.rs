@@ -45,6 +45,12 @@ pub const EXAMPLES: &[Example] = &[
         path: "examples/fy2025-example/dataset.json",
         json: include_str!("../../examples/fy2025-example/dataset.json"),
     },
+    Example {
+        name: "lantern-bay-2024",
+        description: "a fictitious packaging manufacturer's FY2024 data (HKEX ESG Reporting Guide, with breakdowns and intensities per tonne)",
+        path: "examples/lantern-bay-2024/dataset.json",
+        json: include_str!("../../examples/lantern-bay-2024/dataset.json"),
+    },
 ];
 
 /// The bundled dataset of that name.

@@ -290,10 +290,48 @@ pub fn load_extension(
         namespace: tns.clone(),
         members: Vec::new(),
         groups: Vec::new(),
+        axes: Vec::new(),
+        units: Vec::new(),
         concepts: Vec::new(),
     };
     ext.groups.push(crate::taxonomy::source::Group { id: "extension".into(), labels: Labels::en("Company extension") });
     let all_units: Vec<String> = tax.units.iter().map(|u| u.id.clone()).collect();
+    // Axes the extension declares itself: their members come with them, not on base axes.
+    let own_axes: Vec<&str> = schema
+        .iter()
+        .filter(|e| e.ns == XS && e.local == "element")
+        .filter(|e| {
+            e.qname_attr("substitutionGroup").is_some_and(|(n, l)| n == crate::ns::XBRLDT && l == "dimensionItem")
+        })
+        .filter_map(|e| e.attr("name"))
+        .collect();
+    for axis in &own_axes {
+        let in_role: Vec<&(String, String, String)> =
+            parents.iter().filter(|(r, _, _)| r.rsplit('/').next() == Some(*axis)).collect();
+        // The domain is the one parent that is no member's child.
+        let Some(domain) = in_role.iter().map(|(_, p, _)| p).find(|p| !in_role.iter().any(|(_, _, c)| c == *p)) else {
+            continue;
+        };
+        let member = |id: &String, parent: Option<&String>| {
+            let mut m = json!({"name": local_of(id), "labels": {"en": labels.get(id).cloned().unwrap_or_else(|| local_of(id))}});
+            if let Some(p) = parent.filter(|p| *p != domain) {
+                m["parent"] = json!(local_of(p));
+            }
+            m
+        };
+        let label = schema
+            .iter()
+            .find(|e| e.ns == XS && e.local == "element" && e.attr("name") == Some(*axis))
+            .and_then(|e| e.attr("id"))
+            .and_then(|id| labels.get(id).cloned())
+            .unwrap_or_else(|| axis.to_string());
+        ext.axes.push(json!({
+            "name": axis,
+            "labels": {"en": label},
+            "domain": member(domain, None),
+            "members": in_role.iter().map(|(_, p, c)| member(c, Some(p))).collect::<Vec<_>>(),
+        }));
+    }
     for e in schema.iter().filter(|e| e.ns == XS && e.local == "element") {
         let (Some(name), Some(id)) = (e.attr("name"), e.attr("id")) else {
             continue;
@@ -307,6 +345,9 @@ pub fn load_extension(
                 continue;
             };
             let axis = role.rsplit('/').next().unwrap_or("").to_string();
+            if own_axes.contains(&axis.as_str()) {
+                continue;
+            }
             let parent_local = local_of(parent);
             let is_domain = tax.axis(&axis).is_some_and(|a| tax.axes[a].domain().def.name == parent_local);
             ext.members.push(ExtensionMember {
@@ -316,6 +357,7 @@ pub fn load_extension(
                     aliases: Vec::new(),
                     labels: Labels::en(label),
                     parent: (!is_domain).then_some(parent_local),
+                    partition: false,
                 },
             });
             continue;
@@ -333,6 +375,7 @@ pub fn load_extension(
             "energyItemType" => "energy",
             "massItemType" => "mass",
             "volumeItemType" => "volume",
+            "areaItemType" => "area",
             "textBlockItemType" => "textBlock",
             "booleanItemType" => "boolean",
             "dateItemType" => "date",

@@ -73,6 +73,9 @@ pub struct AxisRules {
     /// Member name -> its aliases (the domain's too).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub member_aliases: BTreeMap<String, Vec<String>>,
+    /// Members whose children split them (as `partition` says of the axis's top level).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_partitions: Vec<String>,
 }
 
 /// The base layer's annotations.
@@ -100,6 +103,7 @@ pub fn of(tax: &Taxonomy) -> Annotations {
     let axes = tax
         .axes
         .iter()
+        .filter(|a| a.layer == super::Layer::Base)
         .map(|a| {
             let member_aliases = a
                 .members
@@ -109,7 +113,17 @@ pub fn of(tax: &Taxonomy) -> Annotations {
                 .collect();
             (
                 a.def.name.clone(),
-                AxisRules { aliases: a.def.aliases.clone(), partition: a.def.partition, member_aliases },
+                AxisRules {
+                    aliases: a.def.aliases.clone(),
+                    partition: a.def.partition,
+                    member_aliases,
+                    member_partitions: a
+                        .members
+                        .iter()
+                        .filter(|m| m.layer == super::Layer::Base && m.def.partition)
+                        .map(|m| m.def.name.clone())
+                        .collect(),
+                },
             )
         })
         .collect();
@@ -119,7 +133,7 @@ pub fn of(tax: &Taxonomy) -> Annotations {
         statement_axis: tax.info.statement_axis.clone(),
         group_order: tax.info.groups.iter().map(|g| g.id.clone()).collect(),
         unit_namespaces: tax.unit_namespaces.clone(),
-        units: tax.units.clone(),
+        units: tax.units[..tax.base_units()].to_vec(),
         requirements: tax.requirements.clone(),
         concepts,
         axes,

@@ -189,8 +189,16 @@ impl Layout<'_> {
     fn role(&self, kind: &str, name: &str) -> String {
         format!("{}/role/{kind}/{name}", self.ns)
     }
-    fn base_role(&self, kind: &str, name: &str) -> String {
-        format!("{}/role/{kind}/{name}", self.tax.info.namespace)
+    /// The role of an axis's members: in the namespace of the schema that declares the axis.
+    fn axis_role(&self, axis: &super::Axis) -> String {
+        format!("{}/role/axis/{}", self.tax.layer_namespace(axis.layer), axis.name())
+    }
+    /// The schema that declares an axis (and its role type), as this layer's files refer to it.
+    fn axis_schema_href(&self, axis: &super::Axis) -> String {
+        match axis.layer {
+            Layer::Base => self.base_schema_href(),
+            Layer::Extension => self.tax.extension.as_ref().expect("extension").schema_file.clone(),
+        }
     }
     /// Groups with at least one concept of this layer, each with its concepts in source order.
     fn group_members(&self) -> Vec<(&super::source::Group, Vec<usize>)> {
@@ -233,7 +241,7 @@ impl Layout<'_> {
     fn axes_with_members(&self) -> Vec<usize> {
         (0..self.tax.axes.len())
             .filter(|a| match self.layer {
-                Layer::Base => true,
+                Layer::Base => self.tax.axes[*a].layer == Layer::Base,
                 Layer::Extension => self.tax.axes[*a].members.iter().any(|m| m.layer == Layer::Extension),
             })
             .collect()
@@ -335,16 +343,14 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
             &["link:definitionLink"],
         );
     }
-    if lay.layer == Layer::Base {
-        for a in &tax.axes {
-            role(
-                &mut w,
-                format!("role_axis_{}", a.name()),
-                lay.role("axis", a.name()),
-                format!("Members of {}", a.def.labels.en),
-                &["link:definitionLink"],
-            );
-        }
+    for a in tax.axes.iter().filter(|a| a.layer == lay.layer) {
+        role(
+            &mut w,
+            format!("role_axis_{}", a.name()),
+            lay.role("axis", a.name()),
+            format!("Members of {}", a.def.labels.en),
+            &["link:definitionLink"],
+        );
     }
     w.end();
     w.end();
@@ -391,10 +397,8 @@ fn schema(lay: &Layout, linkbases: &[(&str, &str, Option<String>)]) -> String {
         });
         element(&mut w, c.name(), &ty, "xbrli:item", c.def.period_type.as_str(), false, balance);
     }
-    if lay.layer == Layer::Base {
-        for a in &tax.axes {
-            element(&mut w, a.name(), "xbrli:stringItemType", "xbrldt:dimensionItem", "duration", true, None);
-        }
+    for a in tax.axes.iter().filter(|a| a.layer == lay.layer) {
+        element(&mut w, a.name(), "xbrli:stringItemType", "xbrldt:dimensionItem", "duration", true, None);
     }
     for h in &lay.hypercubes {
         element(&mut w, &h.name, "xbrli:stringItemType", "xbrldt:hypercubeItem", "duration", true, None);
@@ -432,10 +436,8 @@ fn labels(lay: &Layout) -> Option<String> {
     for c in tax.concepts.iter().filter(|c| c.layer == lay.layer) {
         items.push((c.name().to_string(), c.def.labels.clone(), c.def.documentation.clone()));
     }
-    if lay.layer == Layer::Base {
-        for a in &tax.axes {
-            items.push((a.name().to_string(), a.def.labels.clone(), None));
-        }
+    for a in tax.axes.iter().filter(|a| a.layer == lay.layer) {
+        items.push((a.name().to_string(), a.def.labels.clone(), None));
     }
     for h in &lay.hypercubes {
         let axes: Vec<&str> = h.axes.iter().map(|a| tax.axes[*a].def.labels.en.trim_end_matches(" [axis]")).collect();
@@ -635,12 +637,12 @@ fn definition(lay: &Layout) -> Option<String> {
     }
     // Axis roles: those this layer writes members into, and those its hypercubes point at.
     for a in axes.iter().chain(lay.hypercubes.iter().flat_map(|h| h.axes.iter())) {
-        let name = tax.axes[*a].name();
-        refs.insert(lay.base_role("axis", name), format!("{}#role_axis_{name}", lay.base_schema_href()));
+        let axis = &tax.axes[*a];
+        refs.insert(lay.axis_role(axis), format!("{}#role_axis_{}", lay.axis_schema_href(axis), axis.name()));
     }
     role_refs(&mut w, lay, &refs);
     let mut used_arcroles = vec!["domain-member"];
-    if lay.layer == Layer::Base {
+    if axes.iter().any(|a| tax.axes[*a].layer == lay.layer) {
         used_arcroles.push("dimension-default");
     }
     if !lay.hypercubes.is_empty() {
@@ -678,7 +680,7 @@ fn definition(lay: &Layout) -> Option<String> {
         }
         for (order, a) in h.axes.iter().enumerate() {
             let axis = &tax.axes[*a];
-            locs.loc(&mut w, &lay.href(Layer::Base, axis.name()), axis.name());
+            locs.loc(&mut w, &lay.href(axis.layer, axis.name()), axis.name());
             let ord = format!("{}", order + 1);
             w.empty(
                 "link:definitionArc",
@@ -691,8 +693,8 @@ fn definition(lay: &Layout) -> Option<String> {
                 ],
             );
             let domain = &axis.domain().def.name;
-            locs.loc(&mut w, &lay.href(Layer::Base, domain), domain);
-            let target = lay.base_role("axis", axis.name());
+            locs.loc(&mut w, &lay.href(axis.domain().layer, domain), domain);
+            let target = lay.axis_role(axis);
             w.empty(
                 "link:definitionArc",
                 &[
@@ -710,12 +712,12 @@ fn definition(lay: &Layout) -> Option<String> {
     // extension adds its members to the same role.
     for a in axes {
         let axis = &tax.axes[a];
-        let role = lay.base_role("axis", axis.name());
+        let role = lay.axis_role(axis);
         w.start("link:definitionLink", &[("xlink:type", "extended"), ("xlink:role", &role)]);
         let mut locs = Locs::new();
         let domain = axis.domain();
-        if lay.layer == Layer::Base {
-            locs.loc(&mut w, &lay.href(Layer::Base, axis.name()), axis.name());
+        if axis.layer == lay.layer {
+            locs.loc(&mut w, &lay.href(axis.layer, axis.name()), axis.name());
             // A second locator for the domain: XLink forbids two arcs between the same labels in
             // one link, and dimension-default and domain-member both start from it.
             let default_label = format!("{}_default", domain.def.name);
@@ -723,7 +725,7 @@ fn definition(lay: &Layout) -> Option<String> {
                 "link:loc",
                 &[
                     ("xlink:type", "locator"),
-                    ("xlink:href", &lay.href(Layer::Base, &domain.def.name)),
+                    ("xlink:href", &lay.href(domain.layer, &domain.def.name)),
                     ("xlink:label", &default_label),
                 ],
             );

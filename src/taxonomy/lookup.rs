@@ -344,7 +344,8 @@ mod tests {
         assert_eq!(unit("tCO2", &["tCO2e"]), Some("tCO2e"), "typo");
         assert_eq!(unit("cubic meters", &["m3"]), Some("m3"), "label, other spelling");
         assert_eq!(unit("tonne", &["t"]), Some("t"), "alias");
-        assert_eq!(unit("kg", &["t"]), None, "nothing close");
+        assert_eq!(unit("kg", &["t"]), Some("kg"), "a unit of the taxonomy the concept does not take");
+        assert_eq!(unit("furlongs", &["t"]), None, "nothing close");
 
         let concept = |wrong: &str| s.concept_like(wrong).map(|c| t.concepts[c].name());
         assert_eq!(concept("ghgemissionsscope1"), Some("GhgEmissionsScope1"));

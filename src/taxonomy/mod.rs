@@ -77,6 +77,8 @@ pub struct Member {
 #[derive(Debug, Clone)]
 pub struct Axis {
     pub def: AxisDef,
+    /// The schema that declares the axis (its members may come from both).
+    pub layer: Layer,
     pub qname: QName,
     /// Index 0 is the domain (the default member, the total); then the members.
     pub members: Vec<Member>,
@@ -119,6 +121,8 @@ pub struct ExtensionInfo {
     /// Its definition as the dataset gave it, carried into the extension schema so that a
     /// filing read back recovers every rule-relevant property (shares, stated changes ...).
     pub source: source::Extensions,
+    /// How many of the taxonomy's units are the base taxonomy's (the extension's follow them).
+    pub base_units: usize,
 }
 
 /// The taxonomy source model as a loader reads it, before names are resolved and checked.
@@ -168,6 +172,9 @@ pub struct Taxonomy {
     ns: BTreeMap<String, String>,
     /// Each unit with its measures resolved to namespaces, in the order of `units`.
     resolved_units: Vec<crate::report::Unit>,
+    /// (namespace, local name) of a measure -> the measure its unit converts to and the factor
+    /// (1 t = 1000 kg), from the units' `conversion`.
+    conversions: HashMap<(String, String), ((String, String), rust_decimal::Decimal)>,
     concept_index: HashMap<String, usize>,
 }
 
@@ -309,6 +316,7 @@ impl Taxonomy {
             axis_index: HashMap::new(),
             ns: BTreeMap::new(),
             resolved_units: Vec::new(),
+            conversions: HashMap::new(),
             concept_index: HashMap::new(),
         };
         let here = |p: &str| Location::file(format!("{root}/{p}"));
@@ -326,7 +334,7 @@ impl Taxonomy {
             tax.units.push(u);
         }
         for a in dims.axes {
-            if let Err(e) = tax.add_axis(a) {
+            if let Err(e) = tax.add_axis(a, Layer::Base) {
                 diags.push(Diagnostic::error(Code::E0103, here("dimensions.json"), e));
             }
         }
@@ -340,14 +348,20 @@ impl Taxonomy {
         if diags.is_empty() { Ok(tax) } else { Err(diags) }
     }
 
-    fn add_axis(&mut self, a: AxisDef) -> Result<(), String> {
-        let (prefix, ns) = (self.info.prefix.clone(), self.info.namespace.clone());
-        let member =
-            |m: &MemberDef| Member { def: m.clone(), layer: Layer::Base, qname: QName::new(&prefix, &ns, &m.name) };
+    fn add_axis(&mut self, a: AxisDef, layer: Layer) -> Result<(), String> {
+        let (prefix, ns) = (self.layer_prefix(layer).to_string(), self.layer_namespace(layer).to_string());
+        let member = |m: &MemberDef| Member { def: m.clone(), layer, qname: QName::new(&prefix, &ns, &m.name) };
         let mut members = vec![member(&a.domain)];
         members.extend(a.members.iter().map(member));
         let qname = QName::new(&prefix, &ns, &a.name);
-        let mut axis = Axis { def: a, qname, members, member_index: HashMap::new() };
+        let mut axis = Axis { def: a, layer, qname, members, member_index: HashMap::new() };
+        for m in axis.members.iter().skip(1) {
+            if let Some(p) = &m.def.parent
+                && !axis.members.iter().any(|x| &x.def.name == p)
+            {
+                return Err(format!("member {} of axis {}: unknown parent member {p:?}", m.def.name, axis.def.name));
+            }
+        }
         for i in 0..axis.members.len() {
             axis.index_member(i)?;
         }
@@ -533,8 +547,11 @@ impl Taxonomy {
                 generate::entry_point_file(self, framework)
             ),
             source: ext.clone(),
+            base_units: self.units.len(),
         });
         self.refresh_namespaces();
+        self.extend_units(ext, file, &mut errs);
+        self.extend_axes(ext, file, &mut errs);
         for (i, m) in ext.members.iter().enumerate() {
             let Some(&ai) = self.axis_index.get(&m.axis) else {
                 errs.push(at(format!("/extensions/members/{i}/axis"), format!("unknown axis {:?}", m.axis)));
@@ -587,6 +604,75 @@ impl Taxonomy {
             errs.extend(self.check_references(file));
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+
+    /// An extension's own units: each checked against the taxonomy source schema, with measures
+    /// of known prefixes (the registries', the base taxonomy's or the extension's own).
+    fn extend_units(&mut self, ext: &source::Extensions, file: &str, errs: &mut Vec<Diagnostic>) {
+        for (i, raw) in ext.units.iter().enumerate() {
+            let ptr = format!("/extensions/units/{i}");
+            let wrapped = serde_json::json!({ "namespaces": {}, "units": [raw] });
+            let Some(def) = checked::<UnitDef>(&wrapped, raw, "/units/0", &ptr, file, errs) else {
+                continue;
+            };
+            for m in def.numerator.iter().chain(&def.denominator) {
+                let prefix = m.split_once(':').map(|(p, _)| p).unwrap_or("");
+                if !self.ns.contains_key(prefix) {
+                    errs.push(
+                        Diagnostic::error(
+                            Code::E0105,
+                            Location::pointer(file, &ptr),
+                            format!("unit {}: measure {m:?} has an unknown prefix", def.id),
+                        )
+                        .with_hint(format!(
+                            "use the extension prefix {:?} for a measure of your own, or utr:, iso4217:, xbrli:",
+                            ext.prefix
+                        )),
+                    );
+                }
+            }
+            let index = self.units.len();
+            for key in std::iter::once(&def.id).chain(def.aliases.iter()) {
+                if self.unit_index.insert(key.clone(), index).is_some() {
+                    errs.push(Diagnostic::error(
+                        Code::E0105,
+                        Location::pointer(file, format!("{ptr}/id")),
+                        format!("unit id or alias {key:?} is already defined"),
+                    ));
+                }
+            }
+            self.units.push(def);
+        }
+        self.refresh_namespaces();
+    }
+
+    /// An extension's own axes, with their domain and members in the extension namespace.
+    fn extend_axes(&mut self, ext: &source::Extensions, file: &str, errs: &mut Vec<Diagnostic>) {
+        for (i, raw) in ext.axes.iter().enumerate() {
+            let ptr = format!("/extensions/axes/{i}");
+            let wrapped = serde_json::json!({ "axes": [raw] });
+            let Some(def) = checked::<AxisDef>(&wrapped, raw, "/axes/0", &ptr, file, errs) else {
+                continue;
+            };
+            let names: Vec<&String> =
+                std::iter::once(&def.domain.name).chain(def.members.iter().map(|m| &m.name)).collect();
+            if let Some(n) = names.iter().find(|n| self.axes.iter().any(|a| a.member(n).is_some())) {
+                errs.push(Diagnostic::error(
+                    Code::E0105,
+                    Location::pointer(file, &ptr),
+                    format!("member {n:?} is already a member of another axis"),
+                ));
+                continue;
+            }
+            if let Err(e) = self.add_axis(def, Layer::Extension) {
+                errs.push(Diagnostic::error(Code::E0105, Location::pointer(file, format!("{ptr}/name")), e));
+            }
+        }
+    }
+
+    /// The number of units that belong to the base taxonomy: the first ones.
+    pub fn base_units(&self) -> usize {
+        self.extension.as_ref().map_or(self.units.len(), |e| e.base_units.min(self.units.len()))
     }
 
     pub fn concept(&self, key: &str) -> Option<&Concept> {
@@ -644,7 +730,35 @@ impl Taxonomy {
                 crate::report::Unit { id: u.id.clone(), numerator, denominator }
             })
             .collect();
+        let single = |u: &crate::report::Unit| match (u.numerator.as_slice(), u.denominator.is_empty()) {
+            ([m], true) => Some((m.namespace.to_string(), m.local.to_string())),
+            _ => None,
+        };
+        self.conversions = self
+            .units
+            .iter()
+            .zip(&self.resolved_units)
+            .filter_map(|(def, unit)| {
+                let c = def.conversion.as_ref()?;
+                let to = self.unit_index.get(&c.to).and_then(|i| single(&self.resolved_units[*i]))?;
+                Some((single(unit)?, (to, c.factor)))
+            })
+            .collect();
         self.ns = ns;
+    }
+
+    /// How many of measure `to` make one of measure `from`: 1000 from t to kg, 1 for the same
+    /// measure and for measures of different kinds that no conversion relates (a figure in tonnes
+    /// of water and one in cubic metres are compared as printed, as reporters do).
+    pub fn measure_factor(&self, from: &QName, to: &QName) -> rust_decimal::Decimal {
+        use rust_decimal::Decimal;
+        let key = |q: &QName| (q.namespace.to_string(), q.local.to_string());
+        let base = |k: (String, String)| match self.conversions.get(&k) {
+            Some((b, f)) => (b.clone(), *f),
+            None => (k, Decimal::ONE),
+        };
+        let ((bf, ff), (bt, ft)) = (base(key(from)), base(key(to)));
+        if bf != bt || ft.is_zero() { Decimal::ONE } else { ff.checked_div(ft).unwrap_or(Decimal::ONE) }
     }
 
     /// A unit by id or alias, with its measures resolved (as facts carry it).
@@ -688,6 +802,34 @@ impl Taxonomy {
             self.info.name,
             self.framework_ids().join(", ")
         ))
+    }
+}
+
+/// A part of an extension checked against the taxonomy source schema (wrapped as the file it
+/// would sit in) and read; schema findings point into the dataset at `ptr`.
+fn checked<T: DeserializeOwned>(
+    wrapped: &serde_json::Value,
+    raw: &serde_json::Value,
+    inner: &str,
+    ptr: &str,
+    file: &str,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let found = schema().check(
+        wrapped,
+        &|p| Location::pointer(file, format!("{ptr}{}", p.strip_prefix(inner).unwrap_or(p))),
+        SCHEMA_HINT,
+    );
+    if !found.is_empty() {
+        errs.extend(found);
+        return None;
+    }
+    match serde_json::from_value::<T>(raw.clone()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errs.push(Diagnostic::error(Code::E0105, Location::pointer(file, ptr), e.to_string()));
+            None
+        }
     }
 }
 

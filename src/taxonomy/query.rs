@@ -411,33 +411,90 @@ fn hint(c: &Concept) -> &'static str {
     }
 }
 
+/// Is `currency` one of the taxonomy's currency units (a single `iso4217:` measure)?
+pub fn check_currency(tax: &Taxonomy, currency: &str) -> Result<(), String> {
+    let currencies: Vec<&str> = tax
+        .units
+        .iter()
+        .filter(|u| u.denominator.is_empty() && u.numerator.len() == 1 && u.numerator[0].starts_with("iso4217:"))
+        .map(|u| u.id.as_str())
+        .collect();
+    if currencies.contains(&currency) {
+        return Ok(());
+    }
+    Err(format!(
+        "unknown currency {currency:?}; the {} taxonomy has units for: {}",
+        tax.info.name,
+        currencies.join(", ")
+    ))
+}
+
+/// The unit a template row suggests: the one in the reporting currency where the concept's
+/// units name currencies (amounts, intensities per revenue), else its first.
+fn template_unit<'a>(tax: &'a Taxonomy, c: &'a Concept, currency: &str) -> Option<&'a str> {
+    let in_currency = |id: &str| {
+        tax.unit(id).is_some_and(|u| {
+            u.numerator.iter().chain(&u.denominator).any(|m| m.strip_prefix("iso4217:") == Some(currency))
+        })
+    };
+    let priced = |id: &str| {
+        tax.unit(id).is_some_and(|u| u.numerator.iter().chain(&u.denominator).any(|m| m.starts_with("iso4217:")))
+    };
+    c.def
+        .units
+        .iter()
+        .find(|u| in_currency(u))
+        .or_else(|| c.def.units.iter().find(|u| !priced(u)))
+        .or(c.def.units.first())
+        .map(String::as_str)
+}
+
 /// An empty dataset for a framework version: every requirement's concepts, each in total and for
-/// each member of its breakdowns, with label and hint. Rows left empty are skipped on export.
-pub fn template(tax: &Taxonomy, framework: &str, year: i32) -> Value {
+/// each member of its breakdowns, with label and hint, then the denominators of the intensities
+/// among them (revenue, production volume, floor area ...). Amounts and intensities per revenue
+/// are in `currency`. Rows left empty are skipped on export.
+pub fn template(tax: &Taxonomy, framework: &str, year: i32, currency: &str) -> Value {
     let mut facts = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let period = format!("FY{year}");
+    let in_framework = |c: &Concept| c.def.frameworks.is_empty() || c.def.frameworks.iter().any(|f| f == framework);
+    let mut wanted: Vec<(&Concept, String)> = Vec::new();
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
+        let level = match r.level {
+            Level::Mandatory => "mandatory",
+            Level::ComplyOrExplain => "comply or explain",
+            Level::Voluntary => "voluntary",
+        };
         for c in
             tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
         {
-            if !seen.insert(c.name().to_string()) {
-                continue;
+            if seen.insert(c.name().to_string()) {
+                wanted.push((c, format!("{} ({level}): {}", r.code, r.labels.en)));
             }
-            let level = match r.level {
-                Level::Mandatory => "mandatory",
-                Level::ComplyOrExplain => "comply or explain",
-                Level::Voluntary => "voluntary",
-            };
-            let base_hint = format!(
-                "{} ({level}): {}. Fill in {}, or give an omission with its reason.",
-                r.code,
-                r.labels.en,
-                hint(c)
-            );
+        }
+    }
+    let mut denominators = Vec::new();
+    for (c, _) in &wanted {
+        let Some(int) = &c.def.intensity else { continue };
+        for d in [&int.numerator, &int.denominator] {
+            if let Some(dc) = tax.concept(d).filter(|dc| in_framework(dc))
+                && seen.insert(dc.name().to_string())
+            {
+                denominators.push((
+                    dc,
+                    format!("the {} of {}", if d == &int.denominator { "denominator" } else { "numerator" }, c.name()),
+                ));
+            }
+        }
+    }
+    wanted.extend(denominators);
+    for (c, why) in wanted {
+        {
+            let base_hint = format!("{why}. Fill in {}, or give an omission with its reason.", hint(c));
+            let unit = template_unit(tax, c, currency);
             let mut row = |dims: Option<(&str, &str, &str)>| {
                 let mut f = json!({"concept": c.name(), "period": period, "source": {"document": "report"}});
-                if let Some(u) = c.def.units.first() {
+                if let Some(u) = unit {
                     f["unit"] = json!(u);
                 }
                 let mut label = c.def.labels.en.clone();
@@ -469,7 +526,7 @@ pub fn template(tax: &Taxonomy, framework: &str, year: i32) -> Value {
         "entity": {"name": "Your company (change me)", "identifier": {"scheme": "https://esgx.dev/id/entity-name", "value": "CHANGE-ME"}},
         "periods": {period.clone(): {"start": format!("{year}-01-01"), "end": format!("{year}-12-31")}},
         "reportingPeriod": period,
-        "currency": "HKD",
+        "currency": currency,
         "sources": [{"id": "report", "title": "Your ESG report (change me)"}],
         "notes": ["Generated by esgx taxonomy template. Fill in `value` (as printed) or replace a row's empty value by an `omission`; rows left without either are skipped. Add `source.section`, `page` or `quote` to say where each figure stands in the report."],
         "facts": facts,

@@ -79,6 +79,13 @@ pub struct Extensions {
     pub members: Vec<ExtensionMember>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
+    /// Axes of its own (in the taxonomy source's axis format), for its concepts or base ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub axes: Vec<serde_json::Value>,
+    /// Units of its own (in the taxonomy source's unit format); a measure of its own uses the
+    /// extension prefix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub concepts: Vec<serde_json::Value>,
 }
@@ -118,6 +125,17 @@ pub struct UnitDef {
     pub labels: Labels,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Its size in another unit of the same kind (1 t = 1000 kg), so that rules can compare
+    /// figures reported in different units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<Conversion>,
+}
+
+/// `1 <unit> = factor <to>`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Conversion {
+    pub to: String,
+    pub factor: rust_decimal::Decimal,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -145,6 +163,10 @@ pub struct MemberDef {
     pub labels: Labels,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Its children split it without overlap or remainder, so additive figures over them sum
+    /// to its figure (as `partition` says of an axis's top-level members).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partition: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -164,6 +186,7 @@ pub enum DataType {
     Energy,
     Mass,
     Volume,
+    Area,
     TextBlock,
     String,
     Boolean,
@@ -184,6 +207,7 @@ impl DataType {
                 | DataType::Energy
                 | DataType::Mass
                 | DataType::Volume
+                | DataType::Area
         )
     }
     /// (namespace prefix, local name) of the XBRL item type.
@@ -198,6 +222,7 @@ impl DataType {
             DataType::Energy => ("dtr-types", "energyItemType"),
             DataType::Mass => ("dtr-types", "massItemType"),
             DataType::Volume => ("dtr-types", "volumeItemType"),
+            DataType::Area => ("dtr-types", "areaItemType"),
             DataType::TextBlock => ("dtr-types", "textBlockItemType"),
             DataType::String => ("xbrli", "stringItemType"),
             DataType::Boolean => ("xbrli", "booleanItemType"),

@@ -6,7 +6,7 @@
 use super::{Dims, FactIndex, Interval, divide, fact_location, overlaps, prior};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
-use crate::report::{Fact, FactValue, Period};
+use crate::report::{Fact, FactValue, Period, QName};
 use crate::taxonomy::source::{ChangeDirection, ChangeMeasure, PeriodType};
 use crate::taxonomy::{Axis, Concept, Taxonomy};
 use crate::value::interval;
@@ -107,7 +107,22 @@ fn intensity(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Int
     let dp = period_for(tax, &int.denominator, &f.period)?;
     let nf = index.get(&int.numerator, &np, &dims);
     let df = index.get(&int.denominator, &dp, &dims);
-    let computed = divide(super::bound(&nf)?, super::bound(&df)?)?;
+    // The numerator and denominator in the measures of the intensity's unit (kg per tonne of
+    // product from a waste figure in tonnes).
+    let (to_num, to_den) = match f.unit.as_ref() {
+        Some(u) => (u.numerator.first(), u.denominator.first()),
+        None => (None, None),
+    };
+    let scaled = |facts: &[&Fact], to: Option<&QName>| -> Option<Interval> {
+        let i = super::bound(facts)?;
+        let from = facts.first()?.unit.as_ref().and_then(|u| (u.numerator.len() == 1).then(|| &u.numerator[0]));
+        let k = match (from, to) {
+            (Some(a), Some(b)) => tax.measure_factor(a, b),
+            _ => Decimal::ONE,
+        };
+        Some((i.0.checked_mul(k)?, i.1.checked_mul(k)?))
+    };
+    let computed = divide(scaled(&nf, to_num)?, scaled(&df, to_den)?)?;
     if overlaps(computed, mine) {
         return None;
     }
@@ -299,30 +314,60 @@ struct Breakdown<'a> {
     rest: Dims<'a>,
     total_facts: Vec<&'a Fact>,
     total: Option<Interval>,
-    /// Every child member: its name, the interval of its figure if reported, its facts.
-    parts: Vec<(&'a str, Option<Interval>, Vec<&'a Fact>)>,
+    /// Every child member's figure: reported, or added up from its own parts.
+    parts: Vec<Part<'a>>,
+}
+
+/// One member's figure in a breakdown.
+struct Part<'a> {
+    name: &'a str,
+    /// The interval of its figure, if reported or computed from its parts.
+    value: Option<Interval>,
+    /// Its fact, or the facts of the parts it was added up from.
+    facts: Vec<&'a Fact>,
+    /// Added up from its parts (the subtotal itself is not reported).
+    rolled_up: bool,
+    /// Only a lower bound: added up from parts that may not be all of it.
+    lower_only: bool,
+    /// The exact count, for a count reported to the unit (or added up from such counts).
+    exact: Option<Decimal>,
+}
+
+/// Do the children of this member (the domain when 0) split it without overlap or remainder?
+fn splits(axis: &Axis, member: usize) -> bool {
+    if member == 0 { axis.def.partition } else { axis.members[member].def.partition }
 }
 
 impl<'a> Breakdown<'a> {
-    fn reported(&self) -> impl Iterator<Item = &(&'a str, Option<Interval>, Vec<&'a Fact>)> {
-        self.parts.iter().filter(|p| p.1.is_some())
+    fn reported(&self) -> impl Iterator<Item = &Part<'a>> {
+        self.parts.iter().filter(|p| p.value.is_some())
     }
 
-    /// Every part reported, of a partition axis's top level: the parts make the whole.
+    /// Every part known exactly, of a member its children split: the parts make the whole.
     fn complete(&self) -> bool {
-        self.parent == 0 && self.axis.def.partition && self.reported().count() == self.parts.len()
+        splits(self.axis, self.parent) && self.parts.iter().all(|p| p.value.is_some() && !p.lower_only)
     }
 
     fn first_part(&self) -> Option<&'a Fact> {
-        self.reported().next().map(|p| p.2[0])
+        self.reported().next().map(|p| p.facts[0])
     }
 
     fn ids(&self) -> Vec<String> {
-        self.total_facts.iter().chain(self.reported().flat_map(|p| p.2.iter())).map(|x| x.id.clone()).collect()
+        self.total_facts.iter().chain(self.reported().flat_map(|p| p.facts.iter())).map(|x| x.id.clone()).collect()
     }
 
     fn shown(&self, index: &FactIndex) -> String {
-        self.reported().map(|p| index.terms.describe(p.2[0])).collect::<Vec<_>>().join(" + ")
+        let t = &index.terms;
+        self.reported()
+            .map(|p| match (p.rolled_up, p.value) {
+                (true, Some(v)) => {
+                    let how = if p.lower_only { "at least " } else { "" };
+                    format!("{} {how}{} (the sum of its parts)", p.name, t.range(v, p.facts[0]))
+                }
+                _ => t.describe(p.facts[0]),
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 }
 
@@ -358,15 +403,31 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
             let Some(mi) = axis.member(member) else {
                 continue;
             };
-            let parent = axis.members[mi].def.parent.as_deref().and_then(|p| axis.member(p)).unwrap_or(0);
             let rest: Dims = index.primary_dims(f).into_iter().filter(|(a, _)| *a != axis_name).collect();
+            let parent = parent_of(axis, mi);
+            if c.additive() {
+                // Every level above the member: a subtotal that is not reported is added up from
+                // its parts, so the leaves are checked against the nearest reported total.
+                let mut level = Some(parent);
+                let mut steps = 0;
+                while let Some(p) = level {
+                    steps += 1;
+                    if steps > axis.members.len() {
+                        break; // a cycle of parents: the taxonomy check reports it
+                    }
+                    if seen.insert((&*f.concept.local, &f.period, rest.clone(), axis_name, p)) {
+                        let b = breakdown(index, tax, c, axis, p, &f.period, rest.clone());
+                        out.extend(additive(index, tax, &b));
+                    }
+                    level = (p != 0).then(|| parent_of(axis, p));
+                }
+                continue;
+            }
             if !seen.insert((&*f.concept.local, &f.period, rest.clone(), axis_name, parent)) {
                 continue;
             }
-            let b = breakdown(index, c, axis, parent, &f.period, rest);
-            if c.additive() {
-                out.extend(additive(index, tax, &b));
-            } else if let Some(weight) = &c.def.weighted_by {
+            let b = breakdown(index, tax, c, axis, parent, &f.period, rest);
+            if let Some(weight) = &c.def.weighted_by {
                 let (found, whole) = weighted(index, tax, &b, weight);
                 out.extend(found);
                 if let Some(w) = whole {
@@ -386,8 +447,14 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     out
 }
 
+/// The parent member of a member (0: the domain).
+fn parent_of(axis: &Axis, member: usize) -> usize {
+    axis.members[member].def.parent.as_deref().and_then(|p| axis.member(p)).unwrap_or(0)
+}
+
 fn breakdown<'a>(
     index: &FactIndex<'a>,
+    tax: &Taxonomy,
     concept: &'a Concept,
     axis: &'a Axis,
     parent: usize,
@@ -398,15 +465,55 @@ fn breakdown<'a>(
     let parent_member = (parent != 0).then(|| axis.members[parent].def.name.as_str());
     let total_facts = index.get(name, period, &with_member(&rest, axis.name(), parent_member));
     let total = super::bound(&total_facts);
-    let parts = children(axis, parent)
-        .into_iter()
-        .map(|k| {
-            let member = axis.members[k].def.name.as_str();
-            let fs = index.get(name, period, &with_member(&rest, axis.name(), Some(member)));
-            (member, super::bound(&fs), fs)
-        })
-        .collect();
+    let at = Level { index, tax, concept, axis, period, rest: &rest };
+    let parts = children(axis, parent).into_iter().map(|k| at.part(k, axis.members.len())).collect();
     Breakdown { concept, axis, parent, period, rest, total_facts, total, parts }
+}
+
+/// What a part of a breakdown needs to find its figure.
+struct Level<'a, 'r> {
+    index: &'r FactIndex<'a>,
+    tax: &'r Taxonomy,
+    concept: &'a Concept,
+    axis: &'a Axis,
+    period: &'a Period,
+    rest: &'r Dims<'a>,
+}
+
+impl<'a> Level<'a, '_> {
+    /// A member's figure: reported, or (for an additive figure) the sum of its own parts.
+    /// `depth` bounds the descent, should parents form a cycle.
+    fn part(&self, k: usize, depth: usize) -> Part<'a> {
+        let member = self.axis.members[k].def.name.as_str();
+        let fs =
+            self.index.get(self.concept.name(), self.period, &with_member(self.rest, self.axis.name(), Some(member)));
+        let value = super::bound(&fs);
+        let exact = fs.first().and_then(|f| super::exact_count(self.tax, f));
+        let own = Part { name: member, value, facts: fs, rolled_up: false, lower_only: false, exact };
+        if own.value.is_some() || !self.concept.additive() || depth == 0 {
+            return own;
+        }
+        let subs: Vec<Part> = children(self.axis, k).into_iter().map(|c| self.part(c, depth - 1)).collect();
+        let known: Vec<&Part> = subs.iter().filter(|p| p.value.is_some()).collect();
+        if known.is_empty() {
+            return own;
+        }
+        let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO);
+        for p in &known {
+            let v = p.value.expect("known");
+            lo = lo.checked_add(v.0).unwrap_or(Decimal::MAX);
+            hi = hi.checked_add(v.1).unwrap_or(Decimal::MAX);
+        }
+        let whole = splits(self.axis, k) && known.len() == subs.len() && known.iter().all(|p| !p.lower_only);
+        Part {
+            name: member,
+            value: Some((lo, hi)),
+            facts: known.iter().flat_map(|p| p.facts.iter().copied()).collect(),
+            rolled_up: true,
+            lower_only: !whole,
+            exact: known.iter().map(|p| p.exact).sum::<Option<Decimal>>(),
+        }
+    }
 }
 
 /// An additive figure's parts add up to it (all parts of a partition) or fit within it; counts
@@ -417,8 +524,8 @@ fn additive(index: &FactIndex, tax: &Taxonomy, b: &Breakdown) -> Option<Diagnost
     let complete = b.complete();
     let how = if complete { "add up to" } else { "fit within" };
     let (lo, hi) = b.reported().fold((Decimal::ZERO, Decimal::ZERO), |acc, p| {
-        let i = p.1.expect("reported");
-        (acc.0 + i.0, acc.1 + i.1)
+        let i = p.value.expect("reported");
+        (acc.0.saturating_add(i.0), acc.1.saturating_add(i.1))
     });
     let terms = &index.terms;
     let total = b.total_facts[0];
@@ -442,7 +549,7 @@ fn additive(index: &FactIndex, tax: &Taxonomy, b: &Breakdown) -> Option<Diagnost
     }
     // Counts are exact: whole people add up to the whole, rounding or not.
     let whole = super::exact_count(tax, total)?;
-    let sum: Decimal = b.reported().map(|p| super::exact_count(tax, p.2[0])).sum::<Option<Decimal>>()?;
+    let sum: Decimal = b.reported().map(|p| p.exact).sum::<Option<Decimal>>()?;
     if if complete { sum == whole } else { sum <= whole } {
         return None;
     }
@@ -493,8 +600,8 @@ fn weighted<'a>(
     let (mut sum_w, mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let mut all_weighted = true;
     let mut unreported = false;
-    for (name, part, _) in &b.parts {
-        match (weight_of(&with_member(&b.rest, b.axis.name(), Some(name))), part) {
+    for p in &b.parts {
+        match (weight_of(&with_member(&b.rest, b.axis.name(), Some(p.name))), &p.value) {
             (Some(w), Some(i)) => {
                 sum_w += w;
                 lo += w * i.0;
@@ -540,8 +647,8 @@ fn weighted<'a>(
     let (Some(t), true) = (b.total, b.complete()) else {
         return (None, None);
     };
-    let lo = b.reported().map(|p| p.1.expect("reported").0).min().expect("non-empty");
-    let hi = b.reported().map(|p| p.1.expect("reported").1).max().expect("non-empty");
+    let lo = b.reported().map(|p| p.value.expect("reported").0).min().expect("non-empty");
+    let hi = b.reported().map(|p| p.value.expect("reported").1).max().expect("non-empty");
     if overlaps((lo, hi), t) {
         return (None, None);
     }

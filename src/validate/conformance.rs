@@ -80,7 +80,7 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     for (axis, member) in &f.dimensions {
         let Some(ai) = tax
             .axis(&axis.local)
-            .filter(|i| *tax.info.namespace == *axis.namespace && tax.axes[*i].name() == &*axis.local)
+            .filter(|i| tax.axes[*i].qname.namespace == axis.namespace && tax.axes[*i].name() == &*axis.local)
         else {
             out.push(
                 Diagnostic::error(Code::E0217, at(), format!("fact {} uses unknown axis {}", f.id, axis))

@@ -251,12 +251,14 @@ pub fn overlaps(a: Interval, b: Interval) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
 
-/// Interval division for non-negative intervals; `None` when the divisor may be zero.
+/// Interval division for non-negative quantities; `None` when the divisor may be zero. A
+/// numerator whose rounding reaches below zero (a printed 0 stands for -0.5..0.5) is the
+/// non-negative part of it.
 pub fn divide(n: Interval, d: Interval) -> Option<Interval> {
-    if d.0 <= Decimal::ZERO || n.0 < Decimal::ZERO {
+    if d.0 <= Decimal::ZERO || n.1 < Decimal::ZERO {
         return None;
     }
-    Some((n.0.checked_div(d.1)?, n.1.checked_div(d.0)?))
+    Some((n.0.max(Decimal::ZERO).checked_div(d.1)?, n.1.checked_div(d.0)?))
 }
 
 /// The same period a year earlier.

@@ -805,6 +805,7 @@ impl Loaded<'_> {
                 aliases: rules.member_aliases.get(&self.decls[m].name).cloned().unwrap_or_default(),
                 labels: labels(m),
                 parent: parent.map(|p| self.decls[p].name.clone()),
+                partition: rules.member_partitions.contains(&self.decls[m].name),
             };
             out.push((
                 ax,
@@ -860,6 +861,7 @@ fn standard_type(ns: &str, local: &str) -> Option<DataType> {
             "energyItemType" => DataType::Energy,
             "massItemType" => DataType::Mass,
             "volumeItemType" => DataType::Volume,
+            "areaItemType" => DataType::Area,
             "textBlockItemType" => DataType::TextBlock,
             "domainItemType"
             | "noLangTokenItemType"
@@ -888,6 +890,7 @@ const STANDARD_UNITS: &[(&str, &str, &str)] = &[
     ("kWh", "utr:kWh", "kilowatt-hours"),
     ("GJ", "utr:GJ", "gigajoules"),
     ("m3", "utr:m3", "cubic metres"),
+    ("m2", "utr:sqm", "square metres"),
     ("USD", "iso4217:USD", "US dollars"),
     ("EUR", "iso4217:EUR", "euros"),
     ("GBP", "iso4217:GBP", "pounds sterling"),
@@ -914,6 +917,7 @@ fn standard_units() -> (BTreeMap<String, String>, Vec<UnitDef>) {
             denominator: Vec::new(),
             labels: Labels::en(*label),
             aliases: Vec::new(),
+            conversion: None,
         })
         .collect();
     (ns, units)
@@ -926,6 +930,7 @@ fn standard_units_for(t: DataType) -> Vec<String> {
         DataType::Energy => matches!(measure, "utr:MWh" | "utr:kWh" | "utr:GJ"),
         DataType::Mass => matches!(measure, "utr:t" | "utr:kg"),
         DataType::Volume => measure == "utr:m3",
+        DataType::Area => measure == "utr:sqm",
         _ => measure == "xbrli:pure",
     };
     STANDARD_UNITS.iter().filter(|(_, m, _)| fits(m)).map(|(id, _, _)| id.to_string()).collect()
