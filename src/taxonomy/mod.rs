@@ -182,7 +182,7 @@ pub struct Taxonomy {
     pub unit_namespaces: BTreeMap<String, String>,
     /// The units, in source order.
     pub units: Vec<UnitDef>,
-    /// The axes, base then extension, with their members.
+    /// The axes with their members, a company extension's members included.
     pub axes: Vec<Axis>,
     /// The concepts, base then extension, in source order.
     pub concepts: Vec<Concept>,
