@@ -46,6 +46,7 @@ enum In {
     Footnotes,
 }
 
+/// Read an XBRL 2.1 instance's text into raw facts; `file` is how findings name it.
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     super::check_xml_chars(file, text).map_err(|d| vec![d])?;
     let mut reader = Reader::from_str(text);
