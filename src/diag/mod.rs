@@ -20,7 +20,7 @@ pub enum Severity {
     /// Probably wrong or incomplete, but the filing can still be made (e.g. a source report's own
     /// contradiction).
     Warning,
-    /// Wrong: the filing would be invalid or would misstate the data.
+    /// Wrong: the input cannot be read, or cannot be filed as it is.
     Error,
 }
 

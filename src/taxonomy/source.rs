@@ -68,7 +68,7 @@ pub struct TaxonomyFile {
     pub version: String,
     /// The target namespace URI of the taxonomy's schema.
     pub namespace: String,
-    /// The namespace prefix of the taxonomy's concepts (e.g. `hkex-esg`).
+    /// The namespace prefix of the taxonomy's concepts (e.g. `esgx`).
     pub prefix: String,
     /// The file name of the generated taxonomy schema (`*.xsd`).
     pub schema_file: String,
@@ -119,7 +119,8 @@ pub struct ExtensionMember {
     pub def: MemberDef,
 }
 
-/// A framework version the taxonomy serves (e.g. the HKEX ESG Reporting Guide as amended in 2020).
+/// A framework version the taxonomy serves (e.g. the HKEX ESG Reporting Guide, for financial years
+/// up to 2024).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Framework {
     /// The framework version's id (an NCName, e.g. `hkex-esg-guide-2020`), as datasets and concepts name it.
@@ -128,7 +129,7 @@ pub struct Framework {
     pub title: String,
 }
 
-/// A presentation group: a section of the taxonomy (e.g. `A1`, emissions) with its own heading.
+/// A presentation group: a section of the taxonomy (e.g. `A1`, "A1 Emissions") with its own heading.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Group {
     /// The group's id (an NCName), as concepts name it.
@@ -426,7 +427,7 @@ pub enum ChangeMeasure {
     Absolute,
 }
 
-/// Which way a stated change goes (the value itself is positive).
+/// Which way a stated change goes (the stated value is the size of the change).
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeDirection {

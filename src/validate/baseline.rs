@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct Baseline {
     /// The baseline format's version (`1`).
     pub version: String,
-    /// The accepted findings, sorted by fingerprint.
+    /// The accepted findings (sorted by fingerprint, as esgx writes them).
     pub accepted: Vec<Entry>,
 }
 
