@@ -9,10 +9,12 @@ use crate::validate::baseline::Baseline;
 use crate::validate::{self, ValidationResult};
 use std::path::PathBuf;
 
+/// What to validate, and how.
 #[derive(Debug, Clone)]
 pub struct ValidateOptions {
     /// A dataset (.json, .csv), a filing (.xbrl/.xml instance, xBRL-JSON) or a bundled example.
     pub input: Input,
+    /// A taxonomy source folder to use instead of the bundled ones.
     pub taxonomy_dir: Option<PathBuf>,
     /// A published XBRL taxonomy (Taxonomy Package zip, package folder or entry-point schema) to
     /// check a filing against instead of esgx's taxonomies.
@@ -20,7 +22,9 @@ pub struct ValidateOptions {
     /// The framework version to check completeness against (default: the dataset's, or for a
     /// filing the newest version whose concepts it uses). An unknown id is a usage error.
     pub framework: Option<String>,
+    /// Settings of the rules (the year-on-year threshold).
     pub rules: validate::Options,
+    /// Findings accepted on purpose, left out of the result (`--baseline`).
     pub baseline: Option<Baseline>,
 }
 

@@ -24,7 +24,9 @@ pub struct Side {
     pub input: String,
     /// "dataset" or "filing".
     pub kind: &'static str,
+    /// The side's facts.
     pub report: Report,
+    /// The taxonomy the side's facts use.
     pub taxonomy: Taxonomy,
     /// Errors that kept records of a dataset out of the report: the diff covers the rest.
     pub left_out: Vec<Diagnostic>,
@@ -71,6 +73,7 @@ pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadErro
     }
 }
 
+/// The `$schema` id of the diff's JSON form (`esgx schema diff` prints the schema).
 pub const SCHEMA_ID: &str = "https://esgx.dev/schema/diff-1.json";
 
 /// What was compared, and what differs.
@@ -80,38 +83,56 @@ pub struct Diff {
     /// `https://esgx.dev/schema/diff-1.json` (`esgx schema diff` prints it).
     #[serde(rename = "$schema")]
     pub schema: &'static str,
+    /// The old side.
     pub old: Compared,
+    /// The new side.
     pub new: Compared,
     /// The new side's reporting period: figures for earlier periods that differ are restatements.
     pub reporting_period: Option<String>,
     /// The entities, when the two sides are about different ones (facts are matched regardless).
     pub entity: Option<EntityChange>,
+    /// How many aspects fall in each section, and how many are unchanged.
     pub summary: Summary,
+    /// Figures for the reporting period (or later) that the two sides state differently.
     pub changed: Vec<Entry>,
+    /// Figures for earlier periods that the new side states differently: restatements.
     pub restated: Vec<Entry>,
+    /// Facts only the new side reports.
     pub added: Vec<Entry>,
+    /// Facts only the old side reports.
     pub removed: Vec<Entry>,
 }
 
 /// One input of a comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct Compared {
+    /// The input as the user named it.
     pub input: String,
+    /// `dataset` or `filing`.
     pub kind: &'static str,
+    /// The number of facts it has.
     pub facts: usize,
 }
 
+/// The two entities, each as its scheme and identifier, when they differ.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityChange {
+    /// The old side's entity: `SCHEME IDENTIFIER`.
     pub old: String,
+    /// The new side's entity: `SCHEME IDENTIFIER`.
     pub new: String,
 }
 
+/// How many facts (by aspects) fall in each section of a diff.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
+    /// Figures stated differently for the reporting period or later.
     pub changed: usize,
+    /// Figures for earlier periods stated differently: restatements.
     pub restated: usize,
+    /// Facts only the new side reports.
     pub added: usize,
+    /// Facts only the old side reports.
     pub removed: usize,
     /// Aspects both sides report alike.
     pub unchanged: usize,
@@ -133,8 +154,11 @@ pub struct Entry {
     /// The OIM unit string (`utr:tCO2e`), for numeric facts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The fact's figures on the old side (several if duplicated); empty for an added fact.
     pub old: Vec<FactView>,
+    /// The fact's figures on the new side (several if duplicated); empty for a removed fact.
     pub new: Vec<FactView>,
+    /// The concept's local name, for people.
     #[serde(skip)]
     pub concept_local: String,
     /// The members without their `Member` suffix, for people.
@@ -147,6 +171,7 @@ pub struct Entry {
 pub struct FactView {
     /// The exact value (`1397.96`, `0.19` for 19%), the text, or null for nil.
     pub value: Option<String>,
+    /// The value's precision in decimals; absent for exact values and text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<i32>,
     /// The figure as the report printed it (`1,397.96`, `19%`).
@@ -159,6 +184,7 @@ pub struct FactView {
 }
 
 impl Diff {
+    /// Whether the two sides agree: the same entity and no changed, restated, added or removed fact.
     pub fn is_empty(&self) -> bool {
         self.entity.is_none()
             && self.changed.is_empty()
@@ -442,11 +468,15 @@ fn end_of(p: &Period) -> NaiveDate {
 /// How to print a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text for a terminal.
     Human,
+    /// JSON, as `schema/diff.schema.json` describes it.
     Json,
+    /// Markdown, e.g. for a pull request comment or a review.
     Markdown,
 }
 
+/// The diff as text in the format asked for.
 pub fn render(diff: &Diff, format: Format) -> String {
     match format {
         Format::Human => human(diff),

@@ -20,6 +20,8 @@ pub use crate::emit::xbrl_xml::INSTANCE_FILE;
 pub struct ExportOptions {
     /// The dataset: a file, or a bundled example.
     pub dataset: dataset::Input,
+    /// The folder to write the filing into: an earlier export there is replaced as a whole, the
+    /// user's own files stay.
     pub out_dir: PathBuf,
     /// A taxonomy source folder to use instead of the bundled one.
     pub taxonomy_dir: Option<PathBuf>,
@@ -53,11 +55,17 @@ impl ExportOptions {
 /// What an export wrote and found.
 #[derive(Debug)]
 pub struct ExportOutcome {
+    /// Every file written (its path in the output folder, and its format), the manifest last.
     pub outputs: Vec<(PathBuf, &'static str)>,
+    /// Every finding: warnings and infos (an export with errors fails with them instead and writes
+    /// nothing).
     pub diagnostics: Vec<Diagnostic>,
+    /// The number of facts in the filing.
     pub facts: usize,
 }
 
+/// The creation time to record, RFC 3339 UTC to the second: `epoch` (seconds since 1970, from
+/// `SOURCE_DATE_EPOCH`) if given, else now.
 pub fn created_time(epoch: Option<i64>) -> Result<String, String> {
     let t = match epoch {
         Some(s) => {

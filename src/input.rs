@@ -69,6 +69,7 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// Compile a bundled JSON Schema (which must be valid: a panic otherwise is a bug in esgx).
     pub fn compile(schema_text: &str) -> Self {
         let schema: Value = serde_json::from_str(schema_text).expect("bundled JSON Schema is valid JSON");
         let validator =
@@ -117,9 +118,11 @@ pub struct LineCounter<'a> {
 }
 
 impl<'a> LineCounter<'a> {
+    /// A counter at the start of `text` (line 1).
     pub fn new(text: &'a str) -> Self {
         LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
     }
+    /// The 1-based line of byte `offset`; offsets must not decrease from call to call.
     pub fn line(&mut self, offset: u64) -> u64 {
         let offset = (offset as usize).min(self.text.len());
         if offset > self.pos {

@@ -10,8 +10,11 @@ pub fn line_of(text: &str, pointer: &str) -> Option<u64> {
 /// Where the value at `pointer` is: its first line and its byte range in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
+    /// The 1-based line the value starts on.
     pub line: u64,
+    /// The byte offset of the value's first character.
     pub start: usize,
+    /// The byte offset just after the value's last character.
     pub end: usize,
 }
 

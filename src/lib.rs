@@ -25,6 +25,7 @@
 // A read that fails returns its finding (a `Diagnostic`, a few hundred bytes) by value, once per
 // input; boxing each such error for the lint would add code at every call and save nothing.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod check;
 pub mod dataset;

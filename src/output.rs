@@ -8,8 +8,11 @@ use std::io;
 /// A file to write: where (relative to the output folder), what format, and its bytes.
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// The file's path relative to the output folder, with `/` separators.
     pub path: String,
+    /// The format it is written in (e.g. `xbrl-xml`, `taxonomy-linkbase`).
     pub format: &'static str,
+    /// The file's bytes.
     pub bytes: Vec<u8>,
 }
 
@@ -25,6 +28,7 @@ pub trait Sink {
 /// A sink that keeps every file in memory, in the order written.
 #[derive(Debug, Default)]
 pub struct Memory {
+    /// The files written, in order.
     pub outputs: Vec<Output>,
 }
 

@@ -91,10 +91,15 @@ pub fn check(
 
 /// Everything before writing: the checked report and its diagnostics.
 pub struct Prepared {
+    /// The dataset as read.
     pub dataset: Dataset,
+    /// The taxonomy, extended by the dataset's company extension if it has one.
     pub taxonomy: Taxonomy,
+    /// The dataset's facts, mapped onto the taxonomy (records with errors left out).
     pub report: crate::report::Report,
+    /// Every finding of reading, mapping and the rules, located and fingerprinted.
     pub diagnostics: Vec<Diagnostic>,
+    /// For each requirement of the framework version: met, explained or missing.
     pub coverage: Vec<validate::CoverageRow>,
 }
 

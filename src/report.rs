@@ -11,12 +11,16 @@ use std::sync::Arc;
 /// A qualified name: prefix and local name, with the namespace the prefix stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct QName {
+    /// The prefix the name is written with (e.g. `esgx`, `utr`).
     pub prefix: Arc<str>,
+    /// The namespace URI the prefix stands for.
     pub namespace: Arc<str>,
+    /// The local name (e.g. `GhgEmissionsScope1`).
     pub local: Arc<str>,
 }
 
 impl QName {
+    /// A name from its prefix, namespace URI and local name.
     pub fn new(prefix: &str, namespace: &str, local: &str) -> Self {
         QName { prefix: prefix.into(), namespace: namespace.into(), local: local.into() }
     }
@@ -28,12 +32,16 @@ impl fmt::Display for QName {
     }
 }
 
+/// A fact's period: an instant or a duration, in calendar dates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
+    /// A point in time: the end of this day (e.g. headcount at 2023-12-31).
     Instant(NaiveDate),
     /// Both dates inclusive, as in an XBRL 2.1 context.
     Duration {
+        /// The first day of the period.
         start: NaiveDate,
+        /// The last day of the period.
         end: NaiveDate,
     },
 }
@@ -65,11 +73,14 @@ impl fmt::Display for Period {
 pub struct Unit {
     /// The unit's id in the taxonomy (used as the XML unit id).
     pub id: String,
+    /// The measures multiplied in the numerator (e.g. `utr:tCO2e`).
     pub numerator: Vec<QName>,
+    /// The measures multiplied in the denominator; empty for a simple unit.
     pub denominator: Vec<QName>,
 }
 
 impl Unit {
+    /// Whether this is `xbrli:pure` (a count, ratio or percentage), with no denominator.
     pub fn is_pure(&self) -> bool {
         self.denominator.is_empty()
             && self.numerator.len() == 1
@@ -100,9 +111,12 @@ impl Unit {
     }
 }
 
+/// A fact's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactValue {
+    /// An exact decimal number (a percentage as a fraction: 0.25 for 25%).
     Number(Decimal),
+    /// Text: a string, a text block, a boolean (`true`/`false`) or a date (`YYYY-MM-DD`).
     Text(String),
     /// An explained omission or a reported nil.
     Nil,
@@ -111,7 +125,9 @@ pub enum FactValue {
 /// An explained omission: why a required figure is not reported ("comply or explain").
 #[derive(Debug, Clone, serde::Deserialize, Serialize, PartialEq, Eq)]
 pub struct Omission {
+    /// Why the figure is not reported: `not-applicable`, `not-disclosed` or `not-available`.
     pub reason: String,
+    /// The company's explanation, in its own words.
     pub explanation: String,
 }
 
@@ -119,7 +135,9 @@ pub struct Omission {
 #[derive(Debug, Clone, Copy, serde::Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum DimensionContainer {
+    /// In the entity's `xbrli:segment`.
     Segment,
+    /// In the context's `xbrli:scenario`.
     Scenario,
 }
 
@@ -131,23 +149,31 @@ pub struct Provenance {
     pub record: String,
     /// Source document id, title and the place in it.
     pub document: String,
+    /// The source document's title, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_title: Option<String>,
+    /// The section of the source document, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// The page of the source document, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The line of the source file, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// The words of the report the figure was read from, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     /// The value text exactly as reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reported: Option<String>,
+    /// The report's qualifier of the figure (e.g. `over`, `nearly`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
+    /// Why the figure is not reported, if it is an explained omission.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub omission: Option<Omission>,
+    /// The dataset's note on the figure, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -204,20 +230,30 @@ impl Provenance {
     }
 }
 
+/// A fact: a concept's value for the entity in a period, with its unit, breakdown, precision and
+/// provenance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
+    /// The fact's id: the dataset record's own, or `f-` and 16 hex digits derived from its aspects
+    /// (see [`aspect_id`]).
     pub id: String,
+    /// The concept the fact reports.
     pub concept: QName,
+    /// The fact's period: an instant or a duration.
     pub period: Period,
+    /// The fact's unit; `None` for non-numeric facts.
     pub unit: Option<Unit>,
     /// (axis, member), sorted by axis.
     pub dimensions: Vec<(QName, QName)>,
+    /// The fact's value: a number, text or nil.
     pub value: FactValue,
     /// `None` for non-numeric facts, nil facts and exact (INF) values.
     pub decimals: Option<i32>,
+    /// Whether the concept's data type is numeric (true also for a nil fact of a numeric concept).
     pub numeric: bool,
     /// The language of a text fact (strings and text blocks; not booleans or dates).
     pub language: Option<String>,
+    /// Where the figure was stated in the source documents, and how.
     pub provenance: Provenance,
     /// Where the fact was read from (file and line or pointer), for findings about it.
     pub origin: crate::diag::Location,
@@ -262,8 +298,11 @@ pub fn aspect_id(key: &str) -> String {
 /// different aspect sets whose hashes agree (never seen, but never let pass).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdClash {
+    /// The id given twice.
     pub id: String,
+    /// The index of the first fact with it.
     pub first: usize,
+    /// The index of the second fact with it.
     pub second: usize,
 }
 
@@ -315,17 +354,23 @@ fn duplicate_order(f: &Fact) -> impl Ord {
     (value, f.decimals, p.document.clone(), p.section.clone(), p.page, p.line, p.quote.clone())
 }
 
+/// The reporting entity: an identifier in a scheme, and a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {
+    /// The identifier scheme URI (e.g. `http://standards.iso.org/iso/17442` for an LEI).
     pub scheme: String,
+    /// The identifier in that scheme (e.g. a stock code or an LEI).
     pub identifier: String,
+    /// The entity's name; empty when read from a filing, which does not state it.
     pub name: String,
 }
 
 /// A filing's content: entity, facts and the taxonomy they use.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The reporting entity (one per report).
     pub entity: Entity,
+    /// The facts, in the order they were read.
     pub facts: Vec<Fact>,
     /// Prefix -> namespace for every name the facts use.
     pub namespaces: BTreeMap<String, String>,

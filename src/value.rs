@@ -9,16 +9,22 @@ use std::fmt;
 /// A parsed reported number: its exact value and the `decimals` its printed form implies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportedNumber {
+    /// The exact value (a percentage divided by 100: `20%` is 0.2).
     pub value: Decimal,
+    /// The precision the printed form implies: `1,397.96` → 2, `3,121` → 0, `162.1 billion` → -8.
     pub decimals: i32,
     /// The text carried a percent sign; the value is already divided by 100.
     pub percent: bool,
 }
 
+/// Why a text is not a reported number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NumberError {
+    /// The text is empty.
     Empty,
+    /// The text is not a decimal number; the reason is given.
     NotANumber(String),
+    /// The number has more than the 28 significant digits an exact decimal can keep.
     TooLarge,
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+/// `s` with XML's special characters escaped (for attribute values and text); characters XML 1.0
+/// cannot carry are dropped.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     escape_into(&mut out, s);
@@ -60,6 +62,8 @@ pub fn first_illegal_char(s: &str) -> Option<(usize, char)> {
     s.char_indices().find(|(_, c)| !is_xml_char(*c))
 }
 
+/// Writes an XML document as text: the declaration, elements indented by two spaces per level,
+/// attributes in the order given, values escaped.
 pub struct XmlWriter {
     out: String,
     stack: Vec<String>,
@@ -73,6 +77,7 @@ impl Default for XmlWriter {
 }
 
 impl XmlWriter {
+    /// A writer holding only the XML declaration.
     pub fn new() -> Self {
         XmlWriter {
             out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
@@ -115,6 +120,7 @@ impl XmlWriter {
         self.stack.push(name.to_string());
     }
 
+    /// Close the innermost open element (as `<x/>` if it has no content).
     pub fn end(&mut self) {
         let name = self.stack.pop().expect("end() matches a start()");
         if self.open_tag {
@@ -142,6 +148,7 @@ impl XmlWriter {
         self.out.push_str("/>\n");
     }
 
+    /// Close every open element and return the document.
     pub fn finish(mut self) -> String {
         while !self.stack.is_empty() {
             self.end();

@@ -36,10 +36,13 @@ pub const COLUMNS: &[&str] = &[
 /// Columns every CSV dataset has: without `value` every figure would be read as not filled in.
 pub const REQUIRED: &[&str] = &["concept", "value", "period", "source_document"];
 
+/// The metadata file beside a CSV dataset: `NAME.csv` → `NAME.meta.json`.
 pub fn meta_path(csv_path: &Path) -> PathBuf {
     csv_path.with_extension("meta.json")
 }
 
+/// Read a CSV dataset from its bytes, with its `.meta.json` beside it; `shown` is how findings
+/// name the file.
 pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
     let meta_file = meta_path(path);
     let meta_shown = meta_file.display().to_string();

@@ -28,6 +28,7 @@ pub struct Example {
     pub description: &'static str,
     /// The path it has in the repository, used in findings.
     pub path: &'static str,
+    /// The dataset's JSON text, compiled in.
     pub json: &'static str,
 }
 
@@ -62,7 +63,9 @@ pub fn example(name: &str) -> Option<&'static Example> {
 /// default: an empty or forgotten path must not quietly check something else.
 #[derive(Debug, Clone)]
 pub enum Input {
+    /// A dataset file (JSON or CSV) at this path.
     Path(std::path::PathBuf),
+    /// A bundled example dataset.
     Example(&'static Example),
 }
 
@@ -81,111 +84,171 @@ fn schema() -> &'static Schema {
     S.get_or_init(|| Schema::compile(SCHEMA_TEXT))
 }
 
+/// A dataset in its canonical JSON form (`schema/dataset.schema.json`): the company, its periods and
+/// sources, and one record per reported figure.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetDoc {
+    /// The version of the dataset format the document is written in.
     pub format_version: String,
+    /// The name of the esgx taxonomy the concepts come from (e.g. `hkex-esg`).
     pub taxonomy: String,
+    /// The id of the framework version the dataset reports under (e.g. `hkex-esg-guide-2020`).
     pub framework: String,
+    /// The reporting company.
     pub entity: Entity,
+    /// Named reporting periods (usually fiscal years), by name; a fact's period names one of them.
     pub periods: BTreeMap<String, PeriodDef>,
+    /// The name of the current period in `periods`.
     pub reporting_period: String,
+    /// The ISO 4217 code of the reporting currency (e.g. `CNY`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// The documents the figures were read from; each fact's source names one by id.
     pub sources: Vec<SourceDoc>,
+    /// How the dataset was compiled, for people: reconstructions, judgement calls, known
+    /// contradictions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The company extension: members, groups and concepts the base taxonomy does not hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Extensions>,
+    /// The reported figures, one record each.
     pub facts: Vec<FactRecord>,
 }
 
+/// The reporting company.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Entity {
+    /// The company's name.
     pub name: String,
+    /// The identifier that names the company in the filing's contexts.
     pub identifier: Identifier,
+    /// The company's Legal Entity Identifier, only where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lei: Option<String>,
 }
 
+/// An entity identifier: a scheme URI and a value in it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Identifier {
+    /// The identifier scheme URI (`http://standards.iso.org/iso/17442` for an LEI).
     pub scheme: String,
+    /// The identifier itself, without spaces (e.g. a stock code or an LEI).
     pub value: String,
 }
 
+/// A named reporting period: from its first day to its last, both included.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PeriodDef {
+    /// The period's first day.
     pub start: chrono::NaiveDate,
+    /// The period's last day (the instant of its year-end figures).
     pub end: chrono::NaiveDate,
 }
 
+/// A document the figures were read from, such as the company's ESG report.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SourceDoc {
+    /// The id that facts' source references use.
     pub id: String,
+    /// The document's title.
     pub title: String,
+    /// Who published the document, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    /// The year the document was published, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+    /// Where the document can be found online, if anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The file this source was read from (e.g. a text extraction), relative to the dataset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 
+/// One reported figure: a value or an explained omission, with its concept, period, unit,
+/// breakdown and source.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct FactRecord {
+    /// An id of the user's own; becomes the fact id in the outputs instead of the one derived from
+    /// the fact's aspects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The taxonomy concept's name or one of its aliases.
     pub concept: String,
+    /// The value exactly as reported, as text: numbers are decimal text (`1,397.96`, `20%`,
+    /// `162.1 billion`), never JSON numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The unit's id or alias in the taxonomy (e.g. `tCO2e`, `MWh`, `%`); numeric concepts only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// A name from `periods`, a date `YYYY-MM-DD`, or `START/END`.
     pub period: String,
+    /// The breakdown: axis name or alias → member name or alias.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dimensions: BTreeMap<String, String>,
+    /// The value's precision in decimals; inferred from the printed value when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<DecimalsSpec>,
+    /// The report gives the figure as a bound or an approximation (`over`, `at-least`, `nearly`,
+    /// `approximately`, `less-than`, `up-to`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
+    /// Why the figure is not given, instead of a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omission: Option<Omission>,
+    /// Where in the source documents the figure was read.
     pub source: SourceRef,
+    /// A note on the figure for people, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Template aids, ignored when mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The row's Chinese label, for the person filling in a template (ignored when mapping).
     #[serde(default, rename = "labelZh", skip_serializing_if = "Option::is_none")]
     pub label_zh: Option<String>,
+    /// How to fill the row in, for the person filling in a template (ignored when mapping).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
+/// A stated precision: a number of decimals, or `INF` for an exact value.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum DecimalsSpec {
+    /// Accurate to this many decimal places (negative: to tens, hundreds, ...).
     Finite(i32),
+    /// Exact (`"INF"`).
     Inf(Inf),
 }
 
+/// The text `INF`: an exact value.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 pub enum Inf {
+    /// `INF`.
     #[serde(rename = "INF")]
     Inf,
 }
 
+/// Where in the source documents a figure was read.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 pub struct SourceRef {
+    /// The id of an entry in the dataset's `sources`.
     pub document: String,
+    /// The section of the document, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// The page number in the document, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The line number in the source file, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// The words of the report the figure was read from, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
 }
@@ -195,7 +258,9 @@ pub struct SourceRef {
 pub struct Dataset {
     /// The path as the user gave it (or the bundled name).
     pub file: String,
+    /// The dataset document itself.
     pub doc: DatasetDoc,
+    /// Where each fact record stands in the file, by index into `doc.facts`.
     pub fact_locations: Vec<Location>,
     /// Every file read to build it, with its bytes' hash, for the manifest.
     pub inputs: Vec<(String, Vec<u8>)>,

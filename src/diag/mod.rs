@@ -10,11 +10,17 @@ use serde::Serialize;
 use std::fmt;
 use std::fmt::Write as _;
 
+/// How serious a finding is: an export fails on any error; `validate` fails on findings at or
+/// above `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing, nothing to fix (e.g. a consistent duplicate).
     Info,
+    /// Probably wrong or incomplete, but the filing can still be made (e.g. a source report's own
+    /// contradiction).
     Warning,
+    /// Wrong: the input cannot be read, or cannot be filed as it is.
     Error,
 }
 
@@ -31,15 +37,19 @@ impl fmt::Display for Severity {
 /// Where a finding points: a file, and inside it a line (CSV, XML) or a JSON pointer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
+    /// The file, as the user named it (or a bundled example's repository path).
     pub file: String,
+    /// The 1-based line in the file (CSV, XML, or JSON once located), if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// The JSON pointer to the offending value (e.g. `/facts/12/value`), for a JSON input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// The 1-based columns (in characters) of the offending text on `line`: its first, and the
     /// one after its last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
+    /// The 1-based column (in characters) just after the offending text on `line`.
     #[serde(rename = "endColumn", skip_serializing_if = "Option::is_none")]
     pub end_column: Option<u32>,
     /// The text of `line` (of a long line, the part around the offending text), for showing it
@@ -52,12 +62,15 @@ pub struct Location {
 }
 
 impl Location {
+    /// A whole file.
     pub fn file(file: impl Into<String>) -> Self {
         Location { file: file.into(), ..Default::default() }
     }
+    /// A value in a JSON file, by its JSON pointer.
     pub fn pointer(file: impl Into<String>, pointer: impl Into<String>) -> Self {
         Location { file: file.into(), pointer: Some(pointer.into()), ..Default::default() }
     }
+    /// A line of a file (1-based).
     pub fn line(file: impl Into<String>, line: u64) -> Self {
         Location { file: file.into(), line: Some(line), ..Default::default() }
     }
@@ -79,12 +92,18 @@ impl fmt::Display for Location {
     }
 }
 
+/// A finding: what esgx found (code, severity, message), where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// The stable code (`E0210`, `W0301` ...), documented in `docs/diagnostics.md`.
     pub code: Code,
+    /// How serious it is; always the severity of its code.
     pub severity: Severity,
+    /// What was found, in the input's terms (cut after [`MAX_MESSAGE_CHARS`] characters).
     pub message: String,
+    /// Where in the input it was found.
     pub location: Location,
+    /// What to do about it, if a hint helps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// Ids of the facts involved, when the finding is about facts.
@@ -117,6 +136,7 @@ fn cut(message: String) -> String {
 }
 
 impl Diagnostic {
+    /// A finding of a code with its severity (which must be the code's), location and message.
     pub fn new(code: Code, severity: Severity, location: Location, message: impl Into<String>) -> Self {
         debug_assert_eq!(severity, code.severity(), "{code} is always of one severity");
         Diagnostic {
@@ -130,20 +150,25 @@ impl Diagnostic {
             fingerprint: String::new(),
         }
     }
+    /// An error finding.
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, location, message)
     }
+    /// A warning finding.
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, location, message)
     }
+    /// The finding with a hint on what to do.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
+    /// The finding with what it is about when no fact is (e.g. a requirement code).
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
+    /// The finding with the ids of the facts it is about added.
     pub fn with_facts(mut self, facts: impl IntoIterator<Item = String>) -> Self {
         self.facts.extend(facts);
         self
@@ -292,12 +317,16 @@ pub fn plural(n: usize, word: &str) -> String {
 /// Counts by severity, as written into the manifest and the JSON rendering.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// The number of errors.
     pub errors: usize,
+    /// The number of warnings.
     pub warnings: usize,
+    /// The number of infos.
     pub infos: usize,
 }
 
 impl Summary {
+    /// The counts of a list of findings.
     pub fn of(diags: &[Diagnostic]) -> Self {
         let mut s = Summary::default();
         for d in diags {
@@ -311,6 +340,7 @@ impl Summary {
     }
 }
 
+/// Whether any finding is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }

@@ -21,7 +21,9 @@ use std::io;
 /// units) and the reader's language for anything written for people.
 #[derive(Clone, Copy)]
 pub struct Filing<'a> {
+    /// The facts to write.
     pub report: &'a Report,
+    /// The taxonomy the facts are filed in.
     pub taxonomy: &'a Taxonomy,
     /// A label language of the taxonomy (`en`, `zh-Hant`, `zh-Hans`).
     pub lang: &'a str,
@@ -57,10 +59,12 @@ pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, S
 /// the manifest, hashing the bytes as they stream past.
 pub struct Recorder<'a> {
     inner: &'a mut dyn Sink,
+    /// Each file written through it, in order: path, format, SHA-256 and size.
     pub entries: Vec<FileEntry>,
 }
 
 impl<'a> Recorder<'a> {
+    /// A recorder in front of `inner`, with nothing recorded yet.
     pub fn new(inner: &'a mut dyn Sink) -> Self {
         Recorder { inner, entries: Vec::new() }
     }

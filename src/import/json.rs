@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+/// Read an xBRL-JSON report (parsed JSON) into raw facts; `file` is how findings name it.
 pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
     let at = |p: &str, msg: String| Diagnostic::error(Code::E0003, Location::pointer(file, p), msg);
     let info =

@@ -57,21 +57,37 @@ pub(crate) fn check_attr_chars(key: &str, value: &str) -> Result<(), String> {
 /// A fact as read, before it is checked and turned into a [`Fact`].
 #[derive(Debug, Clone)]
 pub struct RawFact {
+    /// The fact's own id (XML `id` attribute or xBRL-JSON fact key), if any.
     pub id: Option<String>,
+    /// The concept the fact reports.
     pub concept: QName,
+    /// The id of its XML context (empty in xBRL-JSON, where the aspects are on the fact).
     pub context: String,
+    /// The unit as the filing refers to it: an XML unit id or an OIM unit string.
     pub unit: Option<String>,
+    /// The unit's measures, once resolved.
     pub unit_def: Option<RawUnit>,
+    /// The `decimals` as written (an integer or `INF`), if any.
     pub decimals: Option<String>,
+    /// The `precision` as written, if any (XBRL 2.1 allows it; esgx refuses it beside `decimals`).
     pub precision: Option<String>,
+    /// Whether the fact is nil (`xsi:nil="true"`, or a null value in xBRL-JSON).
     pub nil: bool,
+    /// The value's text as written.
     pub value: String,
+    /// The 1-based line of the fact in an XML filing.
     pub line: u64,
+    /// The JSON pointer of the fact in an xBRL-JSON filing.
     pub pointer: Option<String>,
+    /// The entity as (scheme, identifier), once its context is resolved.
     pub entity: Option<(String, String)>,
+    /// The period, once its context is resolved.
     pub period: Option<Period>,
+    /// The breakdown: (axis, member) pairs.
     pub dims: Vec<(QName, QName)>,
+    /// The fact has a unit, so it is numeric (set by the xBRL-JSON reader).
     pub numeric_hint: bool,
+    /// Where the figure came from, as the filing records it (esgx's provenance), if it does.
     pub provenance: Option<Provenance>,
 }
 
@@ -98,16 +114,24 @@ impl Default for RawFact {
     }
 }
 
+/// A unit as read: numerator and denominator measures.
 #[derive(Debug, Clone, Default)]
 pub struct RawUnit {
+    /// The measures multiplied in the numerator.
     pub numerator: Vec<QName>,
+    /// The measures multiplied in the denominator; empty for a simple unit.
     pub denominator: Vec<QName>,
 }
 
+/// A filing as read, before its facts are checked against the taxonomy.
 #[derive(Debug, Default)]
 pub struct Raw {
+    /// The taxonomy schemas the filing references (`link:schemaRef` hrefs or xBRL-JSON
+    /// `taxonomy` entries).
     pub schema_refs: Vec<String>,
+    /// Namespace URIs by prefix, as the filing declares them.
     pub namespaces: BTreeMap<String, String>,
+    /// The facts in document order.
     pub facts: Vec<RawFact>,
     /// Fact id -> footnote text.
     pub footnotes: HashMap<String, String>,
@@ -115,8 +139,11 @@ pub struct Raw {
 
 /// A filing read back: its report, the taxonomy it uses, and every file read.
 pub struct Imported {
+    /// The filing's facts as a report.
     pub report: Report,
+    /// The taxonomy the filing uses: the base with the company extension it references, if any.
     pub taxonomy: Taxonomy,
+    /// Every file read (the filing and the extension's files), with its bytes, for hashing.
     pub inputs: Vec<(String, Vec<u8>)>,
 }
 
@@ -133,6 +160,8 @@ pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+/// Read a filing (XBRL 2.1 XML or xBRL-JSON) into a report, against the bundled taxonomies or the
+/// ones in `taxonomy_dir`.
 pub fn read(path: &Path, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
     read_against(path, taxonomy_dir, None)
 }

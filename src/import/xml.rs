@@ -61,6 +61,7 @@ impl Attrs {
 /// What stops the reading early: the filing is unreadable from here on.
 type Stop = Vec<Diagnostic>;
 
+/// Read an XBRL 2.1 instance's text into raw facts; `file` is how findings name it.
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     super::check_xml_chars(file, text).map_err(|d| vec![d])?;
     let mut p = Parser {

@@ -17,13 +17,17 @@ use std::collections::BTreeMap;
 /// The local name of the appinfo element, in [`crate::ns::ESGX_TAXONOMY_SOURCE`].
 pub const ELEMENT: &str = "taxonomy";
 
+/// The taxonomy-source content of a base taxonomy that XBRL cannot say, as the generated schema
+/// carries it in its `xs:appinfo`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Annotations {
     /// The taxonomy's short name (e.g. `hkex-esg`).
     pub name: String,
+    /// Axes added to the hypercube of every numeric concept (see [`super::source::TaxonomyFile::common_axes`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub common_axes: Vec<String>,
+    /// The axis of differing figures stated elsewhere (see [`super::source::TaxonomyFile::statement_axis`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_axis: Option<String>,
     /// Group ids in the source's order (XBRL roles have no order).
@@ -31,43 +35,60 @@ pub struct Annotations {
     pub group_order: Vec<String>,
     /// Measure prefixes and the units filers may use: an XBRL taxonomy does not list units.
     pub unit_namespaces: BTreeMap<String, String>,
+    /// The units, in source order.
     pub units: Vec<UnitDef>,
+    /// The disclosure requirements of each framework version.
     #[serde(default)]
     pub requirements: Vec<Requirement>,
+    /// Each concept's rules, by concept name.
     #[serde(default)]
     pub concepts: BTreeMap<String, ConceptRules>,
+    /// Each axis's aliases and partition, by axis name.
     #[serde(default)]
     pub axes: BTreeMap<String, AxisRules>,
 }
 
+/// The rule-relevant properties of one concept (see [`super::source::ConceptDef`] for each).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConceptRules {
+    /// Other names a dataset may use for the concept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Ids of the units the concept accepts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<String>,
+    /// Whether values over a partition axis sum to the total (unset: by data type).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additive: Option<bool>,
+    /// The two concepts an intensity concept divides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intensity: Option<Intensity>,
+    /// The count concept whose population this rate or average is weighted by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighted_by: Option<String>,
+    /// The count concept whose share a breakdown member holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_of: Option<String>,
+    /// The count concept this percentage is a fraction of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraction_of: Option<String>,
+    /// The concept whose year-on-year change this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_of: Option<ChangeOf>,
+    /// Concepts whose sum drives this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub moves_with: Vec<String>,
 }
 
+/// What XBRL cannot say about an axis: its aliases and whether it is a partition.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AxisRules {
+    /// Other names a dataset may use for the axis.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// The top-level members split the domain without overlap, so additive figures sum to the total.
     #[serde(default)]
     pub partition: bool,
     /// Member name -> its aliases (the domain's too).

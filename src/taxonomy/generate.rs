@@ -17,8 +17,11 @@ pub const EXTENSION_SOURCE_ELEMENT: &str = "esgxsrc:extension";
 /// A generated file: its path relative to the taxonomy folder, and its text.
 #[derive(Debug, Clone)]
 pub struct GeneratedFile {
+    /// The file's path relative to the taxonomy folder.
     pub path: String,
+    /// `taxonomy-schema` or `taxonomy-linkbase`.
     pub kind: &'static str,
+    /// The file's text (XML).
     pub text: String,
 }
 

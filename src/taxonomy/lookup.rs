@@ -8,13 +8,18 @@ use super::{Concept, Taxonomy};
 /// The kinds of things a dataset or `esgx taxonomy show` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A concept.
     Concept,
+    /// An axis (explicit dimension).
     Axis,
+    /// A member of an axis.
     Member,
+    /// A unit.
     Unit,
 }
 
 impl Kind {
+    /// The kind's name in messages: `concept`, `axis`, `member` or `unit`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Concept => "concept",
@@ -36,13 +41,18 @@ impl Kind {
 /// Something in the taxonomy, by index: a concept, an axis, a member (axis, member) or a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item {
+    /// A concept, by index in [`Taxonomy::concepts`].
     Concept(usize),
+    /// An axis, by index in [`Taxonomy::axes`].
     Axis(usize),
+    /// A member: the axis's index and the member's index in its `members`.
     Member(usize, usize),
+    /// A unit, by index in [`Taxonomy::units`].
     Unit(usize),
 }
 
 impl Item {
+    /// What kind of thing it is.
     pub fn kind(self) -> Kind {
         match self {
             Item::Concept(_) => Kind::Concept,
@@ -173,6 +183,7 @@ pub struct Suggester<'t> {
 }
 
 impl<'t> Suggester<'t> {
+    /// Index every concept, axis, member and unit of the taxonomy.
     pub fn new(tax: &'t Taxonomy) -> Suggester<'t> {
         let items = (0..tax.concepts.len())
             .map(Item::Concept)

@@ -34,20 +34,28 @@ fn schema() -> &'static Schema {
 /// One file of a taxonomy source: where it came from and its bytes.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The file's path, as findings name it (e.g. `taxonomy/hkex-esg/units.json`).
     pub path: String,
+    /// The file's bytes, as read.
     pub bytes: Vec<u8>,
 }
 
 /// Which schema a concept or member lives in: the base taxonomy or a company extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Layer {
+    /// The base taxonomy's schema.
     Base,
+    /// The company extension's schema.
     Extension,
 }
 
+/// A concept of the resolved taxonomy: its definition, the schema it lives in, its hypercube and
+/// its qualified name.
 #[derive(Debug, Clone)]
 pub struct Concept {
+    /// The concept as its source defines it.
     pub def: ConceptDef,
+    /// Whether it is a base concept or a company extension's.
     pub layer: Layer,
     /// Axes a fact of this concept may carry: its own plus the taxonomy's common axes (numeric only).
     pub hypercube_axes: Vec<usize>,
@@ -56,29 +64,40 @@ pub struct Concept {
 }
 
 impl Concept {
+    /// The concept's element name.
     pub fn name(&self) -> &str {
         &self.def.name
     }
+    /// Whether its values are numbers (see [`DataType::is_numeric`]).
     pub fn is_numeric(&self) -> bool {
         self.def.data_type.is_numeric()
     }
+    /// Whether its values over a partition axis sum to the total: as the concept says, or by its
+    /// data type's default.
     pub fn additive(&self) -> bool {
         self.def.additive.unwrap_or_else(|| self.def.data_type.additive_by_default())
     }
 }
 
+/// A member of an axis in the resolved taxonomy.
 #[derive(Debug, Clone)]
 pub struct Member {
+    /// The member as its source defines it.
     pub def: MemberDef,
+    /// Whether it is a base member or one a company extension adds.
     pub layer: Layer,
+    /// Its qualified name, in the namespace of its layer.
     pub qname: QName,
 }
 
+/// An axis of the resolved taxonomy with its members, indexed by name and alias.
 #[derive(Debug, Clone)]
 pub struct Axis {
+    /// The axis as its source defines it.
     pub def: AxisDef,
     /// The schema that declares the axis (its members may come from both).
     pub layer: Layer,
+    /// Its qualified name.
     pub qname: QName,
     /// Index 0 is the domain (the default member, the total); then the members.
     pub members: Vec<Member>,
@@ -86,12 +105,15 @@ pub struct Axis {
 }
 
 impl Axis {
+    /// The axis's element name.
     pub fn name(&self) -> &str {
         &self.def.name
     }
+    /// The domain member: the total, and the axis's default.
     pub fn domain(&self) -> &Member {
         &self.members[0]
     }
+    /// The index in `members` of the member with this name or alias.
     pub fn member(&self, key: &str) -> Option<usize> {
         self.member_index.get(key).copied()
     }
@@ -111,8 +133,11 @@ impl Axis {
 /// A company extension's identity.
 #[derive(Debug, Clone)]
 pub struct ExtensionInfo {
+    /// The namespace prefix of the extension's names.
     pub prefix: String,
+    /// The extension schema's target namespace URI.
     pub namespace: String,
+    /// The presentation groups it adds.
     pub groups: Vec<Group>,
     /// Name used for its schema file and roles, derived from the prefix.
     pub schema_file: String,
@@ -128,9 +153,13 @@ pub struct ExtensionInfo {
 /// The taxonomy source model as a loader reads it, before names are resolved and checked.
 #[derive(Debug, Clone)]
 pub struct SourceParts {
+    /// `taxonomy.json`: name, version, namespace, frameworks, groups.
     pub info: TaxonomyFile,
+    /// `units.json`: the units and the namespaces of their measures.
     pub units: UnitsFile,
+    /// `dimensions.json`: the axes and their members.
     pub dimensions: DimensionsFile,
+    /// `requirements.json`, if present: the disclosure requirements of each framework version.
     pub requirements: Vec<Requirement>,
     /// Each concept with the file it was defined in.
     pub concepts: Vec<(String, ConceptDef)>,
@@ -151,13 +180,19 @@ pub struct PackageInfo {
 /// The resolved taxonomy: base plus, optionally, one company extension.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
+    /// `taxonomy.json`: name, version, namespace, frameworks, groups.
     pub info: TaxonomyFile,
+    /// Namespace URIs of the unit measures' prefixes, by prefix.
     pub unit_namespaces: BTreeMap<String, String>,
+    /// The units, in source order.
     pub units: Vec<UnitDef>,
+    /// The axes with their members, a company extension's members included.
     pub axes: Vec<Axis>,
+    /// The concepts, base then extension, in source order.
     pub concepts: Vec<Concept>,
     /// Disclosure requirements per framework version (from `requirements.json`, if present).
     pub requirements: Vec<Requirement>,
+    /// The company extension, if the dataset declares one.
     pub extension: Option<ExtensionInfo>,
     /// Set when it was loaded from a published XBRL taxonomy rather than esgx's JSON source.
     pub package: Option<PackageInfo>,
@@ -675,28 +710,35 @@ impl Taxonomy {
         self.extension.as_ref().map_or(self.units.len(), |e| e.base_units.min(self.units.len()))
     }
 
+    /// The concept with this name or alias.
     pub fn concept(&self, key: &str) -> Option<&Concept> {
         self.concept_index.get(key).map(|i| &self.concepts[*i])
     }
+    /// The index in `concepts` of the concept with this name or alias.
     pub fn concept_index(&self, key: &str) -> Option<usize> {
         self.concept_index.get(key).copied()
     }
+    /// The index in `axes` of the axis with this name or alias.
     pub fn axis(&self, key: &str) -> Option<usize> {
         self.axis_index.get(key).copied()
     }
+    /// The unit with this id or alias.
     pub fn unit(&self, key: &str) -> Option<&UnitDef> {
         self.unit_index.get(key).map(|i| &self.units[*i])
     }
+    /// The index in `units` of the unit with this id or alias.
     pub fn unit_index(&self, key: &str) -> Option<usize> {
         self.unit_index.get(key).copied()
     }
 
+    /// The namespace prefix of a layer's names (the base's if there is no extension).
     pub fn layer_prefix(&self, layer: Layer) -> &str {
         match (layer, &self.extension) {
             (Layer::Extension, Some(e)) => &e.prefix,
             _ => &self.info.prefix,
         }
     }
+    /// The target namespace URI of a layer's schema (the base's if there is no extension).
     pub fn layer_namespace(&self, layer: Layer) -> &str {
         match (layer, &self.extension) {
             (Layer::Extension, Some(e)) => &e.namespace,
@@ -877,6 +919,7 @@ fn slashed(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// The names of the bundled taxonomies (the folders under `taxonomy/`).
 pub fn bundled_names() -> Vec<String> {
     BUNDLED.dirs().map(|d| d.path().display().to_string()).collect()
 }

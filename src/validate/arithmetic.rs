@@ -13,6 +13,8 @@ use crate::value::interval;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
+/// Breakdowns, intensities, rates and averages, shares and stated changes that disagree with the
+/// figures they are computed from.
 pub fn check(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(breakdowns(index, tax));

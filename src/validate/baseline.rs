@@ -5,15 +5,21 @@
 use crate::diag::Diagnostic;
 use serde::{Deserialize, Serialize};
 
+/// A baseline file: the findings accepted on purpose, which later runs leave out.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Baseline {
+    /// The baseline format's version (`1`).
     pub version: String,
+    /// The accepted findings (sorted by fingerprint, as esgx writes them).
     pub accepted: Vec<Entry>,
 }
 
+/// One accepted finding.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Entry {
+    /// The finding's code (e.g. `W0301`).
     pub code: String,
+    /// The finding's identity (see [`fingerprint`]).
     pub fingerprint: String,
     /// For people reading the file: what the finding said when it was accepted.
     #[serde(default)]
@@ -52,6 +58,7 @@ pub fn assign_fingerprints(diags: &mut [Diagnostic], report: &crate::report::Rep
 }
 
 impl Baseline {
+    /// A baseline that accepts every one of these findings.
     pub fn of(diags: &[Diagnostic]) -> Self {
         let mut accepted: Vec<Entry> = diags
             .iter()
@@ -62,6 +69,7 @@ impl Baseline {
         Baseline { version: "1".into(), accepted }
     }
 
+    /// Read a baseline from its JSON text.
     pub fn parse(text: &str) -> Result<Self, String> {
         serde_json::from_str(text).map_err(|e| format!("not an esgx baseline: {e}"))
     }

@@ -7,6 +7,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::taxonomy::Taxonomy;
 use rust_decimal::Decimal;
 
+/// Totals that disagree with the sum of their items beyond rounding: an error in a `filing`, a
+/// warning (a finding about the source report) in a dataset.
 pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut totals: Vec<_> = index.by_aspects.iter().collect();

@@ -10,20 +10,30 @@ use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::Level;
 use serde::Serialize;
 
+/// How a disclosure requirement is covered in the reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {
+    /// A fact of a concept that references the requirement has a value.
     Reported,
+    /// Such a concept's figure is omitted with an explanation (or nil), and none has a value.
     Explained,
+    /// No fact of any concept that references the requirement.
     Missing,
 }
 
+/// One disclosure requirement of the framework version, and how the report covers it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageRow {
+    /// The requirement's code (e.g. `A1.2`).
     pub code: String,
+    /// How strongly the framework asks for it.
     pub level: Level,
+    /// The requirement's English label.
     pub title: String,
+    /// Reported, explained or missing.
     pub status: Coverage,
+    /// The ids of the facts (in the reporting period) of the concepts that reference it.
     pub facts: Vec<String>,
 }
 
@@ -37,6 +47,8 @@ fn in_period(p: &Period, reporting: Option<&Period>) -> bool {
     }
 }
 
+/// Check each requirement of the framework version `framework`: a row for each, and a warning
+/// (W0601, W0602 for a mandatory one) at `origin` for each that is missing.
 pub fn check(
     index: &FactIndex,
     tax: &Taxonomy,

@@ -10,6 +10,7 @@ use crate::report::{Fact, FactValue, Report};
 use crate::taxonomy::contract::{self, Breach};
 use crate::taxonomy::{Concept, Taxonomy};
 
+/// Check each fact of a filing against the taxonomy's contract for its concept.
 pub fn check(report: &Report, tax: &Taxonomy) -> Vec<Diagnostic> {
     report.facts.iter().flat_map(|f| check_fact(f, tax)).collect()
 }

@@ -9,6 +9,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::report::{Fact, FactValue};
 use crate::value::interval;
 
+/// Duplicate facts: consistent ones (info) and inconsistent ones, and figures stated elsewhere in
+/// the report that differ from the primary statement.
 pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut groups: Vec<_> = index.by_aspects.values().filter(|g| g.len() > 1).collect();

@@ -25,11 +25,15 @@ pub use completeness::{Coverage, CoverageRow};
 /// What a validation run found.
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidationResult {
+    /// The input as the user named it.
     pub input: String,
     /// "dataset" or "filing".
     pub kind: &'static str,
+    /// The id of the framework version checked against (e.g. `hkex-esg-guide-2020`).
     pub framework: String,
+    /// The findings, in the order the rules report them (a baseline's accepted ones left out).
     pub diagnostics: Vec<Diagnostic>,
+    /// For each disclosure requirement of the framework version: met, explained or missing.
     pub coverage: Vec<CoverageRow>,
     /// Findings a baseline accepted (left out of `diagnostics`).
     pub baselined: usize,
@@ -40,19 +44,27 @@ pub struct ValidationResult {
 /// A fact as a finding shows it: what it is, its value and where the report states it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FactSummary {
+    /// The concept, `prefix:local`.
     pub concept: String,
+    /// The period: `2023-01-01/2023-12-31`, or a date for an instant.
     pub period: String,
+    /// The breakdown: axis → member, `prefix:local` names.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub dimensions: std::collections::BTreeMap<String, String>,
+    /// The exact value (`0.19` for 19%), the text, or `None` for nil.
     pub value: Option<String>,
+    /// The OIM unit string (`utr:tCO2e`), for numeric facts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The value's precision in decimals; absent for exact values and text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<i32>,
+    /// Where the report states the figure.
     pub source: crate::report::Provenance,
 }
 
 impl ValidationResult {
+    /// The number of findings of each severity.
     pub fn summary(&self) -> Summary {
         Summary::of(&self.diagnostics)
     }
@@ -107,8 +119,11 @@ pub const MAX_DISTINCT_DUPLICATES: usize = 8;
 /// entity, period, unit and breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContextKey<'a> {
+    /// The facts' period.
     pub period: &'a Period,
+    /// The facts' unit; `None` for non-numeric facts.
     pub unit: Option<&'a Unit>,
+    /// The facts' breakdown: (axis, member) pairs, sorted by axis.
     pub dimensions: &'a [(QName, QName)],
 }
 
@@ -117,6 +132,7 @@ pub type Interval = (Decimal, Decimal);
 
 /// Facts indexed once, shared by the rules.
 pub struct FactIndex<'a> {
+    /// Every fact of the report, in report order.
     pub facts: Vec<&'a Fact>,
     /// (concept, context) -> facts, for duplicates and calculations.
     pub by_aspects: HashMap<(&'a QName, ContextKey<'a>), Vec<&'a Fact>>,
@@ -128,6 +144,7 @@ pub struct FactIndex<'a> {
     pub terms: terms::Terms<'a>,
 }
 
+/// A breakdown as (axis, member) local names.
 pub type Dims<'a> = Vec<(&'a str, &'a str)>;
 
 /// A hash key for a concept in a context; lookups compare the facts themselves, so a collision
@@ -139,11 +156,13 @@ fn name_key(concept: &str, period: &Period, dims: &[(&str, &str)]) -> u64 {
     h.finish()
 }
 
+/// A fact's breakdown as (axis, member) local names.
 pub fn dims_of(f: &Fact) -> Dims<'_> {
     f.dimensions.iter().map(|(a, m)| (&*a.local, &*m.local)).collect()
 }
 
 impl<'a> FactIndex<'a> {
+    /// The index of a report's facts, with the taxonomy's terms for messages.
     pub fn new(report: &'a Report, tax: &'a Taxonomy) -> Self {
         Self::of(report.facts.iter().collect(), terms::Terms::new(&report.facts, &report.period_names, tax), tax)
     }
@@ -247,6 +266,7 @@ pub fn bound(facts: &[&Fact]) -> Option<Interval> {
     out
 }
 
+/// Whether two closed intervals have a value in common.
 pub fn overlaps(a: Interval, b: Interval) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }

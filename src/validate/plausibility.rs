@@ -11,6 +11,8 @@ use crate::taxonomy::source::DataType;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
+/// Possible but suspicious figures: negative quantities, percentages outside 0-100%, year-on-year
+/// changes above `opts.yoy_threshold`, figures moving against what drives them.
 pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();

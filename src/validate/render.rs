@@ -7,13 +7,18 @@ pub use crate::diag::{human_diagnostic, plural, printable};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
+/// How to print validation results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// For people: annotated like rustc, with the input's line and the offending value underlined.
     Human,
+    /// JSON for pipelines: diagnostics, summary, coverage and the facts the findings name.
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
 }
 
+/// The results as text in the format asked for; `colour` adds ANSI colours to the human format.
 pub fn render(result: &ValidationResult, format: Format, colour: bool) -> String {
     match format {
         Format::Human => human(result, colour),

@@ -22,6 +22,8 @@ pub struct Terms<'a> {
 }
 
 impl<'a> Terms<'a> {
+    /// The terms of a report: the dataset's period names (or, without any, each twelve-month period
+    /// named by the year it ends in) and the taxonomy's concepts.
     pub fn new(facts: &[Fact], names: &BTreeMap<Period, String>, tax: &'a Taxonomy) -> Self {
         let mut all: HashMap<Period, String> = names.iter().map(|(p, n)| (p.clone(), n.clone())).collect();
         if names.is_empty() {
