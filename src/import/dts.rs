@@ -138,7 +138,12 @@ const XBRLI: &str = "http://www.xbrl.org/2003/instance";
 const LINK: &str = "http://www.xbrl.org/2003/linkbase";
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 
-fn read_local(root: &Path, base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
+pub(super) fn read_local(
+    root: &Path,
+    base_dir: &Path,
+    href: &str,
+    shown: &str,
+) -> Result<(String, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
             "E0007",
