@@ -102,9 +102,9 @@ enum Command {
         #[command(subcommand)]
         command: TaxonomyCommand,
     },
-    /// Validate a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
+    /// Validate a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON report, xBRL-CSV metadata).
     Validate {
-        /// What to check: a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
+        /// What to check: a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON report, xBRL-CSV metadata).
         #[arg(conflicts_with = "example")]
         path: Option<PathBuf>,
         /// Check a bundled dataset instead of a file.

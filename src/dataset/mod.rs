@@ -200,8 +200,13 @@ pub struct Dataset {
 impl Dataset {
     /// The location of a field of fact `i` (e.g. "value"): a JSON pointer, or the CSV line.
     pub fn locate(&self, i: usize, field: &str) -> Location {
-        if let Some(l) = self.cells.get(&(i, field.to_string())) {
-            return l.clone();
+        if !self.cells.is_empty() {
+            // A workbook: the cell of the field, or of the field it is part of (a breakdown's
+            // axis is in the member's row).
+            let top = field.split('/').next().unwrap_or(field);
+            if let Some(l) = self.cells.get(&(i, field.to_string())).or_else(|| self.cells.get(&(i, top.to_string()))) {
+                return l.clone();
+            }
         }
         let mut loc = self.fact_locations[i].clone();
         if let Some(p) = &mut loc.pointer {

@@ -9,7 +9,9 @@
 //! the members the drop-down lists offer. Value cells are text cells, so what is typed stays as
 //! printed (1,397.96 keeps its two decimals); a number typed into a cell that is not text is read
 //! as its cell shows it (its number format's decimals), or as the number where the format says
-//! none.
+//! none. An omitted figure has its reason (`not-applicable`, `not-disclosed`, `not-available`)
+//! in its year's cell, or, for the reporting year, in the reason column, with the explanation
+//! beside it.
 
 use super::Dataset;
 use crate::diag::{Diagnostic, Location};
@@ -26,8 +28,20 @@ pub const OMISSION_REASONS: &[&str] = &["not-applicable", "not-disclosed", "not-
 
 /// The fixed columns of an aspect sheet before the year columns, and after them.
 const LEAD: &[&str] = &["KPI", "Figure", "Concept", "Breakdown", "Member", "Unit"];
-const TAIL: &[&str] =
-    &["Omission reason", "Omission explanation", "Source document", "Section", "Page", "Quote", "Notes"];
+const TAIL: &[&str] = &[
+    "Omission reason",
+    "Omission explanation",
+    "Source document",
+    "Section",
+    "Page",
+    "Quote",
+    "Notes",
+    "Line",
+    "Qualifier",
+];
+/// The sheet of the company extension (members, concepts, groups of its own), one JSON
+/// definition per row as the JSON dataset's `extensions` has them.
+pub const EXTENSIONS_SHEET: &str = "Extensions";
 /// The rows of the entity block: label in column A, value in B.
 const ENTITY_ROWS: &[(&str, &str)] = &[
     ("Taxonomy", "/taxonomy"),
@@ -62,20 +76,29 @@ fn rows<'t>(tax: &'t Taxonomy, framework: &str, lang: &str) -> Vec<(&'t str, Vec
             Level::ComplyOrExplain => "comply or explain",
             Level::Voluntary => "voluntary",
         };
-        for c in tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code)) {
+        for c in
+            tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
+        {
             if !seen.insert(c.name()) {
                 continue;
             }
             let Some(group) = by_group.iter_mut().find(|(g, _)| *g == c.def.group) else { continue };
             let label = c.def.labels.get(lang).to_string();
             let hint = format!("{} ({level}): {}", r.code, r.labels.get(lang));
-            let base = Row { kpi: &r.code, label, concept: c.name(), axis: None, member: None, units: &c.def.units, hint };
+            let base =
+                Row { kpi: &r.code, label, concept: c.name(), axis: None, member: None, units: &c.def.units, hint };
             let mut members = Vec::new();
             for a in c.hypercube_axes.iter().filter(|a| !common.contains(a)) {
                 let axis = &tax.axes[*a];
                 for m in axis.members.iter().skip(1) {
                     let label = format!("{}: {}", base.label, m.def.labels.get(lang).trim_end_matches(" [member]"));
-                    members.push(Row { label, axis: Some((*a, axis.name())), member: Some(&m.def.name), hint: base.hint.clone(), ..base.clone() });
+                    members.push(Row {
+                        label,
+                        axis: Some((*a, axis.name())),
+                        member: Some(&m.def.name),
+                        hint: base.hint.clone(),
+                        ..base.clone()
+                    });
                 }
             }
             group.1.push(base);
@@ -138,8 +161,20 @@ pub fn template(tax: &Taxonomy, framework: &str, years: &[i32], lang: &str) -> R
     ws.set_column_width(0, 22).map_err(x)?;
     ws.set_column_width(1, 40).map_err(x)?;
 
+    {
+        let ws = wb.add_worksheet().set_name(EXTENSIONS_SHEET).map_err(x)?;
+        ws.write_string_with_format(0, 0, "Kind", &bold).map_err(x)?;
+        ws.write_string_with_format(0, 1, "Definition", &bold).map_err(x)?;
+        ws.write_string(0, 2, "A company extension, if you need members or concepts of your own: a row `prefix` and a row `namespace`, then one row per member, group or concept with its definition in JSON, as the JSON dataset's `extensions` has them.").map_err(x)?;
+        let kinds = DataValidation::new()
+            .allow_list_strings(&["prefix", "namespace", "member", "group", "concept"])
+            .map_err(x)?;
+        ws.add_data_validation(1, 0, 2000, 0, &kinds).map_err(x)?;
+        ws.set_column_width(1, 80).map_err(x)?;
+    }
     // The members of every breakdown a row uses, one column each, for the drop-down lists.
-    let mut axes: Vec<usize> = groups.iter().flat_map(|(_, rs)| rs.iter().filter_map(|r| r.axis.map(|a| a.0))).collect();
+    let mut axes: Vec<usize> =
+        groups.iter().flat_map(|(_, rs)| rs.iter().filter_map(|r| r.axis.map(|a| a.0))).collect();
     axes.sort();
     axes.dedup();
     let mut member_range: HashMap<usize, String> = HashMap::new();
@@ -256,7 +291,8 @@ impl Sheet {
         let format = self.styles.get((row, col)).and_then(|s| s.number_format.as_ref()).map(|f| f.format_code.as_str());
         Ok(match v {
             Data::Empty => None,
-            Data::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            // As typed: a quote keeps its spacing (whitespace alone is an empty cell).
+            Data::String(s) => Some(s.clone()).filter(|s| !s.trim().is_empty()),
             Data::Int(i) => Some(i.to_string()),
             Data::Float(f) => Some(shown(*f, format)),
             Data::Bool(b) => Some(b.to_string()),
@@ -294,11 +330,7 @@ fn shown(f: f64, format: Option<&str>) -> String {
         return format!("{f}");
     }
     let places = plain.split_once('.').map_or(0, |(_, d)| d.chars().take_while(|c| matches!(c, '0' | '#')).count());
-    if percent {
-        format!("{:.*}%", places, f * 100.0)
-    } else {
-        format!("{:.*}", places, f)
-    }
+    if percent { format!("{:.*}%", places, f * 100.0) } else { format!("{:.*}", places, f) }
 }
 
 fn open_sheet(wb: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Result<Sheet, String> {
@@ -313,11 +345,14 @@ pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>
     use calamine::Reader;
     let file = shown_name;
     let not_template = |why: String| {
-        vec![Diagnostic::error("E0100", Location::file(file), format!("not an esgx workbook template: {why}"))
-            .with_hint("`esgx taxonomy template --format xlsx --out DIR` writes a workbook to fill in")]
+        vec![
+            Diagnostic::error("E0100", Location::file(file), format!("not an esgx workbook template: {why}"))
+                .with_hint("`esgx taxonomy template --format xlsx --out DIR` writes a workbook to fill in"),
+        ]
     };
-    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.as_slice()))
-        .map_err(|e| vec![Diagnostic::error("E0003", Location::file(file), format!("not a readable XLSX workbook: {e}"))])?;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.as_slice())).map_err(|e| {
+        vec![Diagnostic::error("E0003", Location::file(file), format!("not a readable XLSX workbook: {e}"))]
+    })?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == ENTITY_SHEET) {
         return Err(not_template(format!("it has no {ENTITY_SHEET} sheet")));
@@ -331,10 +366,20 @@ pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>
     let mut doc = json!({"formatVersion": "1.0"});
     let (first_source, periods) = read_entity(&entity, &mut doc, &mut cells, &mut errs);
     let mut facts: Vec<Value> = Vec::new();
-    for name in names.iter().filter(|n| *n != ENTITY_SHEET && *n != LISTS_SHEET) {
+    if names.iter().any(|n| n == EXTENSIONS_SHEET) {
+        match open_sheet(&mut wb, EXTENSIONS_SHEET) {
+            Ok(sheet) => read_extensions(&sheet, &mut doc, &mut cells, &mut errs),
+            Err(e) => errs.push(Diagnostic::error("E0003", Location::cell(file, EXTENSIONS_SHEET, "A1"), e)),
+        }
+    }
+    for name in names.iter().filter(|n| ![ENTITY_SHEET, LISTS_SHEET, EXTENSIONS_SHEET].contains(&n.as_str())) {
         match open_sheet(&mut wb, name) {
             Ok(sheet) => read_aspect(&sheet, &periods, &first_source, &mut facts, &mut cells, &mut errs),
-            Err(e) => errs.push(Diagnostic::error("E0003", Location::cell(file, name, "A1"), format!("unreadable sheet: {e}"))),
+            Err(e) => errs.push(Diagnostic::error(
+                "E0003",
+                Location::cell(file, name, "A1"),
+                format!("unreadable sheet: {e}"),
+            )),
         }
     }
     if !errs.is_empty() {
@@ -342,12 +387,17 @@ pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>
     }
     let fact_locations: Vec<Location> = (0..facts.len()).map(|i| cells.find(&format!("/facts/{i}/value"))).collect();
     doc["facts"] = Value::Array(facts);
-    let mut ds = super::from_value(file, doc, fact_locations, &|p| cells.find(p), vec![(file.to_string(), bytes.clone())])?;
-    ds.cells = cells.at.iter().filter_map(|(p, l)| {
-        let rest = p.strip_prefix("/facts/")?;
-        let (i, field) = rest.split_once('/')?;
-        Some(((i.parse().ok()?, field.split('/').next()?.to_string()), l.clone()))
-    }).collect();
+    let mut ds =
+        super::from_value(file, doc, fact_locations, &|p| cells.find(p), vec![(file.to_string(), bytes.clone())])?;
+    ds.cells = cells
+        .at
+        .iter()
+        .filter_map(|(p, l)| {
+            let rest = p.strip_prefix("/facts/")?;
+            let (i, field) = rest.split_once('/')?;
+            Some(((i.parse().ok()?, field.split('/').next()?.to_string()), l.clone()))
+        })
+        .collect();
     Ok(ds)
 }
 
@@ -413,6 +463,47 @@ fn read_entity(
     (first, names)
 }
 
+/// The company extension: rows of kind (`prefix`, `namespace`, `member`, `group`, `concept`)
+/// and value (the prefix, the namespace, or a definition in JSON).
+fn read_extensions(sheet: &Sheet, doc: &mut Value, cells: &mut Cells<'_>, errs: &mut Vec<Diagnostic>) {
+    let (rows, _) = sheet.cells.get_size();
+    let mut ext = json!({});
+    for r in 1..rows as u32 {
+        let at = Location::cell(cells.file, &sheet.name, &cell_ref(r, 1));
+        let (Ok(Some(kind)), Ok(Some(value))) = (sheet.text(r, 0), sheet.text(r, 1)) else { continue };
+        let list = match kind.as_str() {
+            "prefix" | "namespace" => {
+                cells.put(format!("/extensions/{kind}"), &sheet.name, r, 1);
+                ext[kind.as_str()] = value.into();
+                continue;
+            }
+            "member" => "members",
+            "group" => "groups",
+            "concept" => "concepts",
+            other => {
+                errs.push(Diagnostic::error(
+                    "E0100",
+                    at,
+                    format!("unknown kind {other:?}: member, group, concept, prefix or namespace"),
+                ));
+                continue;
+            }
+        };
+        match serde_json::from_str::<Value>(&value) {
+            Ok(def) => {
+                let items = ext.as_object_mut().expect("an object").entry(list).or_insert_with(|| json!([]));
+                let items = items.as_array_mut().expect("an array");
+                cells.put(format!("/extensions/{list}/{}", items.len()), &sheet.name, r, 1);
+                items.push(def);
+            }
+            Err(e) => errs.push(Diagnostic::error("E0100", at, format!("the definition is not JSON: {e}"))),
+        }
+    }
+    if ext.get("prefix").is_some() || ext.as_object().is_some_and(|o| !o.is_empty()) {
+        doc["extensions"] = ext;
+    }
+}
+
 /// Set the field at a JSON pointer of plain object keys, creating the objects on the way.
 fn set(doc: &mut Value, pointer: &str, v: Value) {
     let mut at = doc;
@@ -462,21 +553,29 @@ fn read_aspect(
         };
         let Some(concept) = text(Some(lead[2])) else { continue };
         let (axis, member, unit) = (text(Some(lead[3])), text(Some(lead[4])), text(Some(lead[5])));
-        let [reason, explanation, document, section, page, quote, note] =
-            [0, 1, 2, 3, 4, 5, 6].map(|i| text(tail[i]));
+        let [reason, explanation, document, section, page, quote, note, line, qualifier] =
+            [0, 1, 2, 3, 4, 5, 6, 7, 8].map(|i| text(tail[i]));
         let mut source = json!({"document": document.clone().or(first_source.clone()).unwrap_or_default()});
         for (k, v) in [("section", &section), ("quote", &quote)] {
             if let Some(v) = v {
                 source[k] = v.clone().into();
             }
         }
-        if let Some(p) = &page {
-            source["page"] = p.parse::<u64>().map(Value::from).unwrap_or_else(|_| p.clone().into());
+        for (k, v) in [("page", &page), ("line", &line)] {
+            if let Some(v) = v {
+                source[k] = v.parse::<u64>().map(Value::from).unwrap_or_else(|_| v.clone().into());
+            }
         }
         for (i, (c, period)) in years.iter().enumerate() {
-            let value = text(Some(*c));
-            let omitted = value.is_none() && i == 0 && reason.is_some();
-            if value.is_none() && !omitted {
+            let mut value = text(Some(*c));
+            // An omission: the reason in the year's cell, or in the reason column for the
+            // reporting year (the first) left empty.
+            let reason = match value.as_deref() {
+                Some(v) if OMISSION_REASONS.contains(&v) => value.take(),
+                None if i == 0 => reason.clone(),
+                _ => None,
+            };
+            if value.is_none() && reason.is_none() {
                 continue;
             }
             let n = facts.len();
@@ -497,6 +596,8 @@ fn read_aspect(
             cells.put(format!("/facts/{n}/source/section"), &sheet.name, r, tail[3].unwrap_or(0));
             cells.put(format!("/facts/{n}/source/page"), &sheet.name, r, tail[4].unwrap_or(0));
             cells.put(format!("/facts/{n}/source/quote"), &sheet.name, r, tail[5].unwrap_or(0));
+            cells.put(format!("/facts/{n}/source/line"), &sheet.name, r, tail[7].unwrap_or(0));
+            cells.put(format!("/facts/{n}/qualifier"), &sheet.name, r, tail[8].unwrap_or(0));
             if let Some(v) = value {
                 f["value"] = v.into();
             } else {
@@ -517,8 +618,27 @@ fn read_aspect(
             if let Some(n) = &note {
                 f["note"] = n.clone().into();
             }
+            if let Some(q) = &qualifier {
+                f["qualifier"] = q.clone().into();
+            }
             facts.push(f);
         }
     }
     errs.extend(found.into_inner());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn numbers_read_as_their_cell_shows_them() {
+        assert_eq!(shown(1397.96, Some("#,##0.00")), "1397.96");
+        assert_eq!(shown(14.1, Some("0.00")), "14.10", "the format's decimals are kept");
+        assert_eq!(shown(0.2, Some("0%")), "20%");
+        assert_eq!(shown(0.992, Some("0.0%")), "99.2%");
+        assert_eq!(shown(3121.0, Some("General")), "3121");
+        assert_eq!(shown(0.1 + 0.2, None), "0.30000000000000004", "General: the number stored, exactly");
+        assert_eq!(shown(5.0, Some("\"t\"0.0")), "5.0", "quoted text is not a digit");
+    }
 }
