@@ -87,4 +87,49 @@ fn main() {
     println!("emit JSON:     {:8.1} ms", ms(t4, t5));
     println!("diff:          {:8.1} ms (not in the total)", ms(t6, t7));
     println!("total:         {:8.1} ms ({:.0} facts/s)", ms(t0, t5), facts as f64 / (t5 - t0).as_secs_f64());
+    tables(&report, &tax, ms(t3, t4));
+}
+
+/// The table formats beside the XML writer, which is the yardstick: writing xBRL-CSV and the
+/// flat facts table, and reading xBRL-CSV back (beside reading the XML instance back).
+fn tables(report: &esgx::report::Report, tax: &Taxonomy, xml_ms: f64) {
+    use esgx::emit::{Memory, Writer};
+    let n = report.facts.len() as f64;
+    let per_fact = |ms: f64| ms * 1e6 / n; // nanoseconds per fact
+    let t = Instant::now();
+    let (meta, table) = esgx::emit::xbrl_csv::write(report);
+    let csv_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let (facts_csv, facts_jsonl) = esgx::emit::facts_table::write(report, tax, "en");
+    let facts_ms = t.elapsed().as_secs_f64() * 1000.0;
+    println!("emit xBRL-CSV: {csv_ms:8.1} ms ({:.0} ns/fact; XML {:.0} ns/fact)", per_fact(csv_ms), per_fact(xml_ms));
+    println!("emit facts:    {facts_ms:8.1} ms ({:.0} ns/fact, CSV and JSON Lines)", per_fact(facts_ms));
+    // Readers: the filing on disk beside its taxonomy, as validate reads it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut mem = Memory::default();
+    let filing = esgx::emit::Filing { report, taxonomy: tax, lang: "en" };
+    esgx::emit::taxonomy_files::TaxonomyFiles.write(&filing, &mut mem).expect("taxonomy files");
+    esgx::emit::xbrl_xml::XbrlXml.write(&filing, &mut mem).expect("XML");
+    for o in &mem.outputs {
+        let path = dir.path().join(&o.path);
+        std::fs::create_dir_all(path.parent().expect("in the folder")).expect("folder");
+        std::fs::write(path, &o.bytes).expect("writes");
+    }
+    std::fs::write(dir.path().join(esgx::emit::xbrl_csv::METADATA_FILE), &meta).expect("writes");
+    std::fs::write(dir.path().join(esgx::emit::xbrl_csv::TABLE_FILE), &table).expect("writes");
+    let read = |file: &str| {
+        let t = Instant::now();
+        let imported = esgx::import::read(&dir.path().join(file), None).expect("reads back");
+        assert_eq!(imported.report.facts.len(), report.facts.len());
+        t.elapsed().as_secs_f64() * 1000.0
+    };
+    let (xml_read, csv_read) = (read(esgx::emit::xbrl_xml::INSTANCE_FILE), read(esgx::emit::xbrl_csv::METADATA_FILE));
+    println!("read XML:      {xml_read:8.1} ms ({:.0} ns/fact)", per_fact(xml_read));
+    println!("read xBRL-CSV: {csv_read:8.1} ms ({:.0} ns/fact)", per_fact(csv_read));
+    println!(
+        "sizes: xBRL-CSV {} MB, facts.csv {} MB, facts.jsonl {} MB",
+        (meta.len() + table.len()) / 1_000_000,
+        facts_csv.len() / 1_000_000,
+        facts_jsonl.len() / 1_000_000
+    );
 }

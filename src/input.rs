@@ -61,6 +61,8 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("taxonomy", include_str!("../schema/taxonomy.schema.json")),
     ("manifest", include_str!("../schema/manifest.schema.json")),
     ("diff", include_str!("../schema/diff.schema.json")),
+    ("facts", include_str!("../schema/facts.schema.json")),
+    ("validation", include_str!("../schema/validation.schema.json")),
 ];
 
 /// A compiled JSON Schema, checking documents offline (no remote references are fetched).

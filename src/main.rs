@@ -102,9 +102,9 @@ enum Command {
         #[command(subcommand)]
         command: TaxonomyCommand,
     },
-    /// Validate a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
+    /// Validate a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON report, xBRL-CSV metadata).
     Validate {
-        /// What to check: a dataset (.json, .csv) or a filing (XBRL XML instance, xBRL-JSON report).
+        /// What to check: a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON report, xBRL-CSV metadata).
         #[arg(conflicts_with = "example")]
         path: Option<PathBuf>,
         /// Check a bundled dataset instead of a file.
@@ -202,7 +202,8 @@ enum TaxonomyCommand {
         #[arg(long)]
         taxonomy: Option<PathBuf>,
     },
-    /// Write an empty dataset to fill in (template.json, template.csv + template.meta.json).
+    /// Write an empty dataset to fill in (template.json, template.csv + template.meta.json; or
+    /// template.xlsx, a workbook with one sheet per aspect, with --format xlsx).
     Template {
         #[arg(long, short)]
         out: PathBuf,
@@ -210,15 +211,30 @@ enum TaxonomyCommand {
         #[arg(long)]
         framework: Option<String>,
         /// The fiscal year to fill in (default: last year).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "years")]
         year: Option<i32>,
         /// The reporting currency (ISO 4217, a currency unit of the taxonomy): amounts and
         /// intensities per revenue are set up in it (default: HKD).
         #[arg(long)]
         currency: Option<String>,
+        /// The years of the workbook's columns, the reporting year first (e.g. 2023,2022,2021).
+        #[arg(long, value_delimiter = ',')]
+        years: Vec<i32>,
+        /// json (JSON and CSV datasets) or xlsx (a workbook).
+        #[arg(long, value_enum, default_value_t = TemplateFormat::Json)]
+        format: TemplateFormat,
+        /// The language of the workbook's labels (en, zh-Hant, zh-Hans).
+        #[arg(long, default_value = "en")]
+        lang: String,
         #[arg(long)]
         taxonomy: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TemplateFormat {
+    Json,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -579,18 +595,17 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
         TaxonomyCommand::Build { out, .. } => write_outputs(&out, &package::build_outputs(&tax)),
-        TaxonomyCommand::Template { out, framework, year, currency, .. } => {
+        TaxonomyCommand::Template { out, framework, year, currency, years, format, lang, .. } => {
             let framework =
                 framework.unwrap_or_else(|| tax.info.frameworks.last().map(|f| f.id.clone()).unwrap_or_default());
             if let Err(msg) = tax.check_framework(&framework) {
                 return usage_error(&msg.to_string());
             }
-            if let Some(y) = year
-                && !(1900..=9998).contains(&y)
-            {
-                eprintln!("error: --year {y} is out of range (1900 to 9998)");
+            if let Some(y) = year.iter().chain(&years).find(|y| !(1900..=9998).contains(*y)) {
+                eprintln!("error: year {y} is out of range (1900 to 9998)");
                 return ExitCode::from(2);
             }
+            let year = year.or(years.first().copied());
             let year = year.unwrap_or_else(|| {
                 use chrono::Datelike;
                 let now = source_date_epoch()
@@ -604,6 +619,16 @@ fn taxonomy(command: TaxonomyCommand) -> ExitCode {
                 && let Err(msg) = query::check_currency(&tax, c)
             {
                 return usage_error(&msg);
+            }
+            if format == TemplateFormat::Xlsx {
+                let years = if years.is_empty() { vec![year] } else { years };
+                return match esgx::dataset::xlsx::template(&tax, &framework, &years, &lang) {
+                    Ok(bytes) => write_outputs(
+                        &out,
+                        &[esgx::emit::Output { path: "template.xlsx".into(), format: "dataset-xlsx", bytes }],
+                    ),
+                    Err(e) => usage_error(&e),
+                };
             }
             let currency = currency.unwrap_or_else(|| "HKD".to_string());
             let doc = query::template(&tax, &framework, year, &currency);

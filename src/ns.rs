@@ -57,6 +57,8 @@ pub const DIM_ARCROLE: &str = "http://xbrl.org/int/dim/arcrole/";
 
 /// OIM: the xBRL-JSON document type, and the core namespace (prefix `xbrl`, home of `xbrl:note`).
 pub const XBRL_JSON_DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-json";
+/// OIM: the xBRL-CSV document type.
+pub const XBRL_CSV_DOCUMENT_TYPE: &str = "https://xbrl.org/2021/xbrl-csv";
 /// The OIM core namespace (prefix `xbrl`, home of `xbrl:note`).
 pub const OIM: &str = "https://xbrl.org/2021";
 

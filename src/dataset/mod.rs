@@ -2,6 +2,7 @@
 //! JSON or CSV files. Each fact keeps where it was read from, for diagnostics.
 
 pub mod csv;
+pub mod xlsx;
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
@@ -264,11 +265,21 @@ pub struct Dataset {
     pub fact_locations: Vec<Location>,
     /// Every file read to build it, with its bytes' hash, for the manifest.
     pub inputs: Vec<(String, Vec<u8>)>,
+    /// For a workbook: the cell of each field of a fact (fact index, field) -> location.
+    pub cells: std::collections::HashMap<(usize, String), Location>,
 }
 
 impl Dataset {
     /// The location of a field of fact `i` (e.g. "value"): a JSON pointer, or the CSV line.
     pub fn locate(&self, i: usize, field: &str) -> Location {
+        if !self.cells.is_empty() {
+            // A workbook: the cell of the field, or of the field it is part of (a breakdown's
+            // axis is in the member's row).
+            let top = field.split('/').next().unwrap_or(field);
+            if let Some(l) = self.cells.get(&(i, field.to_string())).or_else(|| self.cells.get(&(i, top.to_string()))) {
+                return l.clone();
+            }
+        }
         let mut loc = self.fact_locations[i].clone();
         if let Some(p) = &mut loc.pointer {
             p.push('/');
@@ -292,9 +303,10 @@ pub fn read_path(path: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
         Some("csv") => csv::read(path, &shown, bytes),
         Some("json") => from_json_bytes(&shown, bytes),
+        Some("xlsx") => xlsx::read(&shown, bytes),
         _ => Err(vec![
             Diagnostic::error(Code::E0004, Location::file(&shown), "unknown dataset file type")
-                .with_hint("datasets are .json or .csv files; `esgx validate` also reads filings (.xbrl or .xml XBRL instances, xBRL-JSON .json)"),
+                .with_hint("datasets are .json, .csv or .xlsx files; `esgx validate` also reads filings (.xbrl or .xml XBRL instances, xBRL-JSON .json)"),
         ]),
     }
 }
@@ -373,5 +385,5 @@ pub(crate) fn from_value(
     let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {
         vec![Diagnostic::error(Code::E0100, Location::file(file), format!("dataset: {e}")).with_hint(SCHEMA_HINT)]
     })?;
-    Ok(Dataset { file: file.to_string(), doc, fact_locations, inputs })
+    Ok(Dataset { file: file.to_string(), doc, fact_locations, inputs, cells: Default::default() })
 }

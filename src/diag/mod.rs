@@ -45,6 +45,9 @@ pub struct Location {
     /// The JSON pointer to the offending value (e.g. `/facts/12/value`), for a JSON input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
+    /// A cell of a workbook: sheet and cell reference, `A1!C7`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// The 1-based columns (in characters) of the offending text on `line`: its first, and the
     /// one after its last.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,10 +77,18 @@ impl Location {
     pub fn line(file: impl Into<String>, line: u64) -> Self {
         Location { file: file.into(), line: Some(line), ..Default::default() }
     }
+    /// A cell of a workbook: `sheet` and `reference` (`C7`).
+    pub fn cell(file: impl Into<String>, sheet: &str, reference: &str) -> Self {
+        Location { file: file.into(), cell: Some(format!("{sheet}!{reference}")), ..Default::default() }
+    }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A workbook cell as spreadsheets write a reference to another workbook's cell.
+        if let Some(c) = &self.cell {
+            return write!(f, "[{}]{c}", self.file);
+        }
         f.write_str(&self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;

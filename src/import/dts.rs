@@ -135,7 +135,12 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
     Ok(out)
 }
 
-fn read_local(root: &Path, base_dir: &Path, href: &str, shown: &str) -> Result<(String, String), Diagnostic> {
+pub(super) fn read_local(
+    root: &Path,
+    base_dir: &Path,
+    href: &str,
+    shown: &str,
+) -> Result<(String, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
             Code::E0007,

@@ -87,7 +87,8 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
                 }
             }
         }
-        let mut rf = RawFact { id: Some(id.clone()), concept, pointer: Some(ptr.clone()), ..Default::default() };
+        let mut rf =
+            RawFact { id: Some(id.clone()), concept, pointer: Some(ptr.clone()), oim: true, ..Default::default() };
         if let Some(obj) = f.as_object() {
             for k in obj
                 .keys()

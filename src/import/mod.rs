@@ -3,6 +3,7 @@
 //! company extension the filing references. Nothing is fetched over the network, and no XML entity
 //! is expanded.
 
+pub mod csv;
 mod dts;
 pub mod json;
 pub mod xml;
@@ -89,6 +90,12 @@ pub struct RawFact {
     pub numeric_hint: bool,
     /// Where the figure came from, as the filing records it (esgx's provenance), if it does.
     pub provenance: Option<Provenance>,
+    /// Read from an OIM report (xBRL-JSON, xBRL-CSV): a numeric fact may have no decimals (it is
+    /// exact) and no unit (it is pure).
+    pub oim: bool,
+    /// Where the fact was read from, when neither the filing's `line` nor `pointer` says it (a
+    /// row of an xBRL-CSV table, a file of its own).
+    pub origin: Option<Location>,
 }
 
 impl Default for RawFact {
@@ -110,6 +117,8 @@ impl Default for RawFact {
             dims: Vec::new(),
             numeric_hint: false,
             provenance: None,
+            oim: false,
+            origin: None,
         }
     }
 }
@@ -200,13 +209,22 @@ fn read_bytes_against(
         Some("json") => false,
         _ => text.trim_start().starts_with('<'),
     };
+    let mut tables_read = Vec::new();
     let raw = if is_xml {
         xml::read(&file, &text)?
     } else {
         let doc = crate::input::parse_json(&file, &text).map_err(|d| vec![d])?;
-        json::read(&file, &doc)?
+        if csv::is_metadata(&doc) {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let (raw, tables) = csv::read(&file, &doc, &crate::input::filing_root(path), dir)?;
+            tables_read = tables;
+            raw
+        } else {
+            json::read(&file, &doc)?
+        }
     };
     let mut inputs = vec![(file.clone(), bytes)];
+    inputs.extend(tables_read);
     // The taxonomy: the bundled one whose namespace the filing uses (or the folder given), plus
     // the extension schema it references.
     let mut tax = match (given, taxonomy_dir) {
@@ -310,9 +328,10 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     let mut entity: Option<(String, String)> = None;
     let mut explicit = Vec::with_capacity(raw.facts.len());
     for rf in raw.facts.into_iter() {
-        let loc = match &rf.pointer {
-            Some(p) => Location::pointer(file, p),
-            None => Location::line(file, rf.line),
+        let loc = match (&rf.origin, &rf.pointer) {
+            (Some(o), _) => o.clone(),
+            (None, Some(p)) => Location::pointer(file, p),
+            (None, None) => Location::line(file, rf.line),
         };
         let record = loc.to_string();
         let origin = loc.clone();
@@ -362,7 +381,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 Ok(v) => {
                     match rf.decimals.as_deref().map(str::trim) {
                         None | Some("INF") => {
-                            if rf.decimals.is_none() && rf.precision.is_none() && rf.pointer.is_none() {
+                            if rf.decimals.is_none() && rf.precision.is_none() && !rf.oim {
                                 errs.push(Diagnostic::error(
                                     Code::E0214,
                                     loc.clone(),
@@ -391,7 +410,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         };
         // In OIM a numeric fact without a unit is a pure number.
         let pure = RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
-        let unit_def = rf.unit_def.as_ref().or((numeric && rf.pointer.is_some()).then_some(&pure));
+        let unit_def = rf.unit_def.as_ref().or((numeric && rf.oim).then_some(&pure));
         let unit = unit_def.map(|u| {
             let mut numerator = u.numerator.clone();
             let mut denominator = u.denominator.clone();

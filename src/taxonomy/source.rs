@@ -28,6 +28,17 @@ impl Labels {
             .chain(self.other.iter().map(|(l, t)| (l.as_str(), t.as_str())))
     }
 
+    /// The label in `lang`, or the English one when there is none in that language.
+    pub fn get(&self, lang: &str) -> &str {
+        match lang {
+            "en" => Some(self.en.as_str()),
+            "zh-Hant" => self.zh_hant.as_deref(),
+            "zh-Hans" => self.zh_hans.as_deref(),
+            _ => self.other.get(lang).map(String::as_str),
+        }
+        .unwrap_or(&self.en)
+    }
+
     /// English only.
     pub fn en(text: impl Into<String>) -> Labels {
         Labels { en: text.into(), ..Labels::default() }

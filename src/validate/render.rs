@@ -70,8 +70,12 @@ fn human(r: &ValidationResult, colour: bool) -> String {
     s
 }
 
+/// The JSON Schema of the JSON output (`schema/validation.schema.json`), by its `$id`.
+pub const SCHEMA_ID: &str = "https://esgx.dev/schema/validation-1.json";
+
 fn json(r: &ValidationResult) -> Value {
     json!({
+        "$schema": SCHEMA_ID,
         "tool": {"name": "esgx", "version": env!("CARGO_PKG_VERSION")},
         "input": r.input,
         "kind": r.kind,

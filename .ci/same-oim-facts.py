@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Arelle loads two OIM reports (xBRL-JSON, xBRL-CSV metadata, or XML) and saves each as xBRL-JSON;
+their facts (footnotes aside) must be the same: same aspects, values and decimals, as often.
+
+usage: same-oim-facts.py ARELLE_VENV A B
+"""
+import collections, json, os, subprocess, sys, tempfile
+
+venv, a, b = sys.argv[1:4]
+
+
+def facts(path, tmp):
+    out = os.path.join(tmp, os.path.basename(path) + ".oim.json")
+    subprocess.run([os.path.join(venv, "bin", "arelleCmdLine"), "--plugins", "saveLoadableOIM", "--file", path,
+                    "--workOffline", "--xdgConfigHome", os.path.join(tmp, "config"), "--disablePersistentConfig",
+                    "--saveLoadableOIM", out], check=True, capture_output=True)
+    doc = json.load(open(out, encoding="utf-8"))
+    return collections.Counter(
+        (json.dumps(f["dimensions"], sort_keys=True), json.dumps(f.get("value")), f.get("decimals"))
+        for f in doc["facts"].values() if f["dimensions"].get("concept") != "xbrl:note")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    fa, fb = facts(a, tmp), facts(b, tmp)
+if fa != fb:
+    print(f"{a} and {b} differ: {sum((fa - fb).values())} facts only in the first, "
+          f"{sum((fb - fa).values())} only in the second; e.g. {list((fa - fb) or (fb - fa))[:2]}", file=sys.stderr)
+    sys.exit(1)
+print(f"{a} and {b}: the same {sum(fa.values())} facts")
