@@ -192,6 +192,9 @@ fn staging_prefix(target: &Path) -> String {
     format!(".{}.esgx-", target.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
 }
 
+/// The suffix of a staging folder between its creation and its lock.
+const NEW_SUFFIX: &str = ".new";
+
 /// Remove folders that killed runs left beside `target`. A folder whose lock is held belongs to
 /// a run still in progress and is left alone.
 fn remove_abandoned(target: &Path) {
@@ -201,10 +204,24 @@ fn remove_abandoned(target: &Path) {
         let name = e.file_name();
         let name = name.to_string_lossy();
         let Some(rest) = name.strip_prefix(&prefix) else { continue };
+        // A folder not yet named for staging is another run's between its creation and its
+        // lock, unless it is old: then a run was killed there.
+        let (rest, unnamed) = match rest.strip_suffix(NEW_SUFFIX) {
+            Some(r) => (r, true),
+            None => (rest, false),
+        };
         if rest.len() != 12 || !rest.bytes().all(|b| b.is_ascii_hexdigit()) {
             continue;
         }
         let path = e.path();
+        let old = || {
+            fs::symlink_metadata(&path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 3600))
+        };
+        if unnamed && !old() {
+            continue;
+        }
         // Never through a symlink.
         if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             continue;
@@ -496,14 +513,22 @@ pub fn commit_folder_with(dir: &Path, fill: &mut dyn FnMut(&mut dyn Sink) -> io:
             Err(LockError::Io(e)) => return Err(format!("cannot open the output folder {shown}: {e}")),
         };
         remove_abandoned(&target);
-        let staging_path = parent.join(format!("{}{}", staging_prefix(&target), random_suffix()));
-        fs::create_dir(&staging_path)
-            .map_err(|e| format!("cannot create a folder beside {shown} ({}): {e}", staging_path.display()))?;
-        let lock = match lock_dir(&staging_path) {
+        // The staging folder is created under a name no cleanup touches, locked, and only then
+        // given its staging name: another run's `remove_abandoned` removes unlocked staging
+        // folders, and would otherwise take this one between its creation and its lock.
+        let suffix = random_suffix();
+        let staging_path = parent.join(format!("{}{suffix}", staging_prefix(&target)));
+        let unnamed = parent.join(format!("{}{suffix}{NEW_SUFFIX}", staging_prefix(&target)));
+        fs::create_dir(&unnamed)
+            .map_err(|e| format!("cannot create a folder beside {shown} ({}): {e}", unnamed.display()))?;
+        let lock = match lock_dir(&unnamed)
+            .map_err(|_| ())
+            .and_then(|l| fs::rename(&unnamed, &staging_path).map(|_| l).map_err(|_| ()))
+        {
             Ok(l) => l,
-            Err(_) => {
-                let _ = fs::remove_dir_all(&staging_path);
-                return Err(format!("cannot lock {}", staging_path.display()));
+            Err(()) => {
+                let _ = fs::remove_dir_all(&unnamed);
+                return Err(format!("cannot lock {}", unnamed.display()));
             }
         };
         let mut staging = Staging { path: staging_path, _lock: lock, committed: false };
