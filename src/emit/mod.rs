@@ -5,6 +5,7 @@
 //! disk. The export job writes the formats asked for ([`formats`]) and then the manifest, which
 //! lists what they wrote with hashes ([`Recorder`]).
 
+pub mod ixbrl;
 pub mod manifest;
 pub mod taxonomy_files;
 pub mod xbrl_json;
@@ -39,7 +40,11 @@ pub trait Writer: Sync {
 
 /// Every filing format esgx writes, in the order an export writes them. The taxonomy the filing
 /// refers to and the manifest are written by every export and are not in this list.
-pub static FORMATS: &[&dyn Writer] = &[&xbrl_xml::XbrlXml, &xbrl_json::XbrlJson];
+pub static FORMATS: &[&dyn Writer] = &[
+    &xbrl_xml::XbrlXml,
+    &xbrl_json::XbrlJson,
+    &ixbrl::Ixbrl,
+];
 
 /// The writers named (in [`FORMATS`] order, each once), or the first unknown name.
 pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, String> {

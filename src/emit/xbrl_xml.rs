@@ -7,20 +7,20 @@ use crate::taxonomy::source::DimensionContainer;
 use crate::xml::XmlWriter;
 use std::collections::HashMap;
 
-const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
-const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub(super) const XBRLDI: &str = "http://xbrl.org/2006/xbrldi";
+pub(super) const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 type Dims = [(QName, QName)];
 
 /// The contexts and units of a report, each once, with every fact's context id.
-struct Aspects<'a> {
-    contexts: Vec<(&'a Period, &'a Dims, String)>,
-    fact_contexts: Vec<usize>,
-    units: Vec<&'a Unit>,
+pub(super) struct Aspects<'a> {
+    pub(super) contexts: Vec<(&'a Period, &'a Dims, String)>,
+    pub(super) fact_contexts: Vec<usize>,
+    pub(super) units: Vec<&'a Unit>,
 }
 
 /// Contexts keyed by period and dimensions, units by their id: each written once.
-fn aspects(report: &Report) -> Aspects<'_> {
+pub(super) fn aspects(report: &Report) -> Aspects<'_> {
     let mut contexts: Vec<(&Period, &Dims, String)> = Vec::new();
     let mut index: HashMap<(&Period, &Dims), usize> = HashMap::new();
     let mut fact_contexts = Vec::with_capacity(report.facts.len());
