@@ -90,6 +90,16 @@ pub fn choose(report: &Report, tax: &Taxonomy, w: &Words, blocks: &[Block]) -> V
             .filter(|r| r.member.is_some())
             .map(|r| (*r, r.label.clone()))
             .collect();
+        // Leaves only: a parent member is the sum (or the whole) of the others beside it.
+        let parent_names: Vec<&str> = members
+            .iter()
+            .filter_map(|(r, _)| r.member)
+            .filter_map(|(a, m)| tax.axes[a].members[m].def.parent.as_deref())
+            .collect();
+        let members: Vec<(&Row, String)> = members
+            .into_iter()
+            .filter(|(r, _)| r.member.is_none_or(|(a, m)| !parent_names.contains(&tax.axes[a].members[m].def.name.as_str())))
+            .collect();
         let axis = members.first().and_then(|m| m.0.member).map(|m| m.0);
         let Some(axis) = axis else { continue };
         if tax.info.statement_axis.as_deref() == Some(tax.axes[axis].name()) || members.len() < 2 {

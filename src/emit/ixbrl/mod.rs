@@ -115,9 +115,12 @@ impl Page<'_, '_> {
     /// `ix:header`: hidden facts, the schema reference, contexts, units and footnote links.
     fn header(&mut self, a: &super::xbrl_xml::Aspects<'_>) -> io::Result<()> {
         self.s("<div style=\"display:none\"><ix:header>\n")?;
-        if !self.plan.hidden.is_empty() {
+        let mut hidden = self.plan.hidden.clone();
+        hidden.extend(self.plan.repeats.values().flatten().copied());
+        hidden.sort_unstable();
+        if !hidden.is_empty() {
             self.s("<ix:hidden>\n")?;
-            for i in self.plan.hidden.clone() {
+            for i in hidden {
                 self.fact(i, 0, true)?;
                 self.s("\n")?;
             }
@@ -194,7 +197,7 @@ impl Page<'_, '_> {
         let entity = format!("{} ({} {})", self.entity_name(), e.identifier, e.scheme);
         let period = reporting_period(self.r).map(|p| match p {
             Period::Instant(d) => w.date(d),
-            Period::Duration { start, end } => format!("{} {} {} {}", w.from, w.date(start), w.to, w.date(end)),
+            Period::Duration { start, end } => w.span(start, end),
         });
         let framework = self.r.framework.as_ref().map(|id| {
             tax.info.frameworks.iter().find(|f| &f.id == id).map_or(id.clone(), |f| format!("{} ({id})", f.title))
@@ -430,7 +433,10 @@ impl Page<'_, '_> {
 
     /// The numbered links from a figure to its notes.
     fn markers(&mut self, i: usize) -> io::Result<()> {
-        let notes = self.plan.fact_notes[i].clone();
+        let mut notes = self.plan.fact_notes[i].clone();
+        for r in self.plan.repeats.get(&i).into_iter().flatten() {
+            notes.extend(self.plan.fact_notes[*r].iter().filter(|n| !notes.contains(n)).copied().collect::<Vec<_>>());
+        }
         if notes.is_empty() {
             return Ok(());
         }

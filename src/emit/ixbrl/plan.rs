@@ -83,6 +83,9 @@ pub struct Plan {
     pub fact_notes: Vec<Vec<usize>>,
     /// Notes of hidden facts, listed after the sections.
     pub hidden_notes: Vec<usize>,
+    /// A figure stated twice alike is shown once: the shown fact -> its repeats, which are
+    /// tagged in `ix:hidden` and lead to their sources from the shown one.
+    pub repeats: HashMap<usize, Vec<usize>>,
 }
 
 fn strip_kind(label: &str) -> &str {
@@ -137,9 +140,40 @@ pub fn plan(report: &Report, tax: &Taxonomy, w: &Words) -> Plan {
         }
     }
     hidden.sort_unstable();
-    let mut p = Plan { sections, hidden, notes: Vec::new(), fact_notes: vec![Vec::new(); report.facts.len()], hidden_notes: Vec::new() };
+    let repeats = fold_repeats(report, &mut sections);
+    let mut p = Plan {
+        sections,
+        hidden,
+        notes: Vec::new(),
+        fact_notes: vec![Vec::new(); report.facts.len()],
+        hidden_notes: Vec::new(),
+        repeats,
+    };
     number_notes(report, &mut p);
     p
+}
+
+/// In each cell, a fact with the same value, precision and unit as one shown before it is a
+/// repeat: it leaves the cell (figures that disagree both stay, for the reader to see).
+fn fold_repeats(report: &Report, sections: &mut [Section]) -> HashMap<usize, Vec<usize>> {
+    let mut repeats: HashMap<usize, Vec<usize>> = HashMap::new();
+    let same = |a: &Fact, b: &Fact| a.value == b.value && a.decimals == b.decimals && a.unit == b.unit;
+    for s in sections {
+        for b in &mut s.blocks {
+            let Block::Table(t) = b else { continue };
+            for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).filter(|c| c.len() > 1) {
+                let mut kept: Vec<usize> = Vec::with_capacity(cell.len());
+                for i in cell.drain(..) {
+                    match kept.iter().find(|k| same(&report.facts[**k], &report.facts[i])) {
+                        Some(k) => repeats.entry(*k).or_default().push(i),
+                        None => kept.push(i),
+                    }
+                }
+                *cell = kept;
+            }
+        }
+    }
+    repeats
 }
 
 fn section(
@@ -240,9 +274,8 @@ fn concept_rows(report: &Report, tax: &Taxonomy, w: &Words, c: usize, facts: &[u
             }
         }
         if let Some(start) = odd {
-            row.label = format!("{} ({} {} {} {})", row.label, w.from, w.date(start), w.to, "…");
             if let Some(end) = row.cells.iter().flatten().next().map(|i| column_of(&report.facts[*i].period)) {
-                row.label = row.label.replace('…', &w.date(end));
+                row.label = format!("{} ({})", row.label, w.span(start, end));
             }
         }
         rows.push(row);
@@ -380,7 +413,12 @@ fn number_notes(report: &Report, p: &mut Plan) {
         let mut facts = Vec::new();
         for b in &s.blocks {
             match b {
-                Block::Table(t) => facts.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten().copied())),
+                Block::Table(t) => {
+                    for i in t.rows.iter().flat_map(|r| r.cells.iter().flatten()) {
+                        facts.push(*i);
+                        facts.extend(p.repeats.get(i).into_iter().flatten().copied());
+                    }
+                }
                 Block::Text(n) => facts.extend(n.facts.iter().copied()),
             }
         }

@@ -193,6 +193,15 @@ impl Words {
         if self.lang == "en" { d.format("%-d %B %Y").to_string() } else { d.format("%Y年%-m月%-d日").to_string() }
     }
 
+    /// A period of dates: 1 January 2023 to 31 December 2023, 由2023年1月1日至2023年12月31日.
+    pub fn span(&self, start: NaiveDate, end: NaiveDate) -> String {
+        if self.lang == "en" {
+            format!("{} {} {}", self.date(start), self.to, self.date(end))
+        } else {
+            format!("{}{}{}{}", self.from, self.date(start), self.to, self.date(end))
+        }
+    }
+
     /// A column heading for the year ending on `d`.
     pub fn year(&self, d: NaiveDate) -> String {
         format!("{}{}", d.format("%Y"), self.year_suffix)
