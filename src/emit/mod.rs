@@ -7,6 +7,7 @@
 
 pub mod ixbrl;
 pub mod manifest;
+pub mod report_package;
 pub mod taxonomy_files;
 pub mod xbrl_json;
 pub mod xbrl_xml;
@@ -40,11 +41,8 @@ pub trait Writer: Sync {
 
 /// Every filing format esgx writes, in the order an export writes them. The taxonomy the filing
 /// refers to and the manifest are written by every export and are not in this list.
-pub static FORMATS: &[&dyn Writer] = &[
-    &xbrl_xml::XbrlXml,
-    &xbrl_json::XbrlJson,
-    &ixbrl::Ixbrl,
-];
+pub static FORMATS: &[&dyn Writer] =
+    &[&xbrl_xml::XbrlXml, &xbrl_json::XbrlJson, &ixbrl::Ixbrl, &report_package::ReportPackage];
 
 /// The writers named (in [`FORMATS`] order, each once), or the first unknown name.
 pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, String> {

@@ -51,7 +51,8 @@ fn chart_of(report: &Report, title: String, rows: &[(&Row, String)], stacked: bo
         .collect();
     let first = rows.first()?.0;
     let same_unit = rows.iter().all(|(r, _)| r.unit == first.unit && r.scale == first.scale);
-    if years.is_empty() || !same_unit || series.iter().flat_map(|s| s.1.iter().flatten()).any(|v| v.is_sign_negative()) {
+    if years.is_empty() || !same_unit || series.iter().flat_map(|s| s.1.iter().flatten()).any(|v| v.is_sign_negative())
+    {
         return None;
     }
     Some(Chart { title, unit: first.unit.clone(), years, series, stacked, scale: first.scale })
@@ -75,7 +76,9 @@ pub fn choose(report: &Report, tax: &Taxonomy, w: &Words, blocks: &[Block]) -> V
             .filter_map(|s| tax.concept_index(&s.concept))
             .filter_map(|c| total(c).map(|row| (row, row.label.clone())))
             .collect();
-        if parts.len() >= 2 && let Some(ch) = chart_of(report, r.label.clone(), &parts, true) {
+        if parts.len() >= 2
+            && let Some(ch) = chart_of(report, r.label.clone(), &parts, true)
+        {
             charted.insert(r.concept);
             charted.extend(parts.iter().map(|p| p.0.concept));
             out.push(ch);
@@ -98,7 +101,9 @@ pub fn choose(report: &Report, tax: &Taxonomy, w: &Words, blocks: &[Block]) -> V
             .collect();
         let members: Vec<(&Row, String)> = members
             .into_iter()
-            .filter(|(r, _)| r.member.is_none_or(|(a, m)| !parent_names.contains(&tax.axes[a].members[m].def.name.as_str())))
+            .filter(|(r, _)| {
+                r.member.is_none_or(|(a, m)| !parent_names.contains(&tax.axes[a].members[m].def.name.as_str()))
+            })
             .collect();
         let axis = members.first().and_then(|m| m.0.member).map(|m| m.0);
         let Some(axis) = axis else { continue };
@@ -195,7 +200,13 @@ pub fn svg(ch: &Chart, w: &Words, id: &str) -> String {
     let num = |v: Decimal| v.to_f64().unwrap_or(0.0) * factor;
     let bar_total = |yi: usize| ch.series.iter().filter_map(|s| s.1[yi]).map(num).sum::<f64>();
     let max = (0..ch.years.len())
-        .map(|yi| if ch.stacked { bar_total(yi) } else { ch.series.iter().filter_map(|s| s.1[yi]).map(num).fold(0.0, f64::max) })
+        .map(|yi| {
+            if ch.stacked {
+                bar_total(yi)
+            } else {
+                ch.series.iter().filter_map(|s| s.1[yi]).map(num).fold(0.0, f64::max)
+            }
+        })
         .fold(0.0, f64::max);
     let step = if max > 0.0 { nice_step(max) } else { 1.0 };
     let top_val = (max / step).ceil().max(1.0) * step;
@@ -207,7 +218,11 @@ pub fn svg(ch: &Chart, w: &Words, id: &str) -> String {
         esc(&ch.title),
         esc(&alt_text(ch, w))
     );
-    let _ = write!(s, r##"<text x="{left}" y="22" font-size="15" font-weight="bold" fill="#111">{}</text>"##, esc(&ch.title));
+    let _ = write!(
+        s,
+        r##"<text x="{left}" y="22" font-size="15" font-weight="bold" fill="#111">{}</text>"##,
+        esc(&ch.title)
+    );
     if !ch.unit.is_empty() || ch.scale == -2 {
         let unit = if ch.scale == -2 { "%".to_string() } else { ch.unit.clone() };
         let _ = write!(s, r##"<text x="{left}" y="40" fill="#444">{}</text>"##, esc(&unit));
@@ -242,7 +257,14 @@ fn axis_label(v: f64, step: f64) -> String {
     }
 }
 
-fn bars(s: &mut String, ch: &Chart, w: &Words, (left, plot_w): (f64, f64), y: &dyn Fn(f64) -> f64, num: &dyn Fn(Decimal) -> f64) {
+fn bars(
+    s: &mut String,
+    ch: &Chart,
+    w: &Words,
+    (left, plot_w): (f64, f64),
+    y: &dyn Fn(f64) -> f64,
+    num: &dyn Fn(Decimal) -> f64,
+) {
     let n_years = ch.years.len() as f64;
     let slot = plot_w / n_years;
     let group_w = slot * 0.7;

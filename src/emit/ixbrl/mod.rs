@@ -92,14 +92,21 @@ impl Page<'_, '_> {
 
     fn head(&mut self) -> io::Result<()> {
         let w = self.w;
-        write!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"{XHTML}\" xmlns:ix=\"{IX}\" xmlns:ixt=\"{IXT}\" xmlns:xbrli=\"{XBRLI}\" xmlns:link=\"{LINK}\" xmlns:xlink=\"{XLINK}\" xmlns:xbrldi=\"{XBRLDI}\" xmlns:xsi=\"{XSI}\"")?;
+        write!(
+            self.out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"{XHTML}\" xmlns:ix=\"{IX}\" xmlns:ixt=\"{IXT}\" xmlns:xbrli=\"{XBRLI}\" xmlns:link=\"{LINK}\" xmlns:xlink=\"{XLINK}\" xmlns:xbrldi=\"{XBRLDI}\" xmlns:xsi=\"{XSI}\""
+        )?;
         let fixed = ["ix", "ixt", "xbrli", "link", "xlink", "xbrldi", "xsi", "xml", "xmlns"];
         for (p, ns) in &self.r.namespaces {
             if !fixed.contains(&p.as_str()) {
                 write!(self.out, " xmlns:{p}=\"{}\"", escape(ns))?;
             }
         }
-        write!(self.out, " xml:lang=\"{}\">\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\"/>\n<title>", w.lang)?;
+        write!(
+            self.out,
+            " xml:lang=\"{}\">\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\"/>\n<title>",
+            w.lang
+        )?;
         let name = self.entity_name();
         self.t(&format!("{name} — {}", w.title))?;
         self.s("</title>\n<style type=\"text/css\">")?;
@@ -135,7 +142,10 @@ impl Page<'_, '_> {
         };
         let (scheme, ident) = (escape(&self.r.entity.scheme), escape_text(&self.r.entity.identifier));
         for (period, dims, id) in &a.contexts {
-            write!(self.out, "<xbrli:context id=\"{id}\"><xbrli:entity><xbrli:identifier scheme=\"{scheme}\">{ident}</xbrli:identifier>")?;
+            write!(
+                self.out,
+                "<xbrli:context id=\"{id}\"><xbrli:entity><xbrli:identifier scheme=\"{scheme}\">{ident}</xbrli:identifier>"
+            )?;
             let members = |out: &mut io::BufWriter<&mut dyn Write>| -> io::Result<()> {
                 write!(out, "<{container}>")?;
                 for (axis, member) in dims.iter() {
@@ -258,7 +268,11 @@ impl Page<'_, '_> {
             self.s("<div class=\"charts\">\n")?;
             for (svg, alt) in svgs {
                 self.charts += 1;
-                write!(self.out, "<div class=\"chart\"><img id=\"chart-{}\" class=\"chart-img\" width=\"720\" height=\"330\" alt=\"", self.charts)?;
+                write!(
+                    self.out,
+                    "<div class=\"chart\"><img id=\"chart-{}\" class=\"chart-img\" width=\"720\" height=\"330\" alt=\"",
+                    self.charts
+                )?;
                 self.a(&alt)?;
                 self.s("\" src=\"data:image/svg+xml;base64,")?;
                 self.s(&base64(svg.as_bytes()))?;
@@ -344,7 +358,13 @@ impl Page<'_, '_> {
         if shown.as_ref().is_some_and(|s| s.1) && !hidden {
             self.s("<span class=\"minus\">−</span>")?;
         }
-        write!(self.out, "<ix:nonFraction name=\"{}\" contextRef=\"{}\" id=\"{}\"", f.concept, self.contexts[i], escape(&f.id))?;
+        write!(
+            self.out,
+            "<ix:nonFraction name=\"{}\" contextRef=\"{}\" id=\"{}\"",
+            f.concept,
+            self.contexts[i],
+            escape(&f.id)
+        )?;
         if let Some(u) = &f.unit {
             write!(self.out, " unitRef=\"{}\"", escape(&u.id))?;
         }
@@ -390,7 +410,12 @@ impl Page<'_, '_> {
 
     fn non_numeric(&mut self, i: usize, hidden: bool) -> io::Result<()> {
         let f: &Fact = &self.r.facts[i];
-        let tag = format!("<ix:nonNumeric name=\"{}\" contextRef=\"{}\" id=\"{}\"", f.concept, self.contexts[i], escape(&f.id));
+        let tag = format!(
+            "<ix:nonNumeric name=\"{}\" contextRef=\"{}\" id=\"{}\"",
+            f.concept,
+            self.contexts[i],
+            escape(&f.id)
+        );
         self.s(&tag)?;
         if let Some(l) = &f.language {
             write!(self.out, " xml:lang=\"{}\"", escape(l))?;
@@ -405,7 +430,8 @@ impl Page<'_, '_> {
         };
         let boolean = self.f.taxonomy.concept(&f.concept.local).is_some_and(|c| c.def.data_type == DataType::Boolean);
         if boolean && !hidden && matches!(text.as_str(), "true" | "false") {
-            let (format, word) = if text == "true" { ("ixt:fixed-true", self.w.yes) } else { ("ixt:fixed-false", self.w.no) };
+            let (format, word) =
+                if text == "true" { ("ixt:fixed-true", self.w.yes) } else { ("ixt:fixed-false", self.w.no) };
             write!(self.out, " format=\"{format}\">")?;
             self.t(word)?;
             return self.s("</ix:nonNumeric>");
@@ -493,7 +519,10 @@ impl Page<'_, '_> {
                 let note = &self.plan.notes[*n];
                 (note.id.clone(), note.number, note.text.clone())
             };
-            write!(self.out, "<p class=\"note\"><span class=\"num\">{number}</span> <ix:footnote id=\"{id}\" xml:lang=\"en\">")?;
+            write!(
+                self.out,
+                "<p class=\"note\"><span class=\"num\">{number}</span> <ix:footnote id=\"{id}\" xml:lang=\"en\">"
+            )?;
             self.t(&text)?;
             self.s("</ix:footnote></p>\n")?;
         }
