@@ -299,7 +299,12 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     // Footnotes become each fact's provenance note.
     for (from, to) in footnote_arcs {
         if let (Some(fact), Some(text)) = (footnote_locs.get(&from), acc.footnotes.get(&to)) {
-            acc.raw.footnotes.insert(fact.clone(), text.clone());
+            // A fact with several footnotes keeps them all, in the order linked.
+            let note = acc.raw.footnotes.entry(fact.clone()).or_default();
+            if !note.is_empty() {
+                note.push(' ');
+            }
+            note.push_str(text);
         }
     }
     // Resolve acc.contexts and acc.units.
