@@ -192,8 +192,12 @@ fn esc(s: &str) -> String {
 
 /// The chart as a standalone SVG document. Drawing positions are the only floating-point
 /// numbers esgx computes: values are printed from the exact decimals.
-pub fn svg(ch: &Chart, w: &Words, id: &str) -> String {
-    let (width, height, left, right, top, bottom) = (720.0, 330.0, 70.0, 16.0, 50.0, 76.0);
+pub fn svg(ch: &Chart, w: &Words, id: &str) -> (String, u32) {
+    let (width, left, right, top) = (720.0, 70.0, 16.0, 50.0);
+    // Room for the legend: two lines fit the base height, each further line adds one.
+    let lines = legend(&mut String::new(), ch, left, 0.0, width - right);
+    let bottom = 76.0 + 16.0 * lines.saturating_sub(2) as f64;
+    let height = 330.0 + 16.0 * lines.saturating_sub(2) as f64;
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
     let factor = if ch.scale == -2 { 100.0 } else { 10f64.powi(-ch.scale) };
@@ -243,9 +247,9 @@ pub fn svg(ch: &Chart, w: &Words, id: &str) -> String {
         v += step;
     }
     bars(&mut s, ch, w, (left, plot_w), &y, &num);
-    legend(&mut s, ch, left, height - 18.0, width - right);
+    legend(&mut s, ch, left, top + plot_h + 42.0, width - right);
     s.push_str("</svg>");
-    s
+    (s, height as u32)
 }
 
 fn axis_label(v: f64, step: f64) -> String {
@@ -316,17 +320,20 @@ fn bars(
     }
 }
 
-fn legend(s: &mut String, ch: &Chart, left: f64, y: f64, right_edge: f64) {
+/// Draw the legend from its first line's baseline `y`; returns how many lines it took.
+fn legend(s: &mut String, ch: &Chart, left: f64, y: f64, right_edge: f64) -> usize {
     if ch.series.len() < 2 {
-        return;
+        return 0;
     }
+    let mut lines = 1;
     let mut x = left;
-    let mut row_y = y - 16.0;
+    let mut row_y = y;
     for (si, (name, _)) in ch.series.iter().enumerate() {
         let approx = 22.0 + name.chars().map(|c| if c.is_ascii() { 6.6 } else { 12.0 }).sum::<f64>();
         if x + approx > right_edge && x > left {
             x = left;
             row_y += 16.0;
+            lines += 1;
         }
         let _ = write!(
             s,
@@ -339,4 +346,5 @@ fn legend(s: &mut String, ch: &Chart, left: f64, y: f64, right_edge: f64) {
         );
         x += approx + 14.0;
     }
+    lines
 }

@@ -255,7 +255,7 @@ impl Page<'_, '_> {
         write!(self.out, "<div class=\"section\" id=\"s-{}\">\n<h2>", escape(&id))?;
         self.t(&title)?;
         self.s("</h2>\n")?;
-        let svgs: Vec<(String, String)> = self.plan.sections[si]
+        let svgs: Vec<((String, u32), String)> = self.plan.sections[si]
             .charts
             .iter()
             .enumerate()
@@ -266,11 +266,11 @@ impl Page<'_, '_> {
             .collect();
         if !svgs.is_empty() {
             self.s("<div class=\"charts\">\n")?;
-            for (svg, alt) in svgs {
+            for ((svg, height), alt) in svgs {
                 self.charts += 1;
                 write!(
                     self.out,
-                    "<div class=\"chart\"><img id=\"chart-{}\" class=\"chart-img\" width=\"720\" height=\"330\" alt=\"",
+                    "<div class=\"chart\"><img id=\"chart-{}\" class=\"chart-img\" width=\"720\" height=\"{height}\" alt=\"",
                     self.charts
                 )?;
                 self.a(&alt)?;

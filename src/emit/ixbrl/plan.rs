@@ -262,7 +262,8 @@ fn concept_rows(report: &Report, tax: &Taxonomy, w: &Words, c: usize, facts: &[u
             if last_axes.as_ref() != Some(&axes) {
                 let names: Vec<String> =
                     axes.iter().map(|a| lower_first(w, strip_kind(w.pick(&tax.axes[*a].def.labels)))).collect();
-                rows.push(heading(&format!("{} {}", w.by, names.join(" × ")), 1, c));
+                let gap = if w.lang == "en" { " " } else { "" };
+                rows.push(heading(&format!("{}{gap}{}", w.by, names.join(" × ")), 1, c));
                 last_axes = Some(axes);
             }
             let names: Vec<&str> =

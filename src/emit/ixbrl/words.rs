@@ -228,7 +228,7 @@ impl Words {
 }
 
 /// A value as displayed: `value / 10^scale`, its magnitude with comma thousands and dot decimals
-/// (at least `decimals - scale` fraction digits, and never fewer than it needs to stay exact),
+/// (at least `decimals + scale` fraction digits, and never fewer than it needs to stay exact),
 /// and whether it is negative (the sign is written outside the tag, as `sign="-"` says).
 pub fn display_number(value: Decimal, decimals: Option<i32>, scale: i32) -> (String, bool) {
     let negative = value.is_sign_negative() && !value.is_zero();
@@ -238,7 +238,7 @@ pub fn display_number(value: Decimal, decimals: Option<i32>, scale: i32) -> (Str
     } else if scale < 0 {
         v *= Decimal::from(10i64.pow((-scale) as u32));
     }
-    let wanted = decimals.map_or(0, |d| (d - scale).max(0)) as u32;
+    let wanted = decimals.map_or(0, |d| (d + scale).max(0)) as u32;
     let mut v = v.normalize();
     if v.scale() < wanted {
         v.rescale(wanted);
