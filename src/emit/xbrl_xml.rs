@@ -147,6 +147,10 @@ fn write_facts(w: &mut XmlWriter, report: &Report, aspects: &Aspects) {
         let decimals = f.decimals.map_or("INF".to_string(), |d| d.to_string());
         match &f.value {
             FactValue::Nil => {
+                // A nil text fact keeps its language, as in xBRL-JSON (an OIM aspect).
+                if let Some(lang) = &f.language {
+                    a.push(("xml:lang", lang));
+                }
                 a.push(("xsi:nil", "true"));
                 w.empty(&name, &a);
             }
