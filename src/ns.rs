@@ -91,3 +91,14 @@ pub const CALC11_XSD: &str = "https://www.xbrl.org/2023/calculation-1.1.xsd";
 pub const UTR: &str = "http://www.xbrl.org/2009/utr";
 /// ISO 4217 currencies (`iso4217:CNY`).
 pub const ISO4217: &str = "http://www.xbrl.org/2003/iso4217";
+
+/// Inline XBRL 1.1.
+pub const IX: &str = "http://www.xbrl.org/2013/inlineXBRL";
+/// The Inline XBRL Transformation Registry 4.
+pub const IXT: &str = "http://www.xbrl.org/inlineXBRL/transformation/2020-02-12";
+/// XHTML, the language of an Inline XBRL page.
+pub const XHTML: &str = "http://www.w3.org/1999/xhtml";
+/// Report Packages 1.0: the document type of an inline report package.
+pub const REPORT_PACKAGE_INLINE: &str = "https://xbrl.org/report-package/2023/xbri";
+/// Report Packages 1.0: the document type of an XBRL-XML report package.
+pub const REPORT_PACKAGE_XML: &str = "https://xbrl.org/report-package/2023/xbr";

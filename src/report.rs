@@ -59,6 +59,19 @@ impl Period {
     }
 }
 
+impl Period {
+    /// Does this period belong to the reporting period (the period itself, or an instant at its
+    /// end)? Every period does when there is none.
+    pub fn belongs_to(&self, reporting: Option<&Period>) -> bool {
+        match (reporting, self) {
+            (None, _) => true,
+            (Some(r), p) if r == p => true,
+            (Some(Period::Duration { end, .. }), Period::Instant(d)) => d == end,
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -34,7 +34,7 @@ fn bundled_export_writes_every_format_with_a_truthful_manifest() {
     listed.sort();
     assert_eq!(listed, files(&out));
     let formats: Vec<&str> = outputs.iter().map(|o| o["format"].as_str().unwrap()).collect();
-    for f in ["xbrl-xml", "xbrl-json", "taxonomy-schema", "taxonomy-linkbase"] {
+    for f in ["xbrl-xml", "xbrl-json", "ixbrl", "report-package", "taxonomy-schema", "taxonomy-linkbase"] {
         assert!(formats.contains(&f), "no {f} output");
     }
     // Inputs: the dataset and the taxonomy source, hashed.

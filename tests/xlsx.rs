@@ -98,7 +98,9 @@ fn fill(template: &Path, ds: &Value) -> Book {
         put(ext, r, 1, e[kind].as_str().unwrap());
         r += 1;
     }
-    for (kind, list) in [("member", "members"), ("group", "groups"), ("concept", "concepts")] {
+    for (kind, list) in
+        [("member", "members"), ("group", "groups"), ("concept", "concepts"), ("axis", "axes"), ("unit", "units")]
+    {
         for def in e[list].as_array().into_iter().flatten() {
             put(ext, r, 0, kind);
             put(ext, r, 1, &def.to_string());

@@ -169,9 +169,9 @@ pub fn template(tax: &Taxonomy, framework: &str, years: &[i32], lang: &str) -> R
         let ws = wb.add_worksheet().set_name(EXTENSIONS_SHEET).map_err(x)?;
         ws.write_string_with_format(0, 0, "Kind", &bold).map_err(x)?;
         ws.write_string_with_format(0, 1, "Definition", &bold).map_err(x)?;
-        ws.write_string(0, 2, "A company extension, if you need members or concepts of your own: a row `prefix` and a row `namespace`, then one row per member, group or concept with its definition in JSON, as the JSON dataset's `extensions` has them.").map_err(x)?;
+        ws.write_string(0, 2, "A company extension, if you need members, concepts, axes or units of your own: a row `prefix` and a row `namespace`, then one row per member, group, concept, axis or unit with its definition in JSON, as the JSON dataset's `extensions` has them.").map_err(x)?;
         let kinds = DataValidation::new()
-            .allow_list_strings(&["prefix", "namespace", "member", "group", "concept"])
+            .allow_list_strings(&["prefix", "namespace", "member", "group", "concept", "axis", "unit"])
             .map_err(x)?;
         ws.add_data_validation(1, 0, 2000, 0, &kinds).map_err(x)?;
         ws.set_column_width(1, 80).map_err(x)?;
@@ -467,7 +467,8 @@ fn read_entity(
     (first, names)
 }
 
-/// The company extension: rows of kind (`prefix`, `namespace`, `member`, `group`, `concept`)
+/// The company extension: rows of kind (`prefix`, `namespace`, `member`, `group`, `concept`,
+/// `axis`, `unit`)
 /// and value (the prefix, the namespace, or a definition in JSON).
 fn read_extensions(sheet: &Sheet, doc: &mut Value, cells: &mut Cells<'_>, errs: &mut Vec<Diagnostic>) {
     let (rows, _) = sheet.cells.get_size();
@@ -484,11 +485,13 @@ fn read_extensions(sheet: &Sheet, doc: &mut Value, cells: &mut Cells<'_>, errs: 
             "member" => "members",
             "group" => "groups",
             "concept" => "concepts",
+            "axis" => "axes",
+            "unit" => "units",
             other => {
                 errs.push(Diagnostic::error(
                     Code::E0100,
                     at,
-                    format!("unknown kind {other:?}: member, group, concept, prefix or namespace"),
+                    format!("unknown kind {other:?}: member, group, concept, axis, unit, prefix or namespace"),
                 ));
                 continue;
             }

@@ -6,7 +6,9 @@
 //! lists what they wrote with hashes ([`Recorder`]).
 
 pub mod facts_table;
+pub mod ixbrl;
 pub mod manifest;
+pub mod report_package;
 pub mod taxonomy_files;
 pub mod xbrl_csv;
 pub mod xbrl_json;
@@ -43,8 +45,14 @@ pub trait Writer: Sync {
 
 /// Every filing format esgx writes, in the order an export writes them. The taxonomy the filing
 /// refers to and the manifest are written by every export and are not in this list.
-pub static FORMATS: &[&dyn Writer] =
-    &[&xbrl_xml::XbrlXml, &xbrl_json::XbrlJson, &xbrl_csv::XbrlCsv, &facts_table::FactsTable];
+pub static FORMATS: &[&dyn Writer] = &[
+    &xbrl_xml::XbrlXml,
+    &xbrl_json::XbrlJson,
+    &xbrl_csv::XbrlCsv,
+    &facts_table::FactsTable,
+    &ixbrl::Ixbrl,
+    &report_package::ReportPackage,
+];
 
 /// The writers named (in [`FORMATS`] order, each once), or the first unknown name.
 pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, String> {

@@ -11,14 +11,14 @@ use std::collections::HashMap;
 type Dims = [(QName, QName)];
 
 /// The contexts and units of a report, each once, with every fact's context id.
-struct Aspects<'a> {
-    contexts: Vec<(&'a Period, &'a Dims, String)>,
-    fact_contexts: Vec<usize>,
-    units: Vec<&'a Unit>,
+pub(super) struct Aspects<'a> {
+    pub(super) contexts: Vec<(&'a Period, &'a Dims, String)>,
+    pub(super) fact_contexts: Vec<usize>,
+    pub(super) units: Vec<&'a Unit>,
 }
 
 /// Contexts keyed by period and dimensions, units by their id: each written once.
-fn aspects(report: &Report) -> Aspects<'_> {
+pub(super) fn aspects(report: &Report) -> Aspects<'_> {
     let mut contexts: Vec<(&Period, &Dims, String)> = Vec::new();
     let mut index: HashMap<(&Period, &Dims), usize> = HashMap::new();
     let mut fact_contexts = Vec::with_capacity(report.facts.len());
@@ -145,6 +145,10 @@ fn write_facts(w: &mut XmlWriter, report: &Report, aspects: &Aspects) {
         let decimals = f.decimals.map_or("INF".to_string(), |d| d.to_string());
         match &f.value {
             FactValue::Nil => {
+                // A nil text fact keeps its language, as in xBRL-JSON (an OIM aspect).
+                if let Some(lang) = &f.language {
+                    a.push(("xml:lang", lang));
+                }
                 a.push(("xsi:nil", "true"));
                 w.empty(&name, &a);
             }

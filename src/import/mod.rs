@@ -5,7 +5,9 @@
 
 pub mod csv;
 mod dts;
+pub mod ixbrl;
 pub mod json;
+pub mod report_package;
 pub mod xml;
 
 use crate::diag::Code;
@@ -156,11 +158,13 @@ pub struct Imported {
     pub inputs: Vec<(String, Vec<u8>)>,
 }
 
-/// Is this file a filing (rather than a dataset)? XML files are; JSON files are when they have an
-/// xBRL-JSON `documentInfo`.
+/// Is this file a filing (rather than a dataset)? XML and Inline XBRL files and report packages
+/// are; JSON files are when they have an xBRL-JSON `documentInfo`, zips when they hold a
+/// `reportPackage.json`.
 pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("xbrl" | "xml") => true,
+        Some("xbrl" | "xml" | "xhtml" | "html" | "htm" | "xbri" | "xbr") => true,
+        Some("zip") => report_package::is_report_package(bytes),
         Some("json") => {
             let head = &bytes[..bytes.len().min(4096)];
             String::from_utf8_lossy(head).contains("\"documentInfo\"")
@@ -202,15 +206,22 @@ fn read_bytes_against(
     given: Option<Taxonomy>,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if matches!(ext.as_deref(), Some("xbri" | "xbr" | "zip")) {
+        return report_package::read(path, &bytes, |report, bytes| {
+            read_bytes_against(report, bytes, taxonomy_dir, given)
+        });
+    }
+    let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
     let is_xml = match ext.as_deref() {
-        Some("xbrl" | "xml") => true,
+        Some("xbrl" | "xml" | "xhtml" | "html" | "htm") => true,
         Some("json") => false,
         _ => text.trim_start().starts_with('<'),
     };
     let mut tables_read = Vec::new();
-    let raw = if is_xml {
+    let raw = if is_xml && ixbrl::is_inline(&text) {
+        ixbrl::read(&file, &text)?
+    } else if is_xml {
         xml::read(&file, &text)?
     } else {
         let doc = crate::input::parse_json(&file, &text).map_err(|d| vec![d])?;

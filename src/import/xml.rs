@@ -384,7 +384,12 @@ impl Parser<'_> {
         // Footnotes become each fact's provenance note.
         for (from, to) in std::mem::take(&mut self.footnote_arcs) {
             if let (Some(fact), Some(text)) = (self.footnote_locs.get(&from), acc.footnotes.get(&to)) {
-                acc.raw.footnotes.insert(fact.clone(), text.clone());
+                // A fact with several footnotes keeps them all, in the order linked.
+                let note = acc.raw.footnotes.entry(fact.clone()).or_default();
+                if !note.is_empty() {
+                    note.push(' ');
+                }
+                note.push_str(text);
             }
         }
         acc.resolve_references(self.file);

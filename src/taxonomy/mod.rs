@@ -828,6 +828,15 @@ impl Taxonomy {
         self.info.regulator.as_deref() == Some(r.publisher.as_str())
     }
 
+    /// The concepts that answer a requirement (that reference its code), by name.
+    pub fn requirement_concepts(&self, code: &str) -> Vec<&str> {
+        self.concepts
+            .iter()
+            .filter(|c| c.def.references.iter().any(|x| self.is_requirement(x) && x.code == code))
+            .map(|c| c.name())
+            .collect()
+    }
+
     /// The ids of the framework versions this taxonomy knows, oldest first.
     pub fn framework_ids(&self) -> Vec<&str> {
         self.info.frameworks.iter().map(|f| f.id.as_str()).collect()

@@ -21,7 +21,7 @@ pub fn package_name(tax: &Taxonomy) -> String {
     generate::stem(&tax.info.schema_file)
 }
 
-fn taxonomy_package_xml(tax: &Taxonomy) -> String {
+pub(crate) fn taxonomy_package_xml(tax: &Taxonomy) -> String {
     let mut w = XmlWriter::new();
     w.start("tp:taxonomyPackage", &[("xmlns:tp", TAXONOMY_PACKAGE), ("xml:lang", "en")]);
     w.text_element("tp:identifier", &[], &format!("{}package", base_url(tax)));
@@ -44,7 +44,7 @@ fn taxonomy_package_xml(tax: &Taxonomy) -> String {
     w.finish()
 }
 
-fn catalog_xml(tax: &Taxonomy) -> String {
+pub(crate) fn catalog_xml(tax: &Taxonomy) -> String {
     let mut w = XmlWriter::new();
     w.start("catalog", &[("xmlns", CATALOG_NS)]);
     w.empty("rewriteURI", &[("uriStartString", &base_url(tax)), ("rewritePrefix", "../taxonomy/")]);
@@ -95,6 +95,6 @@ pub fn build_outputs(tax: &Taxonomy) -> Vec<crate::output::Output> {
     out
 }
 
-fn is_extension_file(tax: &Taxonomy, f: &GeneratedFile) -> bool {
+pub(crate) fn is_extension_file(tax: &Taxonomy, f: &GeneratedFile) -> bool {
     tax.extension.as_ref().is_some_and(|e| f.path.starts_with(&generate::stem(&e.schema_file)))
 }

@@ -37,16 +37,6 @@ pub struct CoverageRow {
     pub facts: Vec<String>,
 }
 
-/// Does a fact's period belong to the reporting period (the period itself, or its end date)?
-fn in_period(p: &Period, reporting: Option<&Period>) -> bool {
-    match (reporting, p) {
-        (None, _) => true,
-        (Some(r), p) if r == p => true,
-        (Some(Period::Duration { end, .. }), Period::Instant(d)) => d == end,
-        _ => false,
-    }
-}
-
 /// Check each requirement of the framework version `framework`: a row for each, and a warning
 /// (W0601, W0602 for a mandatory one) at `origin` for each that is missing.
 pub fn check(
@@ -59,17 +49,12 @@ pub fn check(
     let mut rows = Vec::new();
     let mut diags = Vec::new();
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
-        let concepts: Vec<&str> = tax
-            .concepts
-            .iter()
-            .filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
-            .map(|c| c.name())
-            .collect();
+        let concepts = tax.requirement_concepts(&r.code);
         let facts: Vec<&crate::report::Fact> = index
             .facts
             .iter()
             .copied()
-            .filter(|f| concepts.contains(&&*f.concept.local) && in_period(&f.period, reporting))
+            .filter(|f| concepts.contains(&&*f.concept.local) && f.period.belongs_to(reporting))
             .collect();
         let status = if facts.iter().any(|f| f.value != FactValue::Nil) {
             Coverage::Reported
