@@ -101,8 +101,9 @@ fn io_or_findings(d: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, String> {
     if pipeline::is_usage_problem(&d) { Err(d[0].to_string()) } else { Ok(d) }
 }
 
-/// The newest framework version whose concepts cover every concept the report uses.
-fn infer_framework(report: &crate::report::Report, tax: &Taxonomy) -> String {
+/// The newest framework version whose concepts cover every concept the report uses (for a filing,
+/// which does not name one).
+pub fn infer_framework(report: &crate::report::Report, tax: &Taxonomy) -> String {
     let fits = |fw: &str| {
         report.facts.iter().all(|f| {
             tax.concept(&f.concept.local)

@@ -37,6 +37,7 @@ pub mod map;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod restore;
 pub mod taxonomy;
 pub mod validate;
 pub mod value;

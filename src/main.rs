@@ -92,6 +92,18 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "LANG")]
         lang: String,
     },
+    /// Turn a filing (XBRL XML instance, xBRL-JSON report) back into a dataset: entity, periods,
+    /// sources and the company extension recovered; exporting the dataset gives the filing again.
+    Import {
+        /// The filing. An esgx manifest.json beside it that lists it also gives the entity's name.
+        filing: PathBuf,
+        /// The dataset file to write (.json).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Read the filing against this taxonomy source folder instead of the bundled taxonomy.
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest, diff).
     Schema {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(esgx::input::SCHEMAS.iter().map(|(n, _)| *n)))]
@@ -269,6 +281,7 @@ fn main() -> ExitCode {
             let taxonomy = (taxonomy, taxonomy_package);
             validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
         }
+        Command::Import { filing, out, taxonomy } => import(filing, out, taxonomy),
         Command::Diff { old, new, format, fail_on_change, taxonomy } => {
             diff(old, new, format, fail_on_change, taxonomy)
         }
@@ -434,6 +447,34 @@ fn validate(
         (FailOn::Error, Some(s)) => s >= Severity::Error,
     };
     if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Exit codes: 0 written (findings about what the dataset cannot carry are printed), 1 the filing
+/// has errors and nothing was written, 2 a usage or I/O problem.
+fn import(filing: PathBuf, out: PathBuf, taxonomy: Option<PathBuf>) -> ExitCode {
+    let opts = esgx::restore::ImportOptions { filing, out, taxonomy_dir: taxonomy };
+    match esgx::restore::run(&opts) {
+        Ok(outcome) => {
+            print_diagnostics(&outcome.diagnostics);
+            println!("wrote {} (dataset-json)", outcome.out.display());
+            let left_out = if outcome.left_out > 0 {
+                format!("; {} left out", plural(outcome.left_out, "fact"))
+            } else {
+                String::new()
+            };
+            eprintln!("imported {}{left_out}", plural(outcome.facts, "fact"));
+            ExitCode::SUCCESS
+        }
+        Err(ExportError::Findings(diags)) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "import failed: {}; nothing was written",
+                plural(diags.iter().filter(|d| d.severity == Severity::Error).count(), "error")
+            );
+            ExitCode::from(1)
+        }
+        Err(ExportError::Io(msg)) => usage_error(&msg),
+    }
 }
 
 /// Exit codes: 0 compared (differences or not, without --fail-on-change), 1 differences with
