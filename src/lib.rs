@@ -22,6 +22,7 @@
 //! # }
 //! ```
 
+pub mod batch;
 pub mod check;
 pub mod dataset;
 pub mod diag;

@@ -57,6 +57,11 @@ pub fn example(name: &str) -> Option<&'static Example> {
 pub enum Input {
     Path(std::path::PathBuf),
     Example(&'static Example),
+    /// Bytes already read (standard input), shown as `name`: a JSON dataset, or a filing.
+    Bytes {
+        name: String,
+        bytes: std::sync::Arc<[u8]>,
+    },
 }
 
 impl Input {
@@ -65,6 +70,7 @@ impl Input {
         match self {
             Input::Path(p) => p.display().to_string(),
             Input::Example(e) => e.path.to_string(),
+            Input::Bytes { name, .. } => name.clone(),
         }
     }
 }
@@ -232,6 +238,7 @@ pub fn read_input(input: &Input) -> Result<Dataset, Vec<Diagnostic>> {
     match input {
         Input::Path(p) => read_path(p),
         Input::Example(e) => from_json_bytes(e.path, e.json.as_bytes().to_vec()),
+        Input::Bytes { name, bytes } => from_json_bytes(name, bytes.to_vec()),
     }
 }
 
