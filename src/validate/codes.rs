@@ -43,6 +43,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("E0221", "a fact's source document is not listed"),
     ("E0223", "a filing's schema reference does not resolve to the esgx taxonomy or a schema beside it"),
     ("E0222", "a filing fact refers to a context or unit it does not define"),
+    ("E0701", "the filing holds no fact a dataset can carry, so `esgx import` made no dataset"),
+    ("W0701", "a fact of the filing cannot be represented in a dataset and was left out of the import"),
+    ("W0702", "the imported dataset does not give a fact of the filing back exactly"),
+    ("I0701", "the filing does not carry something a dataset holds; the import fills it in"),
     (
         "E0301",
         "a filing's total does not equal the sum of its parts (XBRL Calculations 1.1): XBRL processors report an inconsistency",
