@@ -545,7 +545,7 @@ fn difference(want: &Fact, got: &Fact) -> Option<String> {
     } else if sourced && provenance(want).sentence() != provenance(got).sentence() {
         Some("its source reference comes back otherwise worded".into())
     } else if !sourced && want.provenance.note != got.provenance.note {
-        Some("its source reference comes back otherwise worded".into())
+        Some("its footnotes come back as another note".into())
     } else {
         None
     }
@@ -587,13 +587,16 @@ const MARKERS: &[&str] = &[
     " Note: ",
 ];
 
+/// Takes a choice of (field, position) cuts, or not.
+type Accept<'a> = dyn FnMut(&[(usize, usize)]) -> Option<Provenance> + 'a;
+
 /// Try every increasing choice of marker occurrences (field, position) until `accept` takes one.
 fn split_fields(
     head: &str,
     field: usize,
     cuts: &mut Vec<(usize, usize)>,
     budget: &mut usize,
-    accept: &mut dyn FnMut(&[(usize, usize)]) -> Option<Provenance>,
+    accept: &mut Accept<'_>,
     found: &mut Option<Provenance>,
 ) {
     if found.is_some() || *budget == 0 {
