@@ -60,7 +60,7 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
         None => crate::import::read_bytes(path, filing_bytes.take().unwrap_or_default(), opts.taxonomy_dir.as_deref()),
     };
     match (&opts.input, is_filing) {
-        (Input::Path(path), true) => match read(path) {
+        (Input::Path(_) | Input::Bytes { .. }, true) => match read(&filing_path(&opts.input)) {
             Ok(mut imported) => {
                 if let Some(fw) = &opts.framework {
                     imported.taxonomy.check_framework(fw)?;
@@ -101,12 +101,22 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
     Ok(result)
 }
 
+/// The path a filing is read as: its own, or for standard input its shown name (no extension, so
+/// its content tells XML from JSON; references resolve from the current folder).
+fn filing_path(input: &Input) -> std::path::PathBuf {
+    match input {
+        Input::Path(p) => p.clone(),
+        other => std::path::PathBuf::from(other.display()),
+    }
+}
+
 fn io_or_findings(d: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, String> {
     if pipeline::is_usage_problem(&d) { Err(d[0].to_string()) } else { Ok(d) }
 }
 
-/// The newest framework version whose concepts cover every concept the report uses.
-fn infer_framework(report: &crate::report::Report, tax: &Taxonomy) -> String {
+/// The newest framework version whose concepts cover every concept the report uses (for a filing,
+/// which does not name one).
+pub fn infer_framework(report: &crate::report::Report, tax: &Taxonomy) -> String {
     let fits = |fw: &str| {
         report.facts.iter().all(|f| {
             tax.concept(&f.concept.local)

@@ -200,6 +200,25 @@ pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnos
     Ok(bytes)
 }
 
+/// Read standard input whole, within [`max_input_bytes`] (a pipe has no size to check first).
+pub fn read_stdin() -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let limit = max_input_bytes();
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
+        Diagnostic::error(Code::E0001, Location::file("<stdin>"), format!("cannot read standard input: {e}"))
+    })?;
+    if bytes.len() as u64 > limit {
+        return Err(Diagnostic::error(
+            Code::E0001,
+            Location::file("<stdin>"),
+            format!("standard input is over the input size limit of {limit} bytes"),
+        )
+        .with_hint("set ESGX_MAX_INPUT_BYTES to a larger number of bytes to read it anyway"));
+    }
+    Ok(bytes)
+}
+
 /// Why a reference from a filing cannot be followed.
 #[derive(Debug)]
 pub enum Unresolved {

@@ -27,6 +27,7 @@
 #![allow(clippy::result_large_err)]
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod check;
 pub mod dataset;
 pub mod diag;
@@ -43,6 +44,7 @@ pub mod ns;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod restore;
 pub mod taxonomy;
 pub mod validate;
 pub mod value;

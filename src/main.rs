@@ -68,9 +68,11 @@ fn usage_error(msg: &str) -> ExitCode {
 enum Command {
     /// Export a dataset as an XBRL 2.1 instance, an xBRL-JSON report, the taxonomy and a manifest.
     Export {
-        /// The dataset (.json, or .csv with NAME.meta.json beside it).
-        #[arg(conflicts_with = "example")]
-        dataset: Option<PathBuf>,
+        /// The dataset (.json, or .csv with NAME.meta.json beside it), or `-` to read a JSON
+        /// dataset from standard input. Several datasets, or folders of them, are exported in
+        /// parallel, each into OUT/NAME/ (NAME: the file's stem), with one JSON line per dataset.
+        #[arg(conflicts_with = "example", value_name = "DATASET")]
+        dataset: Vec<PathBuf>,
         /// Export a bundled dataset instead of a file.
         #[arg(long, value_name = "NAME", value_parser = example_names())]
         example: Option<String>,
@@ -91,6 +93,22 @@ enum Command {
         /// The language of labels in what is written for people (en, zh-Hant, zh-Hans).
         #[arg(long, default_value = "en", value_name = "LANG")]
         lang: String,
+        /// Write the summary of a run over several datasets (one JSON line per dataset) to this
+        /// file instead of standard output (`-`). Makes a run of one dataset such a run too.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+    },
+    /// Turn a filing (XBRL XML instance, xBRL-JSON report) back into a dataset: entity, periods,
+    /// sources and the company extension recovered; exporting the dataset gives the filing again.
+    Import {
+        /// The filing. An esgx manifest.json beside it that lists it also gives the entity's name.
+        filing: PathBuf,
+        /// The dataset file to write (.json).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Read the filing against this taxonomy source folder instead of the bundled taxonomy.
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
     },
     /// Print the JSON Schema of a format esgx reads or writes (dataset, taxonomy, manifest, diff).
     Schema {
@@ -104,15 +122,21 @@ enum Command {
     },
     /// Validate a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON report, xBRL-CSV metadata).
     Validate {
-        /// What to check: a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON report, xBRL-CSV metadata).
-        #[arg(conflicts_with = "example")]
-        path: Option<PathBuf>,
+        /// What to check: a dataset (.json, .csv, .xlsx) or a filing (XBRL XML instance, xBRL-JSON
+        /// report, xBRL-CSV metadata, Inline XBRL page, report package), or `-` for standard input.
+        /// Several, or folders of them, are checked in parallel, with one JSON line per input.
+        #[arg(conflicts_with = "example", value_name = "PATH")]
+        path: Vec<PathBuf>,
         /// Check a bundled dataset instead of a file.
         #[arg(long, value_name = "NAME", value_parser = example_names())]
         example: Option<String>,
-        /// How to print the results (on stdout).
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        /// How to print the results (on stdout) of one input [default: human].
+        #[arg(long, value_enum)]
+        format: Option<OutputFormat>,
+        /// Write the summary of a run over several inputs (one JSON line per input) to this file
+        /// instead of standard output (`-`). Makes a run of one input such a run too.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
         /// Exit with code 1 when a finding has at least this severity.
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
@@ -281,21 +305,54 @@ fn main() -> ExitCode {
             taxonomy_package,
             framework,
             yoy_threshold,
+            summary,
         } => {
-            let input = match resolve_input(path, example, "validate", "dataset or filing") {
+            if is_batch(&path, &summary) {
+                if format.is_some() || baseline.is_some() || write_baseline.is_some() {
+                    return usage_error(
+                        "--format, --baseline and --write-baseline apply to one input; a run over several writes one JSON line per input",
+                    );
+                }
+                let opts = esgx::check::ValidateOptions {
+                    input: esgx::dataset::Input::Path(PathBuf::new()),
+                    taxonomy_dir: taxonomy,
+                    taxonomy_package,
+                    framework,
+                    rules: esgx::validate::Options {
+                        yoy_threshold: yoy_threshold / rust_decimal::Decimal::ONE_HUNDRED,
+                        ..Default::default()
+                    },
+                    baseline: None,
+                };
+                let threshold = match fail_on {
+                    FailOn::Info => Some(Severity::Info),
+                    FailOn::Warning => Some(Severity::Warning),
+                    FailOn::Error => Some(Severity::Error),
+                    FailOn::Never => None,
+                };
+                return batch(&path, esgx::batch::Job::Validate(opts, threshold), summary.as_deref());
+            }
+            let format = format.unwrap_or(OutputFormat::Human);
+            let input = match single_input(path, example, "validate", "dataset or filing") {
                 Ok(i) => i,
                 Err(code) => return code,
             };
             let taxonomy = (taxonomy, taxonomy_package);
             validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
         }
+        Command::Import { filing, out, taxonomy } => import(filing, out, taxonomy),
         Command::Diff { old, new, format, fail_on_change, taxonomy } => {
             diff(old, new, format, fail_on_change, taxonomy)
         }
-        Command::Export { dataset, example, out, taxonomy, taxonomy_package, formats, lang } => {
-            let dataset = match resolve_input(dataset, example, "export", "dataset") {
-                Ok(i) => i,
-                Err(code) => return code,
+        Command::Export { dataset: paths, example, out, taxonomy, taxonomy_package, formats, lang, summary } => {
+            let batch_run = is_batch(&paths, &summary);
+            let dataset = if batch_run {
+                esgx::dataset::Input::Path(PathBuf::new()) // set for each dataset
+            } else {
+                match single_input(paths.clone(), example, "export", "dataset") {
+                    Ok(i) => i,
+                    Err(code) => return code,
+                }
             };
             let epoch = match source_date_epoch() {
                 Ok(e) => e,
@@ -312,6 +369,9 @@ fn main() -> ExitCode {
                 formats,
                 lang,
             };
+            if batch_run {
+                return batch(&paths, esgx::batch::Job::Export(opts), summary.as_deref());
+            }
             match esgx::export::run(&opts) {
                 Ok(outcome) => {
                     // Warnings are worth a look before filing; infos are in the manifest.
@@ -342,6 +402,90 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// A run over several inputs: more than one path, a folder, or a summary asked for.
+fn is_batch(paths: &[PathBuf], summary: &Option<PathBuf>) -> bool {
+    paths.len() > 1 || paths.iter().any(|p| p.is_dir()) || (summary.is_some() && !paths.is_empty())
+}
+
+/// The one input of a run: a path, `-` (standard input, read whole within the input limit), or
+/// `--example`.
+fn single_input(
+    paths: Vec<PathBuf>,
+    example: Option<String>,
+    command: &str,
+    what: &str,
+) -> Result<esgx::dataset::Input, ExitCode> {
+    if paths.len() == 1 && paths[0].as_os_str() == "-" {
+        return esgx::input::read_stdin()
+            .map(|bytes| esgx::dataset::Input::Bytes { name: "<stdin>".into(), bytes: bytes.into() })
+            .map_err(|d| usage_error(&d.to_string()));
+    }
+    resolve_input(paths.into_iter().next(), example, command, what)
+}
+
+/// Run `job` over every input `paths` names, with a progress bar on a terminal, and write one
+/// summary line per input (to `summary`, or standard output). Exit code: the worst input's.
+fn batch(paths: &[PathBuf], job: esgx::batch::Job, summary: Option<&std::path::Path>) -> ExitCode {
+    use std::io::{IsTerminal, Write};
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return usage_error("`-` (standard input) is for a run of one input");
+    }
+    let inputs = match esgx::batch::expand(paths, matches!(job, esgx::batch::Job::Validate(..))) {
+        Ok(i) => i,
+        Err(msg) => return usage_error(&msg),
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(inputs.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise} (ETA {eta}) {msg}")
+            .expect("a valid template"),
+    );
+    let to_stdout = summary.is_none_or(|p| p.as_os_str() == "-");
+    let lines = std::sync::Mutex::new(String::new());
+    let done = |s: &esgx::batch::Summary| {
+        if to_stdout {
+            bar.suspend(|| {
+                let _ = writeln!(std::io::stdout().lock(), "{}", s.to_line());
+            });
+        } else {
+            let mut l = lines.lock().unwrap_or_else(|e| e.into_inner());
+            l.push_str(&s.to_line());
+            l.push('\n');
+        }
+    };
+    let progress = |s: &esgx::batch::Summary| {
+        bar.set_message(s.path.clone());
+        bar.inc(1);
+    };
+    let summaries = esgx::batch::run(&inputs, &job, &done, &progress);
+    bar.finish_and_clear();
+    if let Some(p) = summary.filter(|_| !to_stdout) {
+        let out = esgx::emit::Output {
+            path: p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            format: "summary",
+            bytes: lines.into_inner().unwrap_or_else(|e| e.into_inner()).into_bytes(),
+        };
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        if let Err(e) = esgx::fsio::write_all(dir, &[out]) {
+            return usage_error(&e);
+        }
+    }
+    let count = |r: &str| summaries.iter().filter(|s| s.result == r).count();
+    let ok = count("exported") + count("passed");
+    eprintln!(
+        "{} of {} inputs {}; {} with findings that fail, {} that could not be processed",
+        ok,
+        summaries.len(),
+        if matches!(job, esgx::batch::Job::Export(_)) { "exported" } else { "passed" },
+        count("failed"),
+        count("error")
+    );
+    ExitCode::from(esgx::batch::exit_code(&summaries))
 }
 
 /// The bundled datasets, as `--example` values listed by `--help`.
@@ -454,6 +598,34 @@ fn validate(
         (FailOn::Error, Some(s)) => s >= Severity::Error,
     };
     if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Exit codes: 0 written (findings about what the dataset cannot carry are printed), 1 the filing
+/// has errors and nothing was written, 2 a usage or I/O problem.
+fn import(filing: PathBuf, out: PathBuf, taxonomy: Option<PathBuf>) -> ExitCode {
+    let opts = esgx::restore::ImportOptions { filing, out, taxonomy_dir: taxonomy };
+    match esgx::restore::run(&opts) {
+        Ok(outcome) => {
+            print_diagnostics(&outcome.diagnostics);
+            println!("wrote {} (dataset-json)", outcome.out.display());
+            let left_out = if outcome.left_out > 0 {
+                format!("; {} left out", plural(outcome.left_out, "fact"))
+            } else {
+                String::new()
+            };
+            eprintln!("imported {}{left_out}", plural(outcome.facts, "fact"));
+            ExitCode::SUCCESS
+        }
+        Err(ExportError::Findings(diags)) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "import failed: {}; nothing was written",
+                plural(diags.iter().filter(|d| d.severity == Severity::Error).count(), "error")
+            );
+            ExitCode::from(1)
+        }
+        Err(ExportError::Io(msg)) => usage_error(&msg),
+    }
 }
 
 /// Exit codes: 0 compared (differences or not, without --fail-on-change), 1 differences with

@@ -51,6 +51,13 @@ pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Vec<u8>>, String>
             Ok(crate::import::looks_like_filing(p, &bytes).then_some(bytes))
         }
         dataset::Input::Example(_) => Ok(None),
+        // Without a file name, by content: XML, or JSON with an xBRL-JSON `documentInfo`.
+        dataset::Input::Bytes { bytes, .. } => {
+            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_string();
+            let t = head.trim_start_matches('\u{feff}').trim_start();
+            let filing = t.starts_with('<') || (t.starts_with('{') && head.contains("\"documentInfo\""));
+            Ok(filing.then(|| bytes.to_vec()))
+        }
     }
 }
 

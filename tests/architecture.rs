@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("taxonomy model", &["taxonomy"]),
     ("readers and writers", &["dataset", "import", "map", "emit", "fsio"]),
     ("rules", &["validate"]),
-    ("jobs", &["pipeline", "export", "check", "diff"]),
+    ("jobs", &["pipeline", "export", "check", "diff", "restore", "batch"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -68,6 +68,13 @@ pub enum Input {
     Path(std::path::PathBuf),
     /// A bundled example dataset.
     Example(&'static Example),
+    /// Bytes already read (standard input), shown as `name`: a JSON dataset, or a filing.
+    Bytes {
+        /// How findings name the input (`<stdin>`).
+        name: String,
+        /// The input's bytes.
+        bytes: std::sync::Arc<[u8]>,
+    },
 }
 
 impl Input {
@@ -76,6 +83,7 @@ impl Input {
         match self {
             Input::Path(p) => p.display().to_string(),
             Input::Example(e) => e.path.to_string(),
+            Input::Bytes { name, .. } => name.clone(),
         }
     }
 }
@@ -316,6 +324,7 @@ pub fn read_input(input: &Input) -> Result<Dataset, Vec<Diagnostic>> {
     match input {
         Input::Path(p) => read_path(p),
         Input::Example(e) => from_json_bytes(e.path, e.json.as_bytes().to_vec()),
+        Input::Bytes { name, bytes } => from_json_bytes(name, bytes.to_vec()),
     }
 }
 

@@ -70,9 +70,11 @@ codes! {
     E0223 => "a filing's schema reference does not resolve to the esgx taxonomy or a schema beside it",
     E0301 => "a filing's total does not equal the sum of its parts (XBRL Calculations 1.1): XBRL processors report an inconsistency",
     E0401 => "the same fact is reported twice with different values (inconsistent duplicate); in a dataset, mark the figure that is not the primary statement with StatementAxis",
+    E0701 => "the filing holds no fact a dataset can carry, so `esgx import` made no dataset",
     I0001 => "rows with neither a value nor an omission (unfilled template rows) were left out",
     I0401 => "the same fact is reported twice with consistent values (consistent duplicate)",
     I0503 => "a figure changes by more than the threshold from the prior year",
+    I0701 => "the filing does not carry something a dataset holds; the import fills it in",
     W0205 => "the entity or a source document still holds a placeholder of the template (\"change me\")",
     W0301 => "a total does not equal the sum of its parts (XBRL Calculations 1.1, round-to-nearest)",
     W0302 => "an intensity does not equal its numerator divided by its denominator",
@@ -90,6 +92,8 @@ codes! {
     W0504 => "a figure and what drives it move in opposite directions year on year",
     W0601 => "a comply-or-explain requirement is neither reported nor explained",
     W0602 => "a mandatory disclosure is missing",
+    W0701 => "a fact of the filing cannot be represented in a dataset and was left out of the import",
+    W0702 => "the imported dataset does not give a fact of the filing back exactly",
 }
 
 impl Code {

@@ -264,7 +264,13 @@ fn read_bytes_against(
         let known = |ns: &str| ns == tax.info.namespace;
         !known(&f.concept.namespace) || f.dims.iter().any(|(_, m)| !known(&m.namespace))
     });
-    if uses_unknown {
+    // A company extension is loaded when facts use it, and when the filing references it as its
+    // schema (an export of a dataset with an extension that no fact uses), so that it is kept.
+    let references_extension = raw
+        .schema_refs
+        .iter()
+        .any(|h| !h.contains("://") && h.ends_with(".xsd") && dts::framework_of(&tax, h).is_none());
+    if uses_unknown || references_extension {
         for href in &raw.schema_refs {
             inputs.extend(dts::load_extension(&mut tax, &root, dir, href, &prefixes, &file)?);
         }
