@@ -338,7 +338,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let taxonomy = (taxonomy, taxonomy_package);
-            validate(input, format, fail_on, baseline, write_baseline, taxonomy, framework, yoy_threshold)
+            validate(input, format, fail_on, (baseline, write_baseline), taxonomy, framework, yoy_threshold)
         }
         Command::Import { filing, out, taxonomy } => import(filing, out, taxonomy),
         Command::Diff { old, new, format, fail_on_change, taxonomy } => {
@@ -527,8 +527,7 @@ fn validate(
     input: esgx::dataset::Input,
     format: OutputFormat,
     fail_on: FailOn,
-    baseline: Option<PathBuf>,
-    write_baseline: Option<PathBuf>,
+    (baseline, write_baseline): (Option<PathBuf>, Option<PathBuf>),
     (taxonomy, taxonomy_package): (Option<PathBuf>, Option<PathBuf>),
     framework: Option<String>,
     yoy_threshold: rust_decimal::Decimal,

@@ -256,7 +256,7 @@ fn a_broken_workbook_gives_findings_naming_the_cells() {
         .unwrap();
     let letter = |c: usize| ((b'A' + c as u8) as char).to_string();
     put(&mut book[s].1, r, 5, "MWh");
-    put(&mut book[s].1, r + 0, vcol, "about twelve");
+    put(&mut book[s].1, r, vcol, "about twelve");
     put(&mut book[ms].1, mr, 4, "NoSuchMember");
     book.push(("Scratch".into(), vec![vec!["my notes".into()]]));
     let broken = tmp.path().join("broken.xlsx");

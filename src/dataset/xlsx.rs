@@ -361,7 +361,7 @@ pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>
     if !names.iter().any(|n| n == ENTITY_SHEET) {
         return Err(not_template(format!("it has no {ENTITY_SHEET} sheet")));
     }
-    let entity = open_sheet(&mut wb, ENTITY_SHEET).map_err(|e| not_template(e))?;
+    let entity = open_sheet(&mut wb, ENTITY_SHEET).map_err(&not_template)?;
     if entity.text(0, 1).ok().flatten().as_deref() != Some(MARKER) {
         return Err(not_template(format!("{ENTITY_SHEET}!B1 does not say {MARKER}")));
     }

@@ -24,13 +24,11 @@ pub fn is_metadata(doc: &Value) -> bool {
     doc.pointer("/documentInfo/documentType").and_then(Value::as_str) == Some(DOCUMENT_TYPE)
 }
 
+/// The facts read, and every file read (path, bytes) for provenance.
+type Read = (Raw, Vec<(String, Vec<u8>)>);
+
 /// The report's facts, and every table file read (for the inputs and for showing lines).
-pub fn read(
-    file: &str,
-    doc: &Value,
-    root: &Path,
-    dir: &Path,
-) -> Result<(Raw, Vec<(String, Vec<u8>)>), Vec<Diagnostic>> {
+pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path) -> Result<Read, Vec<Diagnostic>> {
     let at = |p: &str, msg: String| vec![Diagnostic::error(Code::E0003, Location::pointer(file, p), msg)];
     for unsupported in ["/documentInfo/extends", "/parameterURL"] {
         if doc.pointer(unsupported).is_some() {

@@ -125,12 +125,14 @@ pub fn choose(report: &Report, tax: &Taxonomy, w: &Words, blocks: &[Block]) -> V
     // A figure of its own over the years.
     for r in rows.iter().filter(|r| r.depth == 0 && !r.heading && !charted.contains(&r.concept)) {
         let c = &tax.concepts[r.concept];
-        if c.layer == crate::taxonomy::Layer::Base && c.additive() && !r.unit.is_empty() && !r.unit.contains('/') {
-            if let Some(ch) = chart_of(report, r.label.clone(), &[(r, r.label.clone())], false)
-                && ch.years.len() >= 2
-            {
-                out.push(ch);
-            }
+        if c.layer == crate::taxonomy::Layer::Base
+            && c.additive()
+            && !r.unit.is_empty()
+            && !r.unit.contains('/')
+            && let Some(ch) = chart_of(report, r.label.clone(), &[(r, r.label.clone())], false)
+            && ch.years.len() >= 2
+        {
+            out.push(ch);
         }
     }
     out.truncate(MAX_CHARTS);
@@ -139,7 +141,7 @@ pub fn choose(report: &Report, tax: &Taxonomy, w: &Words, blocks: &[Block]) -> V
 
 /// The chart's text alternative: what it shows, every value, in words.
 pub fn alt_text(ch: &Chart, w: &Words) -> String {
-    let mut s = format!("{}", ch.title);
+    let mut s = ch.title.to_string();
     if !ch.unit.is_empty() {
         let _ = write!(s, " ({})", ch.unit);
     }

@@ -274,10 +274,10 @@ fn concept_rows(report: &Report, tax: &Taxonomy, w: &Words, c: usize, facts: &[u
                 row.member = Some(dims[0]);
             }
         }
-        if let Some(start) = odd {
-            if let Some(end) = row.cells.iter().flatten().next().map(|i| column_of(&report.facts[*i].period)) {
-                row.label = format!("{} ({})", row.label, w.span(start, end));
-            }
+        if let Some(start) = odd
+            && let Some(end) = row.cells.iter().flatten().next().map(|i| column_of(&report.facts[*i].period))
+        {
+            row.label = format!("{} ({})", row.label, w.span(start, end));
         }
         rows.push(row);
     }
