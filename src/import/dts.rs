@@ -213,11 +213,54 @@ pub fn load_extension(
     }
     let prefix = prefixes.get(&tns).cloned().unwrap_or_else(|| "ext".to_string());
     let schema_dir = Path::new(&path).parent().unwrap_or(dir).to_path_buf();
-    // Linkbases: labels and definitions.
-    let mut labels: HashMap<String, String> = HashMap::new(); // element id -> en label
-    let mut parents: Vec<(String, String, String)> = Vec::new(); // (role, parent id, child id)
-    let mut concept_hypercube: Vec<(String, String)> = Vec::new(); // (concept id, hypercube id)
-    let mut hypercube_axis: Vec<(String, String)> = Vec::new(); // (hypercube id, axis id)
+    let (links, linkbases) = read_linkbases(&schema, root, &schema_dir, &path)?;
+    files.extend(linkbases);
+    let mut ext = Extensions {
+        prefix: prefix.clone(),
+        namespace: tns.clone(),
+        members: Vec::new(),
+        groups: Vec::new(),
+        axes: Vec::new(),
+        units: Vec::new(),
+        concepts: Vec::new(),
+    };
+    ext.groups.push(crate::taxonomy::source::Group { id: "extension".into(), labels: Labels::en("Company extension") });
+    let own_axes = own_axes(&schema, &links, &mut ext);
+    items(tax, &schema, &links, &own_axes, &mut ext);
+    tax.extend(&ext, &framework, &path)?;
+    Ok(files)
+}
+
+/// Files read, as (path, bytes), for provenance.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// What an extension's linkbases say: labels and the definition arcs.
+#[derive(Default)]
+struct Links {
+    /// Element id -> English label.
+    labels: HashMap<String, String>,
+    /// (role, parent id, child id) of the domain-member arcs.
+    parents: Vec<(String, String, String)>,
+    /// (concept id, hypercube id).
+    concept_hypercube: Vec<(String, String)>,
+    /// (hypercube id, axis id).
+    hypercube_axis: Vec<(String, String)>,
+}
+
+/// An element id's local name (`qifu_TrainingAxis` -> `TrainingAxis`).
+fn local_of(id: &str) -> String {
+    id.split_once('_').map(|(_, l)| l.to_string()).unwrap_or_else(|| id.to_string())
+}
+
+/// Read the linkbases the extension schema references, each once.
+fn read_linkbases(
+    schema: &[Element],
+    root: &Path,
+    schema_dir: &Path,
+    path: &str,
+) -> Result<(Links, Files), Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let Links { mut labels, mut parents, mut concept_hypercube, mut hypercube_axis } = Links::default();
     // A document is in a DTS once, however often it is referenced.
     let mut loaded: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut hrefs: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -228,7 +271,7 @@ pub fn load_extension(
         if !hrefs.insert(h.clone()) {
             continue;
         }
-        let (lpath, ltext) = read_local(root, &schema_dir, &h, &path).map_err(|d| vec![d])?;
+        let (lpath, ltext) = read_local(root, schema_dir, &h, path).map_err(|d| vec![d])?;
         if !loaded.insert(lpath.clone()) {
             continue;
         }
@@ -289,30 +332,25 @@ pub fn load_extension(
             }
         }
     }
-    let local_of = |id: &str| id.split_once('_').map(|(_, l)| l.to_string()).unwrap_or_else(|| id.to_string());
-    let mut ext = Extensions {
-        prefix: prefix.clone(),
-        namespace: tns.clone(),
-        members: Vec::new(),
-        groups: Vec::new(),
-        axes: Vec::new(),
-        units: Vec::new(),
-        concepts: Vec::new(),
-    };
-    ext.groups.push(crate::taxonomy::source::Group { id: "extension".into(), labels: Labels::en("Company extension") });
-    let all_units: Vec<String> = tax.units.iter().map(|u| u.id.clone()).collect();
-    // Axes the extension declares itself: their members come with them, not on base axes.
-    let own_axes: Vec<&str> = schema
+    Ok((Links { labels, parents, concept_hypercube, hypercube_axis }, files))
+}
+
+/// Axes the extension declares itself, added to `ext` with their members: their members come
+/// with them, not on base axes. Returns their names.
+fn own_axes(schema: &[Element], links: &Links, ext: &mut Extensions) -> Vec<String> {
+    let labels = &links.labels;
+    let own_axes: Vec<String> = schema
         .iter()
         .filter(|e| e.ns == XS && e.local == "element")
         .filter(|e| {
             e.qname_attr("substitutionGroup").is_some_and(|(n, l)| n == crate::ns::XBRLDT && l == "dimensionItem")
         })
         .filter_map(|e| e.attr("name"))
+        .map(String::from)
         .collect();
     for axis in &own_axes {
         let in_role: Vec<&(String, String, String)> =
-            parents.iter().filter(|(r, _, _)| r.rsplit('/').next() == Some(*axis)).collect();
+            links.parents.iter().filter(|(r, _, _)| r.rsplit('/').next() == Some(axis.as_str())).collect();
         // The domain is the one parent that is no member's child.
         let Some(domain) = in_role.iter().map(|(_, p, _)| p).find(|p| !in_role.iter().any(|(_, _, c)| c == *p)) else {
             continue;
@@ -326,10 +364,10 @@ pub fn load_extension(
         };
         let label = schema
             .iter()
-            .find(|e| e.ns == XS && e.local == "element" && e.attr("name") == Some(*axis))
+            .find(|e| e.ns == XS && e.local == "element" && e.attr("name") == Some(axis.as_str()))
             .and_then(|e| e.attr("id"))
             .and_then(|id| labels.get(id).cloned())
-            .unwrap_or_else(|| axis.to_string());
+            .unwrap_or_else(|| axis.clone());
         ext.axes.push(json!({
             "name": axis,
             "labels": {"en": label},
@@ -337,6 +375,14 @@ pub fn load_extension(
             "members": in_role.iter().map(|(_, p, c)| member(c, Some(p))).collect::<Vec<_>>(),
         }));
     }
+    own_axes
+}
+
+/// The extension's members (on base axes) and concepts, added to `ext`.
+fn items(tax: &Taxonomy, schema: &[Element], links: &Links, own_axes: &[String], ext: &mut Extensions) {
+    let (labels, parents) = (&links.labels, &links.parents);
+    let (concept_hypercube, hypercube_axis) = (&links.concept_hypercube, &links.hypercube_axis);
+    let all_units: Vec<String> = tax.units.iter().map(|u| u.id.clone()).collect();
     for e in schema.iter().filter(|e| e.ns == XS && e.local == "element") {
         let (Some(name), Some(id)) = (e.attr("name"), e.attr("id")) else {
             continue;
@@ -350,7 +396,7 @@ pub fn load_extension(
                 continue;
             };
             let axis = role.rsplit('/').next().unwrap_or("").to_string();
-            if own_axes.contains(&axis.as_str()) {
+            if own_axes.contains(&axis) {
                 continue;
             }
             let parent_local = local_of(parent);
@@ -371,22 +417,7 @@ pub fn load_extension(
         if abstract_ || sg.as_ref().is_none_or(|(n, l)| !(n == XBRLI && l == "item")) {
             continue;
         }
-        let data_type = match ty.as_str() {
-            "monetaryItemType" => "monetary",
-            "integerItemType" | "nonNegativeIntegerItemType" => "integer",
-            "pureItemType" => "pure",
-            "percentItemType" => "percent",
-            "ghgEmissionsItemType" => "ghgEmissions",
-            "energyItemType" => "energy",
-            "massItemType" => "mass",
-            "volumeItemType" => "volume",
-            "areaItemType" => "area",
-            "textBlockItemType" => "textBlock",
-            "booleanItemType" => "boolean",
-            "dateItemType" => "date",
-            "stringItemType" | "normalizedStringItemType" | "tokenItemType" => "string",
-            _ => "decimal",
-        };
+        let data_type = data_type_name(&ty);
         let numeric = !matches!(data_type, "textBlock" | "string" | "boolean" | "date");
         let axes: Vec<String> = concept_hypercube
             .iter()
@@ -405,6 +436,24 @@ pub fn load_extension(
             "labels": {"en": label},
         }));
     }
-    tax.extend(&ext, &framework, &path)?;
-    Ok(files)
+}
+
+/// The data type name of the taxonomy source for an XBRL item type's local name.
+fn data_type_name(ty: &str) -> &'static str {
+    match ty {
+        "monetaryItemType" => "monetary",
+        "integerItemType" | "nonNegativeIntegerItemType" => "integer",
+        "pureItemType" => "pure",
+        "percentItemType" => "percent",
+        "ghgEmissionsItemType" => "ghgEmissions",
+        "energyItemType" => "energy",
+        "massItemType" => "mass",
+        "volumeItemType" => "volume",
+        "areaItemType" => "area",
+        "textBlockItemType" => "textBlock",
+        "booleanItemType" => "boolean",
+        "dateItemType" => "date",
+        "stringItemType" | "normalizedStringItemType" | "tokenItemType" => "string",
+        _ => "decimal",
+    }
 }
