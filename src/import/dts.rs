@@ -7,8 +7,9 @@ use crate::ns::{LINK, XBRLI, XLINK, XS};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::{ExtensionMember, Extensions};
 use crate::taxonomy::source::{Labels, MemberDef};
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{NamespaceResolver, QName, ResolveResult};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
@@ -47,17 +48,18 @@ impl Element {
     }
 }
 
+/// The elements of a schema or linkbase in document order, names resolved by quick-xml's
+/// namespace-aware reader; the text of each is gathered until its end tag.
 fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
     super::check_xml_chars(file, text)?;
-    let mut reader = Reader::from_str(text);
-    let mut scope = crate::xml::NsScope::default();
+    let mut reader = NsReader::from_str(text);
+    reader.resolver_mut().set_max_namespace_bindings(super::MAX_NAMESPACE_BINDINGS);
     let mut out: Vec<Element> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
+    let bad = |msg: String| Diagnostic::error(Code::E0003, Location::file(file), format!("malformed XML: {msg}"));
     loop {
         match reader.read_event() {
-            Err(e) => {
-                return Err(Diagnostic::error(Code::E0003, Location::file(file), format!("malformed XML: {e}")));
-            }
+            Err(e) => return Err(bad(e.to_string())),
             Ok(Event::DocType(_)) => {
                 return Err(Diagnostic::error(Code::E0007, Location::file(file), "DOCTYPE refused".to_string()));
             }
@@ -71,51 +73,8 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
             Ok(ev @ (Event::Start(_) | Event::Empty(_))) => {
                 let empty = matches!(ev, Event::Empty(_));
                 let (Event::Start(e) | Event::Empty(e)) = ev else { unreachable!("matched above") };
-                let mut decls = Vec::new();
-                let mut attrs = Vec::new();
-                let bad =
-                    |msg: String| Diagnostic::error(Code::E0003, Location::file(file), format!("malformed XML: {msg}"));
-                for a in e.attributes() {
-                    let a = a.map_err(|er| bad(format!("malformed attribute: {er}")))?;
-                    let k = a.key.as_ref().to_string();
-                    let v = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|er| bad(format!("attribute {k}: {er}")))?
-                        .to_string();
-                    super::check_attr_chars(&k, &v).map_err(bad)?;
-                    if k == "xmlns" {
-                        decls.push((String::new(), v));
-                    } else if let Some(p) = k.strip_prefix("xmlns:") {
-                        decls.push((p.to_string(), v));
-                    } else {
-                        attrs.push((k, v));
-                    }
-                }
-                scope.push(decls);
-                let name = e.name().as_ref().to_string();
-                let (p, l) = name.split_once(':').unwrap_or(("", &name));
-                let ns = scope.resolve(p).unwrap_or_default().to_string();
-                let attrs = attrs
-                    .into_iter()
-                    .map(|(key, value)| {
-                        let (ns, local) = match key.split_once(':') {
-                            Some((p, l)) => (scope.resolve(p).map(String::from), l.to_string()),
-                            None => (None, key.clone()),
-                        };
-                        let qname = matches!(key.as_str(), "type" | "substitutionGroup")
-                            .then(|| {
-                                let v = value.trim();
-                                let (p, l) = v.split_once(':').unwrap_or(("", v));
-                                scope.resolve(p).map(|n| (n.to_string(), l.to_string()))
-                            })
-                            .flatten();
-                        Attr { key, ns, local, value, qname }
-                    })
-                    .collect();
-                out.push(Element { ns, local: l.to_string(), attrs, text: String::new() });
-                if empty {
-                    scope.pop();
-                } else {
+                out.push(element(reader.resolver(), &e).map_err(bad)?);
+                if !empty {
                     open.push(out.len() - 1);
                 }
             }
@@ -126,13 +85,44 @@ fn scan(file: &str, text: &str) -> Result<Vec<Element>, Diagnostic> {
             }
             Ok(Event::End(_)) => {
                 open.pop();
-                scope.pop();
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
         }
     }
     Ok(out)
+}
+
+/// A start tag as an element: its name and attributes resolved in the scope the reader keeps,
+/// and the QName-valued attributes read (`type`, `substitutionGroup`) resolved too.
+fn element(scope: &NamespaceResolver, e: &BytesStart<'_>) -> Result<Element, String> {
+    let bound = |r: ResolveResult<'_>| match r {
+        ResolveResult::Bound(n) => Some(n.into_inner().to_string()),
+        _ => None,
+    };
+    let (ns, local) = scope.resolve_element(e.name());
+    let mut attrs = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|er| format!("malformed attribute: {er}"))?;
+        let key = a.key.as_ref().to_string();
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|er| format!("attribute {key}: {er}"))?
+            .to_string();
+        super::check_attr_chars(&key, &value)?;
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            continue;
+        }
+        let (ans, alocal) = scope.resolve_attribute(a.key);
+        let qname = matches!(key.as_str(), "type" | "substitutionGroup")
+            .then(|| {
+                let (l, p) = QName(value.trim()).decompose();
+                bound(scope.resolve_prefix(p, true)).map(|n| (n, l.into_inner().to_string()))
+            })
+            .flatten();
+        attrs.push(Attr { key, ns: bound(ans), local: alocal.into_inner().to_string(), value, qname });
+    }
+    Ok(Element { ns: bound(ns).unwrap_or_default(), local: local.into_inner().to_string(), attrs, text: String::new() })
 }
 
 pub(super) fn read_local(

@@ -39,6 +39,11 @@ pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (Code
 }
 
 /// Refuse a document with a character XML does not allow, at its line.
+/// How many namespace bindings may be in scope at once in a filing or a taxonomy document: far
+/// more than any real one declares, while a hostile one cannot grow the reader's scope without
+/// bound (each binding costs once, not per element).
+pub(crate) const MAX_NAMESPACE_BINDINGS: usize = 10_000;
+
 pub(crate) fn check_xml_chars(file: &str, text: &str) -> Result<(), Diagnostic> {
     let Some((at, c)) = crate::xml::first_illegal_char(text) else { return Ok(()) };
     let line = text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;

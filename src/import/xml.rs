@@ -77,6 +77,7 @@ pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
         acc: Acc::default(),
     };
     let mut reader = NsReader::from_str(text);
+    reader.resolver_mut().set_max_namespace_bindings(super::MAX_NAMESPACE_BINDINGS);
     reader.config_mut().trim_text(false);
     loop {
         let pos = reader.buffer_position();
