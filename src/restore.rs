@@ -571,8 +571,11 @@ fn difference(want: &Fact, got: &Fact) -> Option<String> {
 /// known by its title there; `document` is left empty for the caller to name.
 pub fn parse_sentence(text: &str) -> Option<Provenance> {
     let body = text.strip_prefix("Source: ")?;
-    let (head, record) = body.rsplit_once(" Dataset record: ")?;
-    let record = record.strip_suffix('.')?;
+    // An Inline XBRL page's notes say where a figure is stated but not its dataset record.
+    let (head, record, with_record) = match body.rsplit_once(" Dataset record: ") {
+        Some((head, record)) => (head, record.strip_suffix('.')?, true),
+        None => (body, "", false),
+    };
     let mut budget = 10_000;
     let mut found = None;
     split_fields(
@@ -582,7 +585,9 @@ pub fn parse_sentence(text: &str) -> Option<Provenance> {
         &mut budget,
         &mut |cuts| {
             let p = fields(head, cuts, record)?;
-            (p.sentence() == text).then_some(p)
+            let written = p.sentence();
+            let written = if with_record { Some(written.as_str()) } else { written.strip_suffix(" Dataset record: .") };
+            (written == Some(text)).then_some(p)
         },
         &mut found,
     );
