@@ -99,6 +99,40 @@ impl Schema {
         out.truncate(200);
         out
     }
+
+    /// The one way esgx reads a JSON document into a type: checked against the schema
+    /// (findings located by `locate`, with `hint`), then deserialized; a document the schema
+    /// passes but serde refuses is `code` at `locate("")`, its message after `what`.
+    pub fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        doc: Value,
+        locate: &dyn Fn(&str) -> Location,
+        (hint, code, what): (&str, Code, &str),
+    ) -> Result<T, Vec<Diagnostic>> {
+        let found = self.check(&doc, locate, hint);
+        if !found.is_empty() {
+            return Err(found);
+        }
+        serde_json::from_value(doc)
+            .map_err(|e| vec![Diagnostic::error(code, locate(""), format!("{what}{e}")).with_hint(hint)])
+    }
+
+    /// [`Schema::read`] for a part of a document: `doc` (the part wrapped as the document it
+    /// would sit in) is checked, `part` deserialized.
+    pub fn read_part<T: serde::de::DeserializeOwned>(
+        &self,
+        doc: &Value,
+        part: &Value,
+        locate: &dyn Fn(&str) -> Location,
+        (hint, code, what): (&str, Code, &str),
+    ) -> Result<T, Vec<Diagnostic>> {
+        let found = self.check(doc, locate, hint);
+        if !found.is_empty() {
+            return Err(found);
+        }
+        T::deserialize(part)
+            .map_err(|e| vec![Diagnostic::error(code, locate(""), format!("{what}{e}")).with_hint(hint)])
+    }
 }
 
 /// Schema messages quote the offending value whole; keep them readable.

@@ -383,16 +383,22 @@ pub(crate) fn from_value(
     locate: &dyn Fn(&str) -> Location,
     inputs: Vec<(String, Vec<u8>)>,
 ) -> Result<Dataset, Vec<Diagnostic>> {
-    let mut errs = schema().check(&value, locate, SCHEMA_HINT);
     // XML cannot carry control characters: refuse them here rather than write an XBRL instance
     // and an xBRL-JSON report that disagree.
+    let mut errs = Vec::new();
     unwritable_chars("", &value, locate, &mut errs);
-    if !errs.is_empty() {
-        crate::locate::locate(&mut errs, &inputs);
-        return Err(errs);
-    }
-    let doc: DatasetDoc = serde_json::from_value(value).map_err(|e| {
-        vec![Diagnostic::error(Code::E0100, Location::file(file), format!("dataset: {e}")).with_hint(SCHEMA_HINT)]
-    })?;
+    let read = schema().read::<DatasetDoc>(value, locate, (SCHEMA_HINT, Code::E0100, "dataset: "));
+    let doc = match read {
+        Ok(doc) if errs.is_empty() => doc,
+        Ok(_) => {
+            crate::locate::locate(&mut errs, &inputs);
+            return Err(errs);
+        }
+        Err(mut found) => {
+            found.append(&mut errs);
+            crate::locate::locate(&mut found, &inputs);
+            return Err(found);
+        }
+    };
     Ok(Dataset { file: file.to_string(), doc, fact_locations, inputs, cells: Default::default() })
 }

@@ -228,18 +228,9 @@ fn load_part<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>
             return None;
         }
     };
-    let found = schema().check(&value, &|p| Location::pointer(&file.path, p), SCHEMA_HINT);
-    if !found.is_empty() {
-        diags.extend(found);
-        return None;
-    }
-    match serde_json::from_value(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            diags.push(Diagnostic::error(Code::E0101, Location::file(&file.path), format!("taxonomy source: {e}")));
-            None
-        }
-    }
+    let read =
+        schema().read(value, &|p| Location::pointer(&file.path, p), (SCHEMA_HINT, Code::E0101, "taxonomy source: "));
+    read.map_err(|found| diags.extend(found)).ok()
 }
 
 impl Taxonomy {
@@ -612,27 +603,17 @@ impl Taxonomy {
         let concept_schema = Schema::compile(SCHEMA_TEXT);
         for (i, raw) in ext.concepts.iter().enumerate() {
             let wrapped = serde_json::json!({ "concepts": [raw] });
-            let found = concept_schema.check(
-                &wrapped,
-                &|p| {
-                    Location::pointer(
-                        file,
-                        format!("/extensions/concepts/{i}{}", p.strip_prefix("/concepts/0").unwrap_or(p)),
-                    )
-                },
-                SCHEMA_HINT,
-            );
-            if !found.is_empty() {
-                errs.extend(found);
-                continue;
-            }
-            match serde_json::from_value::<ConceptDef>(raw.clone()) {
+            let at_concept = format!("/extensions/concepts/{i}");
+            let locate = |p: &str| {
+                Location::pointer(file, format!("{at_concept}{}", p.strip_prefix("/concepts/0").unwrap_or(p)))
+            };
+            match concept_schema.read_part::<ConceptDef>(&wrapped, raw, &locate, (SCHEMA_HINT, Code::E0105, "")) {
                 Ok(def) => {
                     if let Err(e) = self.add_concept(def, Layer::Extension) {
-                        errs.push(at(format!("/extensions/concepts/{i}/name"), e));
+                        errs.push(at(format!("{at_concept}/name"), e));
                     }
                 }
-                Err(e) => errs.push(at(format!("/extensions/concepts/{i}"), e.to_string())),
+                Err(found) => errs.extend(found),
             }
         }
         if errs.is_empty() {
@@ -866,22 +847,8 @@ fn checked<T: DeserializeOwned>(
     file: &str,
     errs: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let found = schema().check(
-        wrapped,
-        &|p| Location::pointer(file, format!("{ptr}{}", p.strip_prefix(inner).unwrap_or(p))),
-        SCHEMA_HINT,
-    );
-    if !found.is_empty() {
-        errs.extend(found);
-        return None;
-    }
-    match serde_json::from_value::<T>(raw.clone()) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errs.push(Diagnostic::error(Code::E0105, Location::pointer(file, ptr), e.to_string()));
-            None
-        }
-    }
+    let locate = |p: &str| Location::pointer(file, format!("{ptr}{}", p.strip_prefix(inner).unwrap_or(p)));
+    schema().read_part(wrapped, raw, &locate, (SCHEMA_HINT, Code::E0105, "")).map_err(|found| errs.extend(found)).ok()
 }
 
 /// Every `.json` file of a bundled taxonomy folder, sorted by path, named `ROOT/RELATIVE-PATH`.
