@@ -133,10 +133,81 @@ fn tables(report: &esgx::report::Report, tax: &Taxonomy, xml_ms: f64) {
     let (xml_read, csv_read) = (read(esgx::emit::xbrl_xml::INSTANCE_FILE), read(esgx::emit::xbrl_csv::METADATA_FILE));
     println!("read XML:      {xml_read:8.1} ms ({:.0} ns/fact)", per_fact(xml_read));
     println!("read xBRL-CSV: {csv_read:8.1} ms ({:.0} ns/fact)", per_fact(csv_read));
+    let (xlsx_read, xlsx_facts) = read_workbook(tax, report.facts.len());
+    println!(
+        "read XLSX:     {xlsx_read:8.1} ms ({:.0} ns/fact, a filled template of {xlsx_facts} figures)",
+        xlsx_read * 1e6 / xlsx_facts.max(1) as f64
+    );
     println!(
         "sizes: xBRL-CSV {} MB, facts.csv {} MB, facts.jsonl {} MB",
         (meta.len() + table.len()) / 1_000_000,
         facts_csv.len() / 1_000_000,
         facts_jsonl.len() / 1_000_000
     );
+}
+
+/// Reading a filled XLSX template of about `n` figures: the taxonomy's template for ten years,
+/// its figure rows repeated until they hold `n` values, every year cell filled. Returns the time
+/// to read it into a dataset and the figures it holds.
+fn read_workbook(tax: &Taxonomy, n: usize) -> (f64, usize) {
+    use calamine::Reader;
+    use esgx::dataset::xlsx;
+    let years: Vec<i32> = (0..10).map(|y| 2023 - y).collect();
+    let template = xlsx::template(tax, "hkex-esg-guide-2020", &years, "en").expect("template");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(template)).expect("opens");
+    let names = wb.sheet_names();
+    let aspect = |name: &str| ![xlsx::ENTITY_SHEET, xlsx::LISTS_SHEET, xlsx::EXTENSIONS_SHEET].contains(&name);
+    let mut sheets: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    for name in &names {
+        let range = wb.worksheet_range(name).expect("a sheet");
+        let rows = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        sheets.push((name.clone(), rows));
+    }
+    // A figure row names its concept (column C); the rows below them are room for the preparer.
+    let is_figure = |row: &Vec<String>| row.get(2).is_some_and(|c| !c.is_empty());
+    let figure_rows: usize =
+        sheets.iter().filter(|(n, _)| aspect(n)).map(|(_, r)| r[1..].iter().filter(|r| is_figure(r)).count()).sum();
+    let copies = n.div_ceil((figure_rows * years.len()).max(1));
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let mut figures = 0;
+    for (name, rows) in &sheets {
+        let ws = out.add_worksheet().set_name(name).expect("sheet name");
+        let mut r_out = 0u32;
+        let write = |ws: &mut rust_xlsxwriter::Worksheet, row: &[String], r: u32| {
+            for (c, v) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                ws.write_string(r, c as u16, v).expect("a cell");
+            }
+        };
+        if !aspect(name) {
+            for row in rows {
+                write(ws, row, r_out);
+                r_out += 1;
+            }
+            continue;
+        }
+        let header = &rows[0];
+        let year_cols: Vec<usize> = (0..header.len()).filter(|c| header[*c].starts_with("FY")).collect();
+        write(ws, header, 0);
+        r_out = 1;
+        for _ in 0..copies {
+            for row in rows[1..].iter().filter(|r| is_figure(r)) {
+                let mut row = row.clone();
+                row.resize(header.len(), String::new());
+                for c in &year_cols {
+                    row[*c] = "1".into();
+                    figures += 1;
+                }
+                write(ws, &row, r_out);
+                r_out += 1;
+            }
+        }
+    }
+    let bytes = out.save_to_buffer().expect("saves");
+    let t = Instant::now();
+    let read = xlsx::read("bench.xlsx", bytes);
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    if let Err(e) = &read {
+        eprintln!("the bench workbook has {} findings (read regardless): {}", e.len(), e[0]);
+    }
+    (ms, figures)
 }
