@@ -1,5 +1,6 @@
 //! A time-bounded mutation fuzzer over every reader, on stable Rust (cargo-fuzz needs nightly):
-//! real inputs (a dataset as JSON and as CSV, an XBRL XML filing, an xBRL-JSON filing, and an
+//! real inputs (a dataset as JSON, as CSV and as an XLSX workbook, an XBRL XML filing, an
+//! xBRL-JSON filing, an xBRL-CSV filing (metadata and table), an Inline XBRL page, and an
 //! extension schema with its linkbases) are mutated at the byte, line and token level, with
 //! tokens a hostile user would try, and each mutant goes through the whole validate job
 //! in-process. A panic, or one input taking too long, fails the test and keeps the input in
@@ -246,6 +247,12 @@ fn targets(dir: &Path) -> Vec<Target> {
     let json_dir = dir.join("json");
     std::fs::create_dir_all(&json_dir).unwrap();
     std::fs::copy(repo().join("tests/data/minimal.json"), json_dir.join("dataset.json")).unwrap();
+    // A workbook: the template, with one figure filled in.
+    let xlsx_dir = dir.join("xlsx");
+    std::fs::create_dir_all(&xlsx_dir).unwrap();
+    let tax = esgx::taxonomy::Taxonomy::bundled("hkex-esg").unwrap();
+    let book = esgx::dataset::xlsx::template(&tax, "hkex-esg-guide-2020", &[2023, 2022], "en").unwrap();
+    std::fs::write(xlsx_dir.join("book.xlsx"), book).unwrap();
     let read = |p: &Path| std::fs::read(p).unwrap();
     vec![
         Target {
@@ -271,6 +278,30 @@ fn targets(dir: &Path) -> Vec<Target> {
             input: filing.join("report.json"),
             mutated: filing.join("report.json"),
             seed: read(&filing.join("report.json")),
+        },
+        Target {
+            name: "xbrl-csv-metadata",
+            input: filing.join("report-metadata.json"),
+            mutated: filing.join("report-metadata.json"),
+            seed: read(&filing.join("report-metadata.json")),
+        },
+        Target {
+            name: "xbrl-csv-table",
+            input: filing.join("report-metadata.json"),
+            mutated: filing.join("report-facts.csv"),
+            seed: read(&filing.join("report-facts.csv")),
+        },
+        Target {
+            name: "inline-xbrl",
+            input: filing.join("report.xhtml"),
+            mutated: filing.join("report.xhtml"),
+            seed: read(&filing.join("report.xhtml")),
+        },
+        Target {
+            name: "dataset-xlsx",
+            input: xlsx_dir.join("book.xlsx"),
+            mutated: xlsx_dir.join("book.xlsx"),
+            seed: read(&xlsx_dir.join("book.xlsx")),
         },
         Target { name: "extension-schema", input: filing.join("report.xbrl"), mutated: xsd.clone(), seed: read(&xsd) },
         Target {
