@@ -390,14 +390,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(ExportError::Findings(diags)) => {
-                    print_diagnostics(&diags);
-                    eprintln!(
-                        "export failed: {}; nothing was written",
-                        plural(diags.iter().filter(|d| d.severity == Severity::Error).count(), "error")
-                    );
-                    ExitCode::from(1)
-                }
+                Err(ExportError::Findings(diags)) => failed("export", &diags),
                 Err(ExportError::Io(msg)) => usage_error(&msg),
             }
         }
@@ -486,6 +479,14 @@ fn batch(paths: &[PathBuf], job: esgx::batch::Job, summary: Option<&std::path::P
         count("error")
     );
     ExitCode::from(esgx::batch::exit_code(&summaries))
+}
+
+/// A job the input's errors stopped: the findings, and a line saying nothing was written (exit 1).
+fn failed(job: &str, diags: &[Diagnostic]) -> ExitCode {
+    print_diagnostics(diags);
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    eprintln!("{job} failed: {}; nothing was written", plural(errors, "error"));
+    ExitCode::from(1)
 }
 
 /// The bundled datasets, as `--example` values listed by `--help`.
@@ -615,14 +616,7 @@ fn import(filing: PathBuf, out: PathBuf, taxonomy: Option<PathBuf>) -> ExitCode 
             eprintln!("imported {}{left_out}", plural(outcome.facts, "fact"));
             ExitCode::SUCCESS
         }
-        Err(ExportError::Findings(diags)) => {
-            print_diagnostics(&diags);
-            eprintln!(
-                "import failed: {}; nothing was written",
-                plural(diags.iter().filter(|d| d.severity == Severity::Error).count(), "error")
-            );
-            ExitCode::from(1)
-        }
+        Err(ExportError::Findings(diags)) => failed("import", &diags),
         Err(ExportError::Io(msg)) => usage_error(&msg),
     }
 }

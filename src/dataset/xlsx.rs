@@ -17,7 +17,6 @@ use super::Dataset;
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::taxonomy::Taxonomy;
-use crate::taxonomy::source::Level;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -75,11 +74,7 @@ fn rows<'t>(tax: &'t Taxonomy, framework: &str, lang: &str) -> Vec<(&'t str, Vec
     let mut seen = std::collections::HashSet::new();
     let common: Vec<usize> = tax.info.common_axes.iter().filter_map(|a| tax.axis(a)).collect();
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
-        let level = match r.level {
-            Level::Mandatory => "mandatory",
-            Level::ComplyOrExplain => "comply or explain",
-            Level::Voluntary => "voluntary",
-        };
+        let level = r.level.words();
         for c in
             tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
         {

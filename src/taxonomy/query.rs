@@ -2,7 +2,7 @@
 //! dataset template for a filer to fill (one row per KPI and breakdown, with labels and hints).
 
 use super::lookup::{Item, Kind, concepts_on_axis};
-use super::source::{DataType, Labels, Level};
+use super::source::{DataType, Labels};
 use super::{Concept, Taxonomy};
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -460,11 +460,7 @@ pub fn template(tax: &Taxonomy, framework: &str, year: i32, currency: &str) -> V
     let in_framework = |c: &Concept| c.def.frameworks.is_empty() || c.def.frameworks.iter().any(|f| f == framework);
     let mut wanted: Vec<(&Concept, String)> = Vec::new();
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
-        let level = match r.level {
-            Level::Mandatory => "mandatory",
-            Level::ComplyOrExplain => "comply or explain",
-            Level::Voluntary => "voluntary",
-        };
+        let level = r.level.words();
         for c in
             tax.concepts.iter().filter(|c| c.def.references.iter().any(|x| tax.is_requirement(x) && x.code == r.code))
         {

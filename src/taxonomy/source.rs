@@ -524,6 +524,17 @@ pub enum Level {
     Voluntary,
 }
 
+impl Level {
+    /// The level in words, as templates show it: `mandatory`, `comply or explain`, `voluntary`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Level::Mandatory => "mandatory",
+            Level::ComplyOrExplain => "comply or explain",
+            Level::Voluntary => "voluntary",
+        }
+    }
+}
+
 /// A disclosure requirement of a framework version: an HKEX KPI or general disclosure.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Requirement {
