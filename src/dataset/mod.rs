@@ -362,14 +362,26 @@ fn unwritable_chars(pointer: &str, v: &Value, locate: &dyn Fn(&str) -> Location,
         Value::String(s) => check(s, pointer, errs),
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                unwritable_chars(&format!("{pointer}/{i}"), x, locate, errs);
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                unwritable_chars(pointer, x, locate, errs);
+                pointer.truncate(len);
             }
         }
         Value::Object(o) => {
             for (k, x) in o {
-                let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
-                check(k, &p, errs);
-                unwritable_chars(&p, x, locate, errs);
+                let len = pointer.len();
+                pointer.push('/');
+                for c in k.chars() {
+                    match c {
+                        '~' => pointer.push_str("~0"),
+                        '/' => pointer.push_str("~1"),
+                        c => pointer.push(c),
+                    }
+                }
+                check(k, pointer, errs);
+                unwritable_chars(pointer, x, locate, errs);
+                pointer.truncate(len);
             }
         }
         _ => {}
@@ -386,7 +398,7 @@ pub(crate) fn from_value(
     // XML cannot carry control characters: refuse them here rather than write an XBRL instance
     // and an xBRL-JSON report that disagree.
     let mut errs = Vec::new();
-    unwritable_chars("", &value, locate, &mut errs);
+    unwritable_chars(&mut String::new(), &value, locate, &mut errs);
     let read = schema().read::<DatasetDoc>(value, locate, (SCHEMA_HINT, Code::E0100, "dataset: "));
     let doc = match read {
         Ok(doc) if errs.is_empty() => doc,
