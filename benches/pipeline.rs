@@ -7,6 +7,10 @@ use esgx::taxonomy::Taxonomy;
 use serde_json::json;
 use std::time::Instant;
 
+/// The allocator the `esgx` command line uses, so that the stages are timed as users run them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn synthetic(n: usize) -> Vec<u8> {
     let regions = 2_000.min(n / 2).max(1);
     let years = (n / (2 * regions)).max(1);
