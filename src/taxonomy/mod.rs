@@ -13,10 +13,11 @@ pub mod xbrl;
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::input::{Schema, decode_text, parse_json};
+use foldhash::{HashMap, HashMapExt};
 use include_dir::{Dir, include_dir};
 use serde::de::DeserializeOwned;
 use source::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 

@@ -18,7 +18,9 @@ use crate::taxonomy::Taxonomy;
 use crate::value::interval;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
+// foldhash: the hasher of hashbrown, several times faster than SipHash on these short keys
+// (perf showed SipHash at 4 to 10% of a validation), still seeded per process.
+use foldhash::{HashMap, HashMapExt};
 
 pub use completeness::{Coverage, CoverageRow};
 
@@ -150,10 +152,8 @@ pub type Dims<'a> = Vec<(&'a str, &'a str)>;
 /// A hash key for a concept in a context; lookups compare the facts themselves, so a collision
 /// costs only time.
 fn name_key(concept: &str, period: &Period, dims: &[(&str, &str)]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (concept, period, dims).hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one((concept, period, dims))
 }
 
 /// A fact's breakdown as (axis, member) local names.
