@@ -88,12 +88,11 @@ pub fn write_export(
     let filing = Filing { report: &p.report, taxonomy: &p.taxonomy, lang };
     let mut rec = Recorder::new(sink);
     TaxonomyFiles.write(&filing, &mut rec)?;
-    for w in formats {
-        w.write(&filing, &mut rec)?;
-    }
-    let manifest = manifest(p, created, std::mem::take(&mut rec.entries));
+    let mut entries = std::mem::take(&mut rec.entries);
+    entries.extend(emit::write_formats(&filing, formats, sink)?);
+    let manifest = manifest(p, created, entries);
     let bytes = manifest.to_bytes();
-    rec.inner().file(manifest::MANIFEST_FILE, "manifest", &mut |w| w.write_all(&bytes))?;
+    sink.file(manifest::MANIFEST_FILE, "manifest", &mut |w| w.write_all(&bytes))?;
     Ok(manifest.outputs)
 }
 

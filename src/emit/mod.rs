@@ -66,6 +66,37 @@ pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, S
     Ok(FORMATS.iter().copied().filter(|w| names.iter().any(|n| n.as_ref() == w.name())).collect())
 }
 
+/// Write each of `formats` into `sink`, recording its files for the manifest, in `formats`
+/// order. When the sink can fork (a folder on disk), the writers run side by side on the cores,
+/// each writing its own files; what each writes does not depend on the others, so the files
+/// and the records are the same either way.
+pub fn write_formats(filing: &Filing<'_>, formats: &[&dyn Writer], sink: &mut dyn Sink) -> io::Result<Vec<FileEntry>> {
+    use rayon::prelude::*;
+    if formats.len() < 2 || sink.fork().is_none() {
+        let mut rec = Recorder::new(sink);
+        for w in formats {
+            w.write(filing, &mut rec)?;
+        }
+        return Ok(rec.entries);
+    }
+    let forks: Vec<_> = formats.iter().filter_map(|_| sink.fork()).collect();
+    let written: Vec<io::Result<Vec<FileEntry>>> = formats
+        .par_iter()
+        .zip(forks)
+        .with_max_len(1)
+        .map(|(w, mut fork)| {
+            let mut rec = Recorder::new(&mut *fork);
+            w.write(filing, &mut rec)?;
+            Ok(rec.entries)
+        })
+        .collect();
+    let mut entries = Vec::new();
+    for w in written {
+        entries.extend(w?);
+    }
+    Ok(entries)
+}
+
 /// A sink in front of another that records each file written (path, format, SHA-256, size) for
 /// the manifest, hashing the bytes as they stream past.
 pub struct Recorder<'a> {
