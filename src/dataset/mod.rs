@@ -337,45 +337,77 @@ pub fn from_json_bytes(file: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagno
     from_value(file, value, locations, &|p| Location::pointer(file, p), vec![(file.to_string(), bytes)])
 }
 
-/// Check a dataset in its JSON form against the schema and deserialize it.
-/// Strings (and keys) holding a character XML 1.0 cannot carry, at their JSON pointer.
-fn unwritable_chars(pointer: &str, v: &Value, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
-    const MAX: usize = 20;
-    let check = |s: &str, at: &str, errs: &mut Vec<Diagnostic>| {
-        if errs.len() < MAX
-            && let Some((_, c)) = crate::xml::first_illegal_char(s)
-        {
-            errs.push(
-                Diagnostic::error(
-                    Code::E0008,
-                    locate(at),
-                    format!(
-                        "the text holds the control character U+{:04X}, which an XBRL filing cannot carry",
-                        c as u32
-                    ),
-                )
-                .with_hint("remove the character (copying from a PDF or spreadsheet can bring it in)"),
-            );
-        }
-    };
-    match v {
-        Value::String(s) => check(s, pointer, errs),
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                unwritable_chars(&format!("{pointer}/{i}"), x, locate, errs);
-            }
-        }
-        Value::Object(o) => {
-            for (k, x) in o {
-                let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
-                check(k, &p, errs);
-                unwritable_chars(&p, x, locate, errs);
-            }
-        }
-        _ => {}
+/// Strings (and keys) holding a character XML 1.0 cannot carry, at their JSON pointer. The
+/// pointer is spelled out only for what is found: a dataset has millions of strings.
+fn unwritable_chars(v: &Value, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
+    enum Step<'v> {
+        Key(&'v str),
+        Index(usize),
     }
+    fn pointer(path: &[Step<'_>]) -> String {
+        let mut p = String::new();
+        for step in path {
+            match step {
+                Step::Key(k) => {
+                    p.push('/');
+                    p.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                }
+                Step::Index(i) => {
+                    p.push('/');
+                    p.push_str(&i.to_string());
+                }
+            }
+        }
+        p
+    }
+    fn walk<'v>(
+        v: &'v Value,
+        path: &mut Vec<Step<'v>>,
+        locate: &dyn Fn(&str) -> Location,
+        errs: &mut Vec<Diagnostic>,
+    ) {
+        const MAX: usize = 20;
+        let check = |s: &str, path: &[Step<'_>], errs: &mut Vec<Diagnostic>| {
+            if errs.len() < MAX
+                && let Some((_, c)) = crate::xml::first_illegal_char(s)
+            {
+                errs.push(
+                    Diagnostic::error(
+                        Code::E0008,
+                        locate(&pointer(path)),
+                        format!(
+                            "the text holds the control character U+{:04X}, which an XBRL filing cannot carry",
+                            c as u32
+                        ),
+                    )
+                    .with_hint("remove the character (copying from a PDF or spreadsheet can bring it in)"),
+                );
+            }
+        };
+        match v {
+            Value::String(s) => check(s, path, errs),
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    walk(x, path, locate, errs);
+                    path.pop();
+                }
+            }
+            Value::Object(o) => {
+                for (k, x) in o {
+                    path.push(Step::Key(k));
+                    check(k, path, errs);
+                    walk(x, path, locate, errs);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(v, &mut Vec::new(), locate, errs);
 }
 
+/// Check a dataset in its JSON form against the schema and deserialize it.
 pub(crate) fn from_value(
     file: &str,
     value: Value,
@@ -386,7 +418,7 @@ pub(crate) fn from_value(
     // XML cannot carry control characters: refuse them here rather than write an XBRL instance
     // and an xBRL-JSON report that disagree.
     let mut errs = Vec::new();
-    unwritable_chars("", &value, locate, &mut errs);
+    unwritable_chars(&value, locate, &mut errs);
     let read = schema().read::<DatasetDoc>(value, locate, (SCHEMA_HINT, Code::E0100, "dataset: "));
     let doc = match read {
         Ok(doc) if errs.is_empty() => doc,

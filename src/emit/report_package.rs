@@ -59,8 +59,7 @@ fn zip_options() -> zip::write::SimpleFileOptions {
         .unix_permissions(0o644)
 }
 
-/// One package: what `writer` writes, streamed into the zip as it is written, with the
-/// taxonomy beside it.
+/// One package: what `writer` writes, with the taxonomy beside it.
 fn package(filing: &Filing<'_>, writer: &dyn Writer, doc_type: &str, taxonomy: &[Output]) -> io::Result<Vec<u8>> {
     let mut zip = Zip::new(io::Cursor::new(Vec::new()));
     let add = |zip: &mut Zip, name: String, bytes: &[u8]| -> io::Result<()> {
@@ -84,12 +83,16 @@ fn package(filing: &Filing<'_>, writer: &dyn Writer, doc_type: &str, taxonomy: &
     Ok(zip.finish().map_err(io::Error::other)?.into_inner())
 }
 
-/// The package's `reports/` folder, as a sink: each file a zip entry, streamed in.
+/// The package's `reports/` folder, as a sink: each file a zip entry. A file is handed to the
+/// compressor whole, in one piece: deflate's output depends on how its input is cut, and the
+/// packages stay the bytes they have always been.
 struct Reports<'z>(&'z mut Zip);
 
 impl Sink for Reports<'_> {
     fn file(&mut self, path: &str, _format: &'static str, body: Body<'_>) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        body(&mut bytes)?;
         self.0.start_file(format!("{TOP}/reports/{path}"), zip_options()).map_err(io::Error::other)?;
-        body(&mut *self.0)
+        self.0.write_all(&bytes)
     }
 }
