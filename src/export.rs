@@ -85,7 +85,9 @@ pub fn write_export(
     lang: &str,
     sink: &mut dyn Sink,
 ) -> std::io::Result<Vec<FileEntry>> {
-    let filing = Filing { report: &p.report, taxonomy: &p.taxonomy, lang };
+    // The instance and the page go into the report packages as well: rendered once.
+    let rendered = emit::Rendered::default();
+    let filing = Filing { report: &p.report, taxonomy: &p.taxonomy, lang, rendered: Some(&rendered) };
     let mut rec = Recorder::new(sink);
     TaxonomyFiles.write(&filing, &mut rec)?;
     let mut entries = std::mem::take(&mut rec.entries);

@@ -360,12 +360,7 @@ fn unwritable_chars(v: &Value, locate: &dyn Fn(&str) -> Location, errs: &mut Vec
         }
         p
     }
-    fn walk<'v>(
-        v: &'v Value,
-        path: &mut Vec<Step<'v>>,
-        locate: &dyn Fn(&str) -> Location,
-        errs: &mut Vec<Diagnostic>,
-    ) {
+    fn walk<'v>(v: &'v Value, path: &mut Vec<Step<'v>>, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
         const MAX: usize = 20;
         let check = |s: &str, path: &[Step<'_>], errs: &mut Vec<Diagnostic>| {
             if errs.len() < MAX

@@ -6,10 +6,10 @@
 //! catalog that maps the URL to them (the report package is then a taxonomy package too).
 //! Deterministic: fixed timestamps and file order.
 
-use super::ixbrl::Ixbrl;
+use super::ixbrl::PAGE_FILE;
 use super::taxonomy_files::{TAXONOMY_DIR, TaxonomyFiles};
-use super::xbrl_xml::XbrlXml;
-use super::{Body, Filing, Memory, Output, Sink, Writer};
+use super::xbrl_xml::INSTANCE_FILE;
+use super::{Filing, Memory, Output, Sink, Writer};
 use crate::taxonomy::{generate, package};
 use std::io::{self, Write};
 
@@ -40,8 +40,8 @@ impl Writer for ReportPackage {
         let taxonomy = &taxonomy.outputs;
         // The two packages are independent: built side by side, written in a fixed order.
         let (inline, xml) = rayon::join(
-            || package(filing, &Ixbrl, INLINE_DOCUMENT_TYPE, taxonomy),
-            || package(filing, &XbrlXml, XML_DOCUMENT_TYPE, taxonomy),
+            || package(filing, (PAGE_FILE, &filing.page()?), INLINE_DOCUMENT_TYPE, taxonomy),
+            || package(filing, (INSTANCE_FILE, &filing.instance()?), XML_DOCUMENT_TYPE, taxonomy),
         );
         for (file, bytes) in [(INLINE_PACKAGE_FILE, inline?), (XML_PACKAGE_FILE, xml?)] {
             sink.file(file, self.name(), &mut |w| w.write_all(&bytes))?;
@@ -59,8 +59,14 @@ fn zip_options() -> zip::write::SimpleFileOptions {
         .unix_permissions(0o644)
 }
 
-/// One package: what `writer` writes, with the taxonomy beside it.
-fn package(filing: &Filing<'_>, writer: &dyn Writer, doc_type: &str, taxonomy: &[Output]) -> io::Result<Vec<u8>> {
+/// One package: the report, with the taxonomy beside it. The report goes to the compressor
+/// whole, in one piece, as it always has: deflate's output depends on how its input is cut.
+fn package(
+    filing: &Filing<'_>,
+    (file, report): (&str, &[u8]),
+    doc_type: &str,
+    taxonomy: &[Output],
+) -> io::Result<Vec<u8>> {
     let mut zip = Zip::new(io::Cursor::new(Vec::new()));
     let add = |zip: &mut Zip, name: String, bytes: &[u8]| -> io::Result<()> {
         zip.start_file(name, zip_options()).map_err(io::Error::other)?;
@@ -76,23 +82,9 @@ fn package(filing: &Filing<'_>, writer: &dyn Writer, doc_type: &str, taxonomy: &
             add(&mut zip, format!("{TOP}/{TAXONOMY_DIR}/{}", f.path), f.text.as_bytes())?;
         }
     }
-    writer.write(filing, &mut Reports(&mut zip))?;
+    add(&mut zip, format!("{TOP}/reports/{file}"), report)?;
     for o in taxonomy {
         add(&mut zip, format!("{TOP}/reports/{}", o.path), &o.bytes)?;
     }
     Ok(zip.finish().map_err(io::Error::other)?.into_inner())
-}
-
-/// The package's `reports/` folder, as a sink: each file a zip entry. A file is handed to the
-/// compressor whole, in one piece: deflate's output depends on how its input is cut, and the
-/// packages stay the bytes they have always been.
-struct Reports<'z>(&'z mut Zip);
-
-impl Sink for Reports<'_> {
-    fn file(&mut self, path: &str, _format: &'static str, body: Body<'_>) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        body(&mut bytes)?;
-        self.0.start_file(format!("{TOP}/reports/{path}"), zip_options()).map_err(io::Error::other)?;
-        self.0.write_all(&bytes)
-    }
 }

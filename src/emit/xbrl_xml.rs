@@ -53,6 +53,10 @@ impl super::Writer for XbrlXml {
         "XBRL 2.1 instance, report.xbrl"
     }
     fn write(&self, filing: &super::Filing<'_>, sink: &mut dyn super::Sink) -> std::io::Result<()> {
+        if filing.rendered.is_some() {
+            let bytes = filing.instance()?;
+            return sink.file(INSTANCE_FILE, self.name(), &mut |w| w.write_all(&bytes));
+        }
         sink.file(INSTANCE_FILE, self.name(), &mut |w| write_to(filing.report, w))
     }
 }
