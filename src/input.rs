@@ -384,3 +384,30 @@ pub fn resolve_inside(
         Err(_) => Err(Unresolved::Missing(format!("{href} does not resolve to a file inside the filing's folder"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_json;
+
+    #[test]
+    fn the_tree_is_the_one_serde_json_builds() {
+        let text = r#"{"b": [1, -2, 18446744073709551615, 1.5e3, -0.25, true, false, null, "s\u00e9\n"],
+            "a": {"z": {}, "y": [], "x": "", "w": {"k": [{"v": 1}]}}}"#;
+        let ours = parse_json("t.json", text).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+        // Key order is kept as written, as serde_json's own tree keeps it.
+        assert_eq!(serde_json::to_string(&ours).unwrap(), serde_json::to_string(&theirs).unwrap());
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_by_its_pointer_and_line_after_the_syntax() {
+        let d = parse_json("t.json", "{\"facts\": [{\"v\": 1},\n {\"v\": 2, \"\\u0076\": 3}]}").unwrap_err();
+        assert_eq!((d.location.pointer.as_deref(), d.location.line), (Some("/facts/1/v"), Some(2)));
+        assert!(d.message.contains("appears twice"), "{}", d.message);
+        // A syntax error later in the text is what the reader hears about first.
+        let d = parse_json("t.json", "{\"a\": 1, \"a\": 2,\n\n ]").unwrap_err();
+        assert!(d.message.starts_with("invalid JSON"), "{}", d.message);
+        assert_eq!(d.location.line, Some(3));
+    }
+}

@@ -252,6 +252,24 @@ mod tests {
     }
 
     #[test]
+    fn columns_count_characters_across_long_lines_of_wide_text() {
+        // Several 64 KiB blocks of two-, three- and four-byte characters before the value, and a
+        // second line, so that the columns come from the block counts and the line's own start.
+        let pad = "é中𝄞".repeat(30_000);
+        let t = format!(
+            "{{\"pad\": \"{pad}\", \"facts\": [{{\"value\": \"1,397.96\"}}],\n\"more\": [{{\"value\": \"x{pad}\"}}]}}"
+        );
+        let l = at("d.json", &t, Location::pointer("d.json", "/facts/0"));
+        let want = t[..t.find("1,397.96").unwrap()].chars().count() as u32 + 1;
+        assert_eq!((l.line, l.column, l.end_column), (Some(1), Some(want), Some(want + 8)));
+        let l = at("d.json", &t, Location::pointer("d.json", "/more/0"));
+        let second = &t[t.find('\n').unwrap() + 1..];
+        let want = second[..second.find("\"x").unwrap()].chars().count() as u32 + 2;
+        assert_eq!((l.line, l.column), (Some(2), Some(want)));
+        assert_eq!(l.end_column, Some(want + 1 + 3 * 30_000));
+    }
+
+    #[test]
     fn underlines_csv_cells() {
         let t = "concept,value,unit\nA,\"1,397.96\",tCO2e\n";
         let l = at("d.csv", t, Location::line("d.csv", 2));
