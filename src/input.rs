@@ -8,6 +8,11 @@ use serde_json::Value;
 /// Turn raw bytes into text: UTF-8 only (a BOM is dropped), with a clear word for UTF-16 and for
 /// bytes that are not UTF-8 at all.
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    decode_str(file, bytes).map(str::to_owned)
+}
+
+/// [`decode_text`] without a copy: the text borrowed from `bytes`.
+pub fn decode_str<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::error(
             Code::E0002,
@@ -18,7 +23,7 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
+        Ok(s) => Ok(s),
         Err(e) => {
             let offset = e.valid_up_to();
             let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64 + 1;

@@ -361,3 +361,50 @@ print(len(wb.sheetnames))
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The findings of `esgx validate` on a workbook: (cell, code), errors only.
+fn error_cells(path: &Path) -> Vec<(String, String)> {
+    let o = esgx().args(["validate", "--format", "json"]).arg(path).output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| (d["location"]["cell"].as_str().unwrap_or("").to_string(), d["code"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn findings_about_a_figures_source_name_the_source_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut book, _) = filled_qifu(tmp.path());
+    // A filled row on an aspect sheet (a value in the reporting year's column).
+    let (s, r) = book
+        .iter()
+        .enumerate()
+        .skip(3)
+        .find_map(|(s, (_, rows))| {
+            rows.iter()
+                .enumerate()
+                .skip(1)
+                .find_map(|(r, row)| row.get(6).is_some_and(|v| !v.is_empty()).then_some((s, r)))
+        })
+        .unwrap();
+    let header = book[s].1[0].clone();
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let cell = |c: usize| format!("{}!{}{}", book[s].0, (b'A' + c as u8) as char, r + 1);
+    let (document, page) = (cell(col("Source document")), cell(col("Page")));
+    let broken = tmp.path().join("broken.xlsx");
+    // A source document the Entity sheet does not list: named at the figure's document cell.
+    put(&mut book[s].1, r, col("Source document"), "no-such-report");
+    save(&book, &broken);
+    let found = error_cells(&broken);
+    assert!(found.contains(&(document.clone(), "E0221".into())), "unknown source at {document}: {found:?}");
+    // A page that is not a number: named at the page cell.
+    put(&mut book[s].1, r, col("Source document"), "");
+    put(&mut book[s].1, r, col("Page"), "twelve");
+    save(&book, &broken);
+    let found = error_cells(&broken);
+    assert!(found.iter().any(|(c, _)| *c == page), "a page that is not a number at {page}: {found:?}");
+}

@@ -273,20 +273,17 @@ pub struct Dataset {
     pub fact_locations: Vec<Location>,
     /// Every file read to build it, with its bytes' hash, for the manifest.
     pub inputs: Vec<(String, Vec<u8>)>,
-    /// For a workbook: the cell of each field of a fact (fact index, field) -> location.
-    pub cells: std::collections::HashMap<(usize, String), Location>,
+    /// For a workbook: the cell of each field of a fact.
+    pub cells: xlsx::FactCells,
 }
 
 impl Dataset {
     /// The location of a field of fact `i` (e.g. "value"): a JSON pointer, or the CSV line.
     pub fn locate(&self, i: usize, field: &str) -> Location {
-        if !self.cells.is_empty() {
-            // A workbook: the cell of the field, or of the field it is part of (a breakdown's
-            // axis is in the member's row).
-            let top = field.split('/').next().unwrap_or(field);
-            if let Some(l) = self.cells.get(&(i, field.to_string())).or_else(|| self.cells.get(&(i, top.to_string()))) {
-                return l.clone();
-            }
+        // A workbook: the cell of the field, or of the field it is part of (a breakdown's axis
+        // is in the member's row).
+        if let Some(l) = self.cells.locate(i, field) {
+            return l;
         }
         let mut loc = self.fact_locations[i].clone();
         if let Some(p) = &mut loc.pointer {
@@ -337,72 +334,60 @@ pub fn from_json_bytes(file: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagno
     from_value(file, value, locations, &|p| Location::pointer(file, p), vec![(file.to_string(), bytes)])
 }
 
-/// Strings (and keys) holding a character XML 1.0 cannot carry, at their JSON pointer. The
-/// pointer is spelled out only for what is found: a dataset has millions of strings.
-fn unwritable_chars(v: &Value, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
-    enum Step<'v> {
-        Key(&'v str),
-        Index(usize),
-    }
-    fn pointer(path: &[Step<'_>]) -> String {
-        let mut p = String::new();
-        for step in path {
-            match step {
-                Step::Key(k) => {
-                    p.push('/');
-                    p.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                }
-                Step::Index(i) => {
-                    p.push('/');
-                    p.push_str(&i.to_string());
-                }
+/// Check a dataset in its JSON form against the schema and deserialize it.
+/// Strings (and keys) holding a character XML 1.0 cannot carry, at their JSON pointer.
+/// `pointer` is the value's pointer, a buffer grown and cut back on the way down (a pointer
+/// string for each value read would cost more than the check).
+fn unwritable_chars(pointer: &mut String, v: &Value, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
+    use std::fmt::Write as _;
+    const MAX: usize = 20;
+    let check = |s: &str, at: &str, errs: &mut Vec<Diagnostic>| {
+        if errs.len() < MAX
+            && let Some((_, c)) = crate::xml::first_illegal_char(s)
+        {
+            errs.push(
+                Diagnostic::error(
+                    Code::E0008,
+                    locate(at),
+                    format!(
+                        "the text holds the control character U+{:04X}, which an XBRL filing cannot carry",
+                        c as u32
+                    ),
+                )
+                .with_hint("remove the character (copying from a PDF or spreadsheet can bring it in)"),
+            );
+        }
+    };
+    match v {
+        Value::String(s) => check(s, pointer, errs),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                unwritable_chars(pointer, x, locate, errs);
+                pointer.truncate(len);
             }
         }
-        p
-    }
-    fn walk<'v>(v: &'v Value, path: &mut Vec<Step<'v>>, locate: &dyn Fn(&str) -> Location, errs: &mut Vec<Diagnostic>) {
-        const MAX: usize = 20;
-        let check = |s: &str, path: &[Step<'_>], errs: &mut Vec<Diagnostic>| {
-            if errs.len() < MAX
-                && let Some((_, c)) = crate::xml::first_illegal_char(s)
-            {
-                errs.push(
-                    Diagnostic::error(
-                        Code::E0008,
-                        locate(&pointer(path)),
-                        format!(
-                            "the text holds the control character U+{:04X}, which an XBRL filing cannot carry",
-                            c as u32
-                        ),
-                    )
-                    .with_hint("remove the character (copying from a PDF or spreadsheet can bring it in)"),
-                );
-            }
-        };
-        match v {
-            Value::String(s) => check(s, path, errs),
-            Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
-                    path.push(Step::Index(i));
-                    walk(x, path, locate, errs);
-                    path.pop();
+        Value::Object(o) => {
+            for (k, x) in o {
+                let len = pointer.len();
+                pointer.push('/');
+                for c in k.chars() {
+                    match c {
+                        '~' => pointer.push_str("~0"),
+                        '/' => pointer.push_str("~1"),
+                        c => pointer.push(c),
+                    }
                 }
+                check(k, pointer, errs);
+                unwritable_chars(pointer, x, locate, errs);
+                pointer.truncate(len);
             }
-            Value::Object(o) => {
-                for (k, x) in o {
-                    path.push(Step::Key(k));
-                    check(k, path, errs);
-                    walk(x, path, locate, errs);
-                    path.pop();
-                }
-            }
-            _ => {}
         }
+        _ => {}
     }
-    walk(v, &mut Vec::new(), locate, errs);
 }
 
-/// Check a dataset in its JSON form against the schema and deserialize it.
 pub(crate) fn from_value(
     file: &str,
     value: Value,
@@ -413,7 +398,7 @@ pub(crate) fn from_value(
     // XML cannot carry control characters: refuse them here rather than write an XBRL instance
     // and an xBRL-JSON report that disagree.
     let mut errs = Vec::new();
-    unwritable_chars(&value, locate, &mut errs);
+    unwritable_chars(&mut String::new(), &value, locate, &mut errs);
     let read = schema().read::<DatasetDoc>(value, locate, (SCHEMA_HINT, Code::E0100, "dataset: "));
     let doc = match read {
         Ok(doc) if errs.is_empty() => doc,

@@ -250,10 +250,12 @@ fn cell_ref(row: u32, col: u32) -> String {
     format!("{}{}", rust_xlsxwriter::utility::column_number_to_name(col as u16), row + 1)
 }
 
-/// Where the fields of the dataset being built come from: JSON pointer -> cell.
+/// Where the fields of the dataset being built come from: JSON pointer -> cell for the entity,
+/// periods, sources and extension; the facts' cells in `facts`, a few numbers a fact.
 struct Cells<'a> {
     file: &'a str,
     at: HashMap<String, Location>,
+    facts: FactCells,
 }
 
 impl Cells<'_> {
@@ -262,6 +264,11 @@ impl Cells<'_> {
     }
     /// The cell of a pointer, or of the nearest field above it that has one.
     fn find(&self, pointer: &str) -> Location {
+        if let Some((i, field)) = pointer.strip_prefix("/facts/").and_then(|p| p.split_once('/'))
+            && let Ok(i) = i.parse()
+        {
+            return self.facts.locate(i, field).unwrap_or_else(|| Location::file(self.file));
+        }
         let mut p = pointer;
         loop {
             if let Some(l) = self.at.get(p) {
@@ -272,6 +279,70 @@ impl Cells<'_> {
                 None => return Location::file(self.file),
             }
         }
+    }
+}
+
+/// The cells of a workbook's facts: for each fact its sheet, row and year column; the other
+/// fields of a fact are in its row, in the columns of its sheet.
+#[derive(Debug, Clone, Default)]
+pub struct FactCells {
+    file: String,
+    sheets: Vec<Columns>,
+    facts: Vec<FactCell>,
+}
+
+/// An aspect sheet's name and the columns of its headers (`LEAD`, and `TAIL` where present).
+#[derive(Debug, Clone)]
+struct Columns {
+    name: String,
+    lead: Vec<u32>,
+    tail: Vec<Option<u32>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct FactCell {
+    sheet: u32,
+    row: u32,
+    year: u32,
+}
+
+impl FactCells {
+    /// The cell of a field of fact `i` (`value`, `unit`, `source/page`, ...), or of the nearest
+    /// field above it that has one (`dimensions/RegionAxis` is the member's cell); none for a
+    /// field with no cell, or a dataset not read from a workbook.
+    pub fn locate(&self, i: usize, field: &str) -> Option<Location> {
+        let fact = self.facts.get(i)?;
+        let sheet = &self.sheets[fact.sheet as usize];
+        let mut field = field;
+        loop {
+            if let Some(c) = sheet.column(field, fact.year) {
+                return Some(Location::cell(&self.file, &sheet.name, &cell_ref(fact.row, c)));
+            }
+            field = &field[..field.rfind('/')?];
+        }
+    }
+}
+
+impl Columns {
+    /// The column of a fact's field in its row (the year column `year` for its value).
+    fn column(&self, field: &str, year: u32) -> Option<u32> {
+        let (lead, tail) = (&self.lead, &self.tail);
+        Some(match field {
+            "concept" => lead[2],
+            "period" | "value" => year,
+            "unit" => lead[5],
+            "dimensions" => lead[4],
+            "omission" => tail[0]?,
+            "source" => tail[2]?,
+            "note" => tail[6]?,
+            // Where the column is not there, the row's first cell.
+            "source/section" => tail[3].unwrap_or(0),
+            "source/page" => tail[4].unwrap_or(0),
+            "source/quote" => tail[5].unwrap_or(0),
+            "source/line" => tail[7].unwrap_or(0),
+            "qualifier" => tail[8].unwrap_or(0),
+            _ => return None,
+        })
     }
 }
 
@@ -287,13 +358,14 @@ impl Sheet {
     fn text(&self, row: u32, col: u32) -> Result<Option<String>, String> {
         use calamine::Data;
         let Some(v) = self.cells.get_value((row, col)) else { return Ok(None) };
-        let format = self.styles.get((row, col)).and_then(|s| s.number_format.as_ref()).map(|f| f.format_code.as_str());
+        let format =
+            || self.styles.get((row, col)).and_then(|s| s.number_format.as_ref()).map(|f| f.format_code.as_str());
         Ok(match v {
             Data::Empty => None,
             // As typed: a quote keeps its spacing (whitespace alone is an empty cell).
             Data::String(s) => Some(s.clone()).filter(|s| !s.trim().is_empty()),
             Data::Int(i) => Some(i.to_string()),
-            Data::Float(f) => Some(shown(*f, format)),
+            Data::Float(f) => Some(shown(*f, format())),
             Data::Bool(b) => Some(b.to_string()),
             Data::DateTime(d) => {
                 let (y, m, day, ..) = d.to_ymd_hms_milli();
@@ -335,7 +407,11 @@ fn shown(f: f64, format: Option<&str>) -> String {
 fn open_sheet(wb: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Result<Sheet, String> {
     use calamine::Reader;
     let cells = wb.worksheet_range(name).map_err(|e| e.to_string())?;
-    let styles = wb.worksheet_style(name).map_err(|e| e.to_string())?;
+    // A number's format says how it is shown; text (what the template's value cells hold) has
+    // no need of it, so a sheet without numbers is not read a second time for its styles.
+    let numbers = cells.used_cells().any(|(.., v)| matches!(v, calamine::Data::Float(_)));
+    let styles =
+        if numbers { wb.worksheet_style(name).map_err(|e| e.to_string())? } else { calamine::StyleRange::empty() };
     Ok(Sheet { name: name.to_string(), cells, styles })
 }
 
@@ -360,7 +436,8 @@ pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>
     if entity.text(0, 1).ok().flatten().as_deref() != Some(MARKER) {
         return Err(not_template(format!("{ENTITY_SHEET}!B1 does not say {MARKER}")));
     }
-    let mut cells = Cells { file, at: HashMap::new() };
+    let facts_at = FactCells { file: file.to_string(), ..Default::default() };
+    let mut cells = Cells { file, at: HashMap::new(), facts: facts_at };
     let mut errs = Vec::new();
     let mut doc = json!({"formatVersion": "1.0"});
     let (first_source, periods) = read_entity(&entity, &mut doc, &mut cells, &mut errs);
@@ -384,19 +461,12 @@ pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>
     if !errs.is_empty() {
         return Err(errs);
     }
-    let fact_locations: Vec<Location> = (0..facts.len()).map(|i| cells.find(&format!("/facts/{i}/value"))).collect();
+    let fact_locations: Vec<Location> =
+        (0..facts.len()).map(|i| cells.facts.locate(i, "value").unwrap_or_else(|| Location::file(file))).collect();
     doc["facts"] = Value::Array(facts);
     let mut ds =
         super::from_value(file, doc, fact_locations, &|p| cells.find(p), vec![(file.to_string(), bytes.clone())])?;
-    ds.cells = cells
-        .at
-        .iter()
-        .filter_map(|(p, l)| {
-            let rest = p.strip_prefix("/facts/")?;
-            let (i, field) = rest.split_once('/')?;
-            Some(((i.parse().ok()?, field.split('/').next()?.to_string()), l.clone()))
-        })
-        .collect();
+    ds.cells = cells.facts;
     Ok(ds)
 }
 
@@ -539,6 +609,8 @@ fn read_aspect(
         return;
     };
     let tail: Vec<Option<u32>> = TAIL.iter().map(|h| col(h)).collect();
+    let sheet_index = cells.facts.sheets.len() as u32;
+    cells.facts.sheets.push(Columns { name: sheet.name.clone(), lead: lead.clone(), tail: tail.clone() });
     let years: Vec<(u32, &String)> =
         header.iter().enumerate().filter_map(|(c, h)| Some((c as u32, periods.iter().find(|p| *p == h)?))).collect();
     let found = std::cell::RefCell::new(Vec::new());
@@ -580,36 +652,25 @@ fn read_aspect(
             if value.is_none() && reason.is_none() {
                 continue;
             }
-            let n = facts.len();
-            let mut f = json!({"concept": concept, "period": period, "source": source});
-            let mut put = |field: &str, c: Option<u32>| {
-                if let Some(c) = c {
-                    cells.put(format!("/facts/{n}/{field}"), &sheet.name, r, c);
+            cells.facts.facts.push(FactCell { sheet: sheet_index, row: r, year: *c });
+            let mut f = Map::with_capacity(8);
+            let mut put = |k: &str, v: Value| f.insert(k.to_string(), v);
+            put("concept", concept.clone().into());
+            put("period", period.as_str().into());
+            put("source", source.clone());
+            match value {
+                Some(v) => put("value", v.into()),
+                None => {
+                    put("omission", json!({"reason": reason, "explanation": explanation.clone().unwrap_or_default()}))
                 }
             };
-            put("concept", Some(lead[2]));
-            put("period", Some(*c));
-            put("value", Some(*c));
-            put("unit", Some(lead[5]));
-            put("dimensions", Some(lead[4]));
-            put("omission", tail[0]);
-            put("source", tail[2]);
-            put("note", tail[6]);
-            cells.put(format!("/facts/{n}/source/section"), &sheet.name, r, tail[3].unwrap_or(0));
-            cells.put(format!("/facts/{n}/source/page"), &sheet.name, r, tail[4].unwrap_or(0));
-            cells.put(format!("/facts/{n}/source/quote"), &sheet.name, r, tail[5].unwrap_or(0));
-            cells.put(format!("/facts/{n}/source/line"), &sheet.name, r, tail[7].unwrap_or(0));
-            cells.put(format!("/facts/{n}/qualifier"), &sheet.name, r, tail[8].unwrap_or(0));
-            if let Some(v) = value {
-                f["value"] = v.into();
-            } else {
-                f["omission"] = json!({"reason": reason, "explanation": explanation.clone().unwrap_or_default()});
-            }
             if let Some(u) = &unit {
-                f["unit"] = u.clone().into();
+                put("unit", u.clone().into());
             }
             match (&axis, &member) {
-                (Some(a), Some(m)) => f["dimensions"] = json!({a: m}),
+                (Some(a), Some(m)) => {
+                    put("dimensions", json!({a: m}));
+                }
                 (Some(_), None) | (None, Some(_)) => found.borrow_mut().push(Diagnostic::error(
                     Code::E0217,
                     at(r, lead[if axis.is_none() { 3 } else { 4 }]),
@@ -618,12 +679,12 @@ fn read_aspect(
                 (None, None) => {}
             }
             if let Some(n) = &note {
-                f["note"] = n.clone().into();
+                put("note", n.clone().into());
             }
             if let Some(q) = &qualifier {
-                f["qualifier"] = q.clone().into();
+                put("qualifier", q.clone().into());
             }
-            facts.push(f);
+            facts.push(Value::Object(f));
         }
     }
     errs.extend(found.into_inner());

@@ -217,7 +217,7 @@ fn read_bytes_against(
             read_bytes_against(report, bytes, taxonomy_dir, given)
         });
     }
-    let text = crate::input::decode_text(&file, &bytes).map_err(|d| vec![d])?;
+    let text = crate::input::decode_str(&file, &bytes).map_err(|d| vec![d])?;
     let is_xml = match ext.as_deref() {
         Some("xbrl" | "xml" | "xhtml" | "html" | "htm") => true,
         Some("json") => false,
@@ -290,6 +290,26 @@ fn read_bytes_against(
     Ok(Imported { report, taxonomy: tax, inputs })
 }
 
+/// A fact's unit: its measures in order, with the id of the taxonomy's unit of those measures
+/// (or one made from the reference); `pure` for a numeric OIM fact without one.
+fn fact_unit(rf: &RawFact, pure: bool, tax: &Taxonomy) -> Option<Unit> {
+    let pure_unit = RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
+    let u = rf.unit_def.as_ref().or(pure.then_some(&pure_unit))?;
+    let mut numerator = u.numerator.clone();
+    let mut denominator = u.denominator.clone();
+    numerator.sort();
+    denominator.sort();
+    let probe = Unit { id: String::new(), numerator, denominator };
+    let id = tax
+        .units
+        .iter()
+        .filter_map(|ud| tax.resolved_unit(&ud.id))
+        .find(|ud| ud.same_measures(&probe))
+        .map(|ud| ud.id.clone())
+        .unwrap_or_else(|| rf.unit.clone().unwrap_or_default().replace([':', '/', '*', '(', ')'], "_"));
+    Some(Unit { id, ..probe })
+}
+
 /// Every schema a filing references must be found without the network: a file beside it, or the
 /// bundled taxonomy at its published URL.
 fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Result<(), Vec<Diagnostic>> {
@@ -349,7 +369,9 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     let mut facts = Vec::with_capacity(raw.facts.len());
     let mut entity: Option<(String, String)> = None;
     let mut explicit = Vec::with_capacity(raw.facts.len());
-    for rf in raw.facts.into_iter() {
+    // Units as each fact refers to them, resolved once per reference.
+    let mut units: HashMap<Option<String>, Option<Unit>> = HashMap::new();
+    for mut rf in raw.facts.into_iter() {
         let loc = match (&rf.origin, &rf.pointer) {
             (Some(o), _) => o.clone(),
             (None, Some(p)) => Location::pointer(file, p),
@@ -394,7 +416,8 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 format!("fact {}: its period ends ({end}) before it starts ({start})", rf.concept),
             ));
         }
-        let numeric = rf.unit.is_some() || tax.concept(&rf.concept.local).is_some_and(|c| c.is_numeric());
+        let concept = tax.concept(&rf.concept.local);
+        let numeric = rf.unit.is_some() || concept.is_some_and(|c| c.is_numeric());
         let mut decimals = None;
         let value = if rf.nil {
             FactValue::Nil
@@ -428,47 +451,37 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
                 }
             }
         } else {
-            FactValue::Text(rf.value.clone())
+            FactValue::Text(std::mem::take(&mut rf.value))
         };
-        // In OIM a numeric fact without a unit is a pure number.
-        let pure = RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
-        let unit_def = rf.unit_def.as_ref().or((numeric && rf.oim).then_some(&pure));
-        let unit = unit_def.map(|u| {
-            let mut numerator = u.numerator.clone();
-            let mut denominator = u.denominator.clone();
-            numerator.sort();
-            denominator.sort();
-            let probe = Unit { id: String::new(), numerator: numerator.clone(), denominator: denominator.clone() };
-            let id = tax
-                .units
-                .iter()
-                .filter_map(|ud| tax.resolved_unit(&ud.id))
-                .find(|ud| ud.same_measures(&probe))
-                .map(|ud| ud.id.clone())
-                .unwrap_or_else(|| rf.unit.clone().unwrap_or_default().replace([':', '/', '*', '(', ')'], "_"));
-            Unit { id, numerator, denominator }
-        });
-        let mut provenance = rf.provenance.clone().unwrap_or_default();
+        // In OIM a numeric fact without a unit is a pure number. A filing refers to a few units,
+        // each resolved once (the same reference always reads as the same measures).
+        let pure = rf.unit_def.is_none() && numeric && rf.oim;
+        let unit = match (&rf.unit, units.get(&rf.unit)) {
+            (Some(_), Some(u)) => u.clone(),
+            (Some(r), None) => units.entry(Some(r.clone())).or_insert(fact_unit(&rf, pure, tax)).clone(),
+            (None, _) => fact_unit(&rf, pure, tax),
+        };
+        let mut provenance = rf.provenance.take().unwrap_or_default();
         provenance.record = record;
         if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.get(id)) {
             provenance.note = Some(note.clone());
         }
-        let mut dimensions = rf.dims.clone();
+        let mut dimensions = std::mem::take(&mut rf.dims);
         dimensions.sort();
         explicit.push(rf.id.is_some());
+        let language = concept
+            .filter(|c| matches!(c.def.data_type, DataType::String | DataType::TextBlock))
+            .map(|_| "en".to_string());
         facts.push(Fact {
-            id: rf.id.clone().unwrap_or_default(), // or derived from its aspects, below
-            concept: rf.concept.clone(),
+            id: rf.id.unwrap_or_default(), // or derived from its aspects, below
+            concept: rf.concept,
             period,
             unit,
             dimensions,
             value,
             decimals,
             numeric,
-            language: tax
-                .concept(&rf.concept.local)
-                .filter(|c| matches!(c.def.data_type, DataType::String | DataType::TextBlock))
-                .map(|_| "en".to_string()),
+            language,
             provenance,
             origin,
         });

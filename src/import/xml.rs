@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceResolver, ResolveResult};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Past this many errors a filing is not worth reading further.
@@ -17,12 +18,32 @@ const MAX_ERRORS: usize = 200;
 
 /// A prefixed name in text or an attribute value (`esgx:GenderAxis`), resolved in scope; a name
 /// without a prefix is in the default namespace.
-fn qname_in_scope(resolver: &NamespaceResolver, text: &str) -> Option<QName> {
-    let (local, prefix) = quick_xml::name::QName(text.trim()).decompose();
-    let p = prefix.map(|p| p.into_inner()).unwrap_or("");
+fn qname_in_scope(resolver: &NamespaceResolver, names: &mut Names, text: &str) -> Option<QName> {
+    let text = text.trim();
+    let (local, prefix) = quick_xml::name::QName(text).decompose();
     match resolver.resolve_prefix(prefix, true) {
-        ResolveResult::Bound(ns) => Some(QName::new(p, ns.into_inner(), local.into_inner())),
+        ResolveResult::Bound(ns) => Some(names.get(text, ns.into_inner(), local.into_inner())),
         _ => None,
+    }
+}
+
+/// The names a filing uses, each made once: a filing of 100,000 facts names a few hundred
+/// concepts, axes and members, and each [`QName`] shares its strings.
+#[derive(Default)]
+struct Names(HashMap<String, (Box<str>, QName)>);
+
+impl Names {
+    /// The name written `written` (`prefix:local` or `local`), in namespace `ns`.
+    fn get(&mut self, written: &str, ns: &str, local: &str) -> QName {
+        if let Some((n, q)) = self.0.get(written)
+            && &**n == ns
+        {
+            return q.clone();
+        }
+        let prefix = written.split_once(':').map(|(p, _)| p).unwrap_or("");
+        let q = QName::new(prefix, ns, local);
+        self.0.insert(written.to_string(), (ns.into(), q.clone()));
+        q
     }
 }
 
@@ -44,17 +65,18 @@ enum In {
     Footnotes,
 }
 
-/// An element's attributes other than namespace declarations: (namespace or "", local, value).
-struct Attrs(Vec<(String, String, String)>);
+/// An element's attributes other than namespace declarations: (namespace or "", local, value),
+/// borrowed from the text and the reader's scope.
+struct Attrs<'r, 'e>(Vec<(&'r str, &'e str, Cow<'e, str>)>);
 
-impl Attrs {
+impl Attrs<'_, '_> {
     /// An attribute without a prefix.
     fn get(&self, local: &str) -> Option<String> {
-        self.0.iter().find(|(ns, l, _)| ns.is_empty() && l == local).map(|(_, _, v)| v.clone())
+        self.get_ns("", local)
     }
     /// An attribute in a namespace.
     fn get_ns(&self, ns: &str, local: &str) -> Option<String> {
-        self.0.iter().find(|(n, l, _)| n == ns && l == local).map(|(_, _, v)| v.clone())
+        self.0.iter().find(|(n, l, _)| *n == ns && *l == local).map(|(_, _, v)| v.to_string())
     }
 }
 
@@ -62,39 +84,130 @@ impl Attrs {
 type Stop = Vec<Diagnostic>;
 
 /// Read an XBRL 2.1 instance's text into raw facts; `file` is how findings name it.
+///
+/// A large filing is read in two halves side by side when it can be split safely between two
+/// children of the root (see [`read_halves`]); otherwise, and whenever a half finds anything
+/// wrong, it is read from start to end, so findings are always those of one reading in order.
 pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
+    match read_halves(file, text) {
+        Some(raw) => Ok(raw),
+        None => read_whole(file, text),
+    }
+}
+
+/// Read the document from start to end in one go.
+fn read_whole(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     super::check_xml_chars(file, text).map_err(|d| vec![d])?;
-    let mut p = Parser {
-        file,
-        text,
-        line_at: crate::input::LineCounter::new(text),
-        text_buf: String::new(),
-        open: Vec::new(),
-        seen_root: false,
-        root_closed: false,
-        footnote_locs: HashMap::new(),
-        footnote_arcs: Vec::new(),
-        acc: Acc::default(),
+    let mut p = Parser::new(file, text);
+    let mut reader = p.reader(text);
+    p.run(&mut reader)?;
+    p.finish()
+}
+
+/// Below this size a filing is read in one go: splitting it would not pay (the unit tests split
+/// smaller ones).
+const HALVES_FROM_BYTES: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
+
+/// Read a well-formed filing in two halves at once, one on each core: the text is split at a
+/// line that starts a child of the root (found by the indentation of the root's first child),
+/// the first half read as usual up to there and the second from there to the root's end tag,
+/// in the root's namespace scope. This is a guess checked afterwards: `None` (read it whole)
+/// unless each half ends where it should, at the root's level with nothing open, neither finds
+/// anything wrong, the halves define no context or unit twice between them, and only the root's
+/// end tag follows.
+fn read_halves(file: &str, text: &str) -> Option<Raw> {
+    if text.len() < HALVES_FROM_BYTES || rayon::current_num_threads() < 2 {
+        return None;
+    }
+    let (root, root_end) = root_start(text)?;
+    let end = text.rfind("</")?;
+    if !only_root_end(&text[end..], root.name().into_inner()) {
+        return None;
+    }
+    let mid = split_point(text, root_end, end)?;
+    let first = || -> Option<Parser<'_>> {
+        crate::xml::first_illegal_char(&text[..mid]).is_none().then_some(())?;
+        let mut p = Parser::new(file, &text[..mid]);
+        p.fragment = true;
+        let mut reader = p.reader(&text[..mid]);
+        p.run(&mut reader).ok()?;
+        Some(p)
     };
+    let second = || -> Option<Parser<'_>> {
+        let part = &text[mid..end];
+        crate::xml::first_illegal_char(part).is_none().then_some(())?;
+        let mut p = Parser::new(file, part);
+        p.fragment = true;
+        p.seen_root = true;
+        p.open.push(0);
+        let mut reader = p.reader(part);
+        reader.resolver_mut().push(&root).ok()?;
+        p.run(&mut reader).ok()?;
+        Some(p)
+    };
+    let (a, b) = rayon::join(first, second);
+    let (mut a, b) = (a?, b?);
+    let lines_before = a.line_at.line(mid as u64) - 1;
+    a.join(b, lines_before)?;
+    a.finish().ok()
+}
+
+/// The root's start tag and the offset just after it; `None` for a document that does not start
+/// plainly (a DOCTYPE, an empty root, anything malformed): the whole reading reports it.
+fn root_start(text: &str) -> Option<(BytesStart<'static>, usize)> {
     let mut reader = NsReader::from_str(text);
-    reader.resolver_mut().set_max_namespace_bindings(super::MAX_NAMESPACE_BINDINGS);
-    reader.config_mut().trim_text(false);
     loop {
-        let pos = reader.buffer_position();
-        let ev = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => {
-                let line = p.line_at.line(pos);
-                p.acc.errs.push(p.err(line, Code::E0003, format!("malformed XML: {e}")));
-                return Err(p.acc.errs);
-            }
-        };
-        let line = p.line_at.line(pos);
-        if !p.event(reader.resolver(), ev, pos, line)? {
-            break;
+        match reader.read_event().ok()? {
+            Event::Start(e) => return Some((e.into_owned(), reader.buffer_position() as usize)),
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+            Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+            _ => return None,
         }
     }
-    p.finish()
+}
+
+/// Is `tail` the root's end tag, followed by nothing but white space, comments and processing
+/// instructions?
+fn only_root_end(tail: &str, root: &str) -> bool {
+    let Some(rest) = tail.strip_prefix("</").and_then(|t| t.strip_prefix(root)) else { return false };
+    let Some(rest) = rest.trim_start_matches([' ', '\t', '\r', '\n']).strip_prefix('>') else { return false };
+    let mut reader = NsReader::from_str(rest);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => return true,
+            Ok(Event::Comment(_) | Event::PI(_)) => {}
+            Ok(Event::Text(t)) if t.xml10_content().trim().is_empty() => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Where to split `text` between `from` (just after the root's start tag) and `to` (its end
+/// tag): the start of the line nearest the middle that begins, at the indentation of the root's
+/// first child, with a start tag. `None` when the document is not written one element a line.
+fn split_point(text: &str, from: usize, to: usize) -> Option<usize> {
+    let lead = &text[from..to];
+    let first_child = lead.find('<')?;
+    let indent = &lead[lead[..first_child].rfind('\n')? + 1..first_child];
+    let mark = format!("\n{indent}<");
+    let starts_tag = |at: usize| {
+        let next = text.as_bytes().get(at + mark.len()).copied().unwrap_or(b'/');
+        !matches!(next, b'/' | b'!' | b'?') && !next.is_ascii_whitespace()
+    };
+    let middle = from + (to - from) / 2;
+    let mut after = text[middle..to].match_indices(&mark).map(|(i, _)| middle + i).filter(|&i| starts_tag(i));
+    let mut before = text[from..middle].rmatch_indices(&mark).map(|(i, _)| from + i).filter(|&i| starts_tag(i));
+    let at = match (after.next(), before.next()) {
+        (Some(a), Some(b)) => {
+            if a - middle <= middle - b {
+                a
+            } else {
+                b
+            }
+        }
+        (a, b) => a.or(b)?,
+    };
+    Some(at + 1).filter(|&m| m > from && m < to)
 }
 
 /// The reader's state between events.
@@ -112,9 +225,88 @@ struct Parser<'a> {
     footnote_locs: HashMap<String, String>,
     footnote_arcs: Vec<(String, String)>,
     acc: Acc,
+    names: Names,
+    /// Reading one half of the document ([`read_halves`]): it ends with the root still open.
+    fragment: bool,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(file: &'a str, text: &'a str) -> Self {
+        Parser {
+            file,
+            text,
+            line_at: crate::input::LineCounter::new(text),
+            text_buf: String::new(),
+            open: Vec::new(),
+            seen_root: false,
+            root_closed: false,
+            footnote_locs: HashMap::new(),
+            footnote_arcs: Vec::new(),
+            acc: Acc::default(),
+            names: Names::default(),
+            fragment: false,
+        }
+    }
+
+    /// A namespace-aware reader of `text`, with the binding limit.
+    fn reader(&self, text: &'a str) -> NsReader<&'a [u8]> {
+        let mut reader = NsReader::from_str(text);
+        reader.resolver_mut().set_max_namespace_bindings(super::MAX_NAMESPACE_BINDINGS);
+        reader.config_mut().trim_text(false);
+        reader
+    }
+
+    /// Read every event to the end (or to a stop).
+    fn run(&mut self, reader: &mut NsReader<&'a [u8]>) -> Result<(), Vec<Diagnostic>> {
+        loop {
+            let pos = reader.buffer_position();
+            let ev = match reader.read_event() {
+                Ok(e) => e,
+                Err(e) => {
+                    let line = self.line_at.line(pos);
+                    self.acc.errs.push(self.err(line, Code::E0003, format!("malformed XML: {e}")));
+                    return Err(std::mem::take(&mut self.acc.errs));
+                }
+            };
+            let line = self.line_at.line(pos);
+            if !self.event(reader.resolver(), ev, pos, line)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Take in what the second half of the document read (`lines_before` lines into it); `None`
+    /// when the halves do not fit together as one reading would have read them.
+    fn join(&mut self, b: Parser<'_>, lines_before: u64) -> Option<()> {
+        let clean = |p: &Parser<'_>| {
+            p.acc.errs.is_empty()
+                && matches!(p.acc.state, In::Nothing)
+                && p.acc.footnote_label.is_none()
+                && p.open.len() == 1
+        };
+        if !clean(self) || !clean(&b) {
+            return None;
+        }
+        let acc = &mut self.acc;
+        for (id, c) in b.acc.contexts {
+            acc.contexts.insert(id, c).is_none().then_some(())?;
+        }
+        for (id, u) in b.acc.units {
+            acc.units.insert(id, u).is_none().then_some(())?;
+        }
+        acc.footnotes.extend(b.acc.footnotes);
+        acc.raw.schema_refs.extend(b.acc.raw.schema_refs);
+        acc.raw.facts.extend(b.acc.raw.facts.into_iter().map(|mut f| {
+            f.line += lines_before;
+            f
+        }));
+        self.footnote_locs.extend(b.footnote_locs);
+        self.footnote_arcs.extend(b.footnote_arcs);
+        self.open.clear();
+        self.root_closed = true;
+        Some(())
+    }
+
     fn err(&self, line: u64, code: Code, msg: String) -> Diagnostic {
         Diagnostic::error(code, Location::line(self.file, line), msg)
     }
@@ -158,10 +350,21 @@ impl Parser<'_> {
                     ResolveResult::Bound(n) => n.into_inner(),
                     _ => "",
                 };
-                let local = local.into_inner().to_string();
-                self.acc.end_element(ns, (nsu, &local), self.open.len(), &self.text_buf, (self.file, line));
+                let at = (self.file, line);
+                self.acc.end_element(
+                    ns,
+                    &mut self.names,
+                    (nsu, local.into_inner()),
+                    self.open.len(),
+                    &self.text_buf,
+                    at,
+                );
                 self.open.pop();
                 self.text_buf.clear();
+            }
+            Event::Eof if self.fragment => {
+                // A half ends with the root open and nothing else (anything else: read it whole).
+                return if self.open.len() == 1 { Ok(false) } else { Err(Vec::new()) };
             }
             Event::Eof => {
                 if let Some(&at) = self.open.last() {
@@ -192,8 +395,13 @@ impl Parser<'_> {
     }
 
     /// The attributes of a start tag, namespace declarations left out (the reader keeps them).
-    fn attributes(&mut self, ns: &NamespaceResolver, e: &BytesStart<'_>, line: u64) -> Result<Attrs, Stop> {
-        let mut attrs = Vec::new();
+    fn attributes<'r, 'e>(
+        &mut self,
+        ns: &'r NamespaceResolver,
+        e: &'e BytesStart<'_>,
+        line: u64,
+    ) -> Result<Attrs<'r, 'e>, Stop> {
+        let mut attrs = Vec::with_capacity(4);
         for a in e.attributes() {
             let a = match a {
                 Ok(a) => a,
@@ -202,12 +410,12 @@ impl Parser<'_> {
                     continue;
                 }
             };
-            let key = a.key.as_ref().to_string();
+            let key = a.key.into_inner();
             let val = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                Ok(v) if let Err(msg) = super::check_attr_chars(&key, &v) => {
+                Ok(v) if let Err(msg) = super::check_attr_chars(key, &v) => {
                     return Err(vec![self.err(line, Code::E0003, msg)]);
                 }
-                Ok(v) => v.to_string(),
+                Ok(v) => v,
                 Err(er) => {
                     self.acc.errs.push(self.err(line, Code::E0007, format!("attribute {key}: {er}")));
                     continue;
@@ -218,10 +426,10 @@ impl Parser<'_> {
             }
             let (res, local) = ns.resolve_attribute(a.key);
             let nsu = match res {
-                ResolveResult::Bound(n) => n.into_inner().to_string(),
-                _ => String::new(),
+                ResolveResult::Bound(n) => n.into_inner(),
+                _ => "",
             };
-            attrs.push((nsu, local.into_inner().to_string(), val));
+            attrs.push((nsu, local.into_inner(), val));
         }
         Ok(Attrs(attrs))
     }
@@ -236,17 +444,17 @@ impl Parser<'_> {
         empty: bool,
     ) -> Result<bool, Stop> {
         let attrs = self.attributes(ns, e, line)?;
-        let name = e.name().as_ref().to_string();
+        let name = e.name().into_inner();
         let depth = self.open.len();
         if depth == 0 && self.root_closed {
             return Err(vec![self.err(line, Code::E0003, format!("element {name} after the root element has ended"))]);
         }
         let q = match ns.resolve_element(e.name()) {
-            (ResolveResult::Bound(n), local) => Some((n.into_inner().to_string(), local.into_inner().to_string())),
-            (ResolveResult::Unbound, local) => Some((String::new(), local.into_inner().to_string())),
+            (ResolveResult::Bound(n), local) => Some((n.into_inner(), local.into_inner())),
+            (ResolveResult::Unbound, local) => Some(("", local.into_inner())),
             (ResolveResult::Unknown(_), _) => None,
         };
-        if depth == 0 && !q.as_ref().is_some_and(|(n, l)| n == XBRLI && l == "xbrl") {
+        if depth == 0 && !q.is_some_and(|(n, l)| n == XBRLI && l == "xbrl") {
             return Err(vec![self.err(
                 line,
                 Code::E0004,
@@ -276,7 +484,7 @@ impl Parser<'_> {
                 .collect();
             return Ok(true);
         }
-        self.element(ns, (&nsu, &local), &name, &attrs, line, empty);
+        self.element(ns, (nsu, local), name, &attrs, line, empty);
         Ok(true)
     }
 
@@ -307,7 +515,7 @@ impl Parser<'_> {
             (In::Nothing, LINK, "footnoteLink") => acc.state = In::Footnotes,
             (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
             (In::Nothing, _, _) if depth == 1 => {
-                let concept = QName::new(name.split_once(':').map(|(p, _)| p).unwrap_or(""), nsu, local);
+                let concept = self.names.get(name, nsu, local);
                 let Some(ctx) = attrs.get("contextRef") else {
                     let msg = format!("{name} has no contextRef (tuples are not supported)");
                     acc.errs.push(Diagnostic::error(Code::E0003, Location::line(self.file, line), msg));
@@ -347,7 +555,7 @@ impl Parser<'_> {
             }
             (In::Context(_, c), XBRLDI, "explicitMember") => {
                 // The member is in the text; remember the dimension until the end tag.
-                if let Some(d) = attrs.get("dimension").and_then(|d| qname_in_scope(ns, &d)) {
+                if let Some(d) = attrs.get_ns("", "dimension").and_then(|d| qname_in_scope(ns, &mut self.names, &d)) {
                     c.dims.push((d, QName::new("", "", "")));
                 } else {
                     acc.errs.push(Diagnostic::error(
@@ -364,10 +572,11 @@ impl Parser<'_> {
     /// The end of an empty element, right after its start.
     fn end(&mut self, ns: &NamespaceResolver, e: &BytesStart<'_>, line: u64) {
         let (nsu, local) = match ns.resolve_element(e.name()) {
-            (ResolveResult::Bound(n), l) => (n.into_inner().to_string(), l.into_inner().to_string()),
-            (_, l) => (String::new(), l.into_inner().to_string()),
+            (ResolveResult::Bound(n), l) => (n.into_inner(), l.into_inner()),
+            (_, l) => ("", l.into_inner()),
         };
-        self.acc.end_element(ns, (&nsu, &local), self.open.len(), &self.text_buf, (self.file, line));
+        let at = (self.file, line);
+        self.acc.end_element(ns, &mut self.names, (nsu, local), self.open.len(), &self.text_buf, at);
         self.open.pop();
         self.text_buf.clear();
     }
@@ -445,6 +654,7 @@ impl Acc {
     fn end_element(
         &mut self,
         ns: &NamespaceResolver,
+        names: &mut Names,
         (nsu, local): (&str, &str),
         depth: usize,
         text: &str,
@@ -484,7 +694,7 @@ impl Acc {
                 *state = In::Context(id, c);
             }
             (In::Context(id, mut c), XBRLDI, "explicitMember") => {
-                match (qname_in_scope(ns, text), c.dims.last_mut()) {
+                match (qname_in_scope(ns, names, text), c.dims.last_mut()) {
                     (Some(m), Some(last)) => last.1 = m,
                     _ => errs.push(Diagnostic::error(
                         Code::E0003,
@@ -505,7 +715,7 @@ impl Acc {
                 units.insert(id, RawUnit { numerator: num, denominator: den });
             }
             (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
-                match qname_in_scope(ns, text) {
+                match qname_in_scope(ns, names, text) {
                     Some(m) if div => den.push(m),
                     Some(m) => num.push(m),
                     None => errs.push(Diagnostic::error(
@@ -517,7 +727,7 @@ impl Acc {
                 *state = In::Unit(id, num, den, div);
             }
             (In::Fact(mut f), _, _) if depth == 2 => {
-                f.value = text.to_string();
+                f.value = text.to_owned();
                 raw.facts.push(*f);
             }
             (In::Footnotes, LINK, "footnoteLink") => {}
@@ -572,5 +782,101 @@ impl Acc {
             }
         }
         self.raw.facts = facts;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An instance of `n` facts, each in a context of its own with a footnote, one element a line.
+    fn instance(n: usize, fact: impl Fn(usize) -> String) -> String {
+        let mut t = String::from(concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- made for a test -->\n",
+            "<xbrli:xbrl xmlns:xbrli=\"http://www.xbrl.org/2003/instance\" ",
+            "xmlns:link=\"http://www.xbrl.org/2003/linkbase\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" ",
+            "xmlns:xbrldi=\"http://xbrl.org/2006/xbrldi\" xmlns:e=\"urn:e\">\n",
+            "  <link:schemaRef xlink:type=\"simple\" xlink:href=\"e.xsd\"/>\n",
+            "  <xbrli:unit id=\"t\">\n    <xbrli:measure>e:t</xbrli:measure>\n  </xbrli:unit>\n",
+        ));
+        for i in 0..n {
+            t += &format!(
+                "  <xbrli:context id=\"c{i}\">\n    <xbrli:entity>\n      \
+                 <xbrli:identifier scheme=\"urn:s\">X</xbrli:identifier>\n    </xbrli:entity>\n    \
+                 <xbrli:period>\n      <xbrli:instant>2025-12-31</xbrli:instant>\n    </xbrli:period>\n    \
+                 <xbrli:scenario>\n      <xbrldi:explicitMember dimension=\"e:SiteAxis\">e:S{i}</xbrldi:explicitMember>\n    \
+                 </xbrli:scenario>\n  </xbrli:context>\n"
+            );
+        }
+        for i in 0..n {
+            t += &fact(i);
+        }
+        t += "  <link:footnoteLink xlink:type=\"extended\" xlink:role=\"http://www.xbrl.org/2003/role/link\">\n";
+        for i in 0..n {
+            t += &format!(
+                "    <link:loc xlink:type=\"locator\" xlink:href=\"#f{i}\" xlink:label=\"l{i}\"/>\n    \
+                 <link:footnote xlink:type=\"resource\" xlink:label=\"n{i}\">Source: page {i} &amp; more.</link:footnote>\n    \
+                 <link:footnoteArc xlink:type=\"arc\" xlink:from=\"l{i}\" xlink:to=\"n{i}\"/>\n"
+            );
+        }
+        t + "  </link:footnoteLink>\n</xbrli:xbrl>\n<!-- the end -->\n"
+    }
+
+    fn fact(i: usize) -> String {
+        format!("  <e:Waste id=\"f{i}\" contextRef=\"c{i}\" unitRef=\"t\" decimals=\"2\">{i}.25</e:Waste>\n")
+    }
+
+    /// What a reading gives, in a form that compares (footnotes in order).
+    fn shown(r: &Result<Raw, Vec<Diagnostic>>) -> String {
+        match r {
+            Ok(raw) => {
+                let notes: std::collections::BTreeMap<_, _> = raw.footnotes.iter().collect();
+                format!("{:?} {:?} {:?} {notes:?}", raw.schema_refs, raw.namespaces, raw.facts)
+            }
+            Err(d) => format!("{d:?}"),
+        }
+    }
+
+    #[test]
+    fn a_large_instance_read_in_halves_equals_one_read_whole() {
+        let text = instance(1_200, fact);
+        assert!(text.len() > HALVES_FROM_BYTES);
+        let halves = read_halves("big.xbrl", &text).expect("a plainly written instance is split");
+        assert_eq!(halves.facts.len(), 1_200);
+        // The second half's facts carry their lines in the whole document.
+        let last = halves.facts.last().unwrap();
+        let line = text.lines().position(|l| l.contains("id=\"f1199\"")).unwrap() as u64 + 1;
+        assert_eq!(last.line, line);
+        assert_eq!(shown(&Ok(halves)), shown(&read_whole("big.xbrl", &text)));
+    }
+
+    #[test]
+    fn a_half_with_anything_wrong_is_read_whole_with_the_same_findings() {
+        // A fact late in the document refers to a context that is not there, a context id is
+        // used twice across the halves, a character reference XML does not allow: each is found
+        // as a reading from start to end finds it.
+        let undefined = instance(1_200, |i| if i == 1_100 { fact(i).replace("c1100", "nowhere") } else { fact(i) });
+        let context = |id: &str| instance(1, fact).split("  <xbrli:context").nth(1).unwrap().replace("c0", id);
+        let twice =
+            instance(1_200, fact).replace("</xbrli:xbrl>", &format!("  <xbrli:context{}</xbrli:xbrl>", context("c0")));
+        let bad_char = instance(1_200, fact).replace("page 1100 ", "page &#1; ");
+        for text in [undefined, twice, bad_char] {
+            assert!(read_halves("big.xbrl", &text).is_none());
+            let r = read("big.xbrl", &text);
+            assert!(r.is_err());
+            assert_eq!(shown(&r), shown(&read_whole("big.xbrl", &text)));
+        }
+    }
+
+    #[test]
+    fn an_instance_that_cannot_be_split_is_read_whole() {
+        // All on one line: no line starts a child of the root.
+        let text = instance(1_200, fact).replace('\n', " ");
+        assert!(read_halves("big.xbrl", &text).is_none());
+        assert_eq!(read("big.xbrl", &text).unwrap().facts.len(), 1_200);
+        // Something after the root's end tag.
+        let text = instance(1_200, fact) + "<x/>";
+        assert!(read_halves("big.xbrl", &text).is_none());
+        assert!(read("big.xbrl", &text).is_err());
     }
 }

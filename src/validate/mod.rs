@@ -293,24 +293,32 @@ pub fn prior(p: &Period) -> Option<Period> {
 /// Run every rule family over a report. Its framework version selects the completeness
 /// requirements.
 pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnostic>, Vec<CoverageRow>) {
-    let index = FactIndex::new(report, tax);
-    let mut out = Vec::new();
-    out.extend(conformance::check(report, tax));
-    out.extend(duplicates::check(&index));
+    // The rule families are independent of one another, so they run side by side (rayon); their
+    // findings are joined in a fixed order and sorted, so the result does not depend on timing.
+    let (conformance, (duplicates, index)) = rayon::join(
+        || conformance::check(report, tax),
+        || {
+            let index = FactIndex::new(report, tax);
+            (duplicates::check(&index), index.distinct(tax))
+        },
+    );
     // Rules relating facts to one another see each distinct figure once.
-    let index = index.distinct(tax);
-    out.extend(duplicates::stated_elsewhere(&index));
-    out.extend(calc::check(&index, tax, opts.filing));
-    out.extend(arithmetic::check(&index, tax));
-    out.extend(plausibility::check(&index, tax, opts));
-    let coverage = match &report.framework {
-        Some(fw) => {
-            let (rows, diags) = completeness::check(&index, tax, fw, report.reporting_period.as_ref(), &report.origin);
-            out.extend(diags);
-            rows
-        }
-        None => Vec::new(),
-    };
+    let ((elsewhere, calc), ((arithmetic, plausibility), (coverage, complete))) = rayon::join(
+        || rayon::join(|| duplicates::stated_elsewhere(&index), || calc::check(&index, tax, opts.filing)),
+        || {
+            rayon::join(
+                || rayon::join(|| arithmetic::check(&index, tax), || plausibility::check(&index, tax, opts)),
+                || match &report.framework {
+                    Some(fw) => completeness::check(&index, tax, fw, report.reporting_period.as_ref(), &report.origin),
+                    None => (Vec::new(), Vec::new()),
+                },
+            )
+        },
+    );
+    let mut out: Vec<Diagnostic> = conformance.into_iter().collect();
+    for found in [duplicates, elsewhere, calc, arithmetic, plausibility, complete] {
+        out.extend(found);
+    }
     out.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.code.cmp(&b.code)).then_with(|| a.facts.cmp(&b.facts))
     });
