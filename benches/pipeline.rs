@@ -61,7 +61,7 @@ fn main() {
     let js = esgx::emit::xbrl_json::write(&report);
     let t5 = Instant::now();
     // The Inline XBRL page, streamed into memory (its charts, notes and content index included).
-    let filing = esgx::emit::Filing { report: &report, taxonomy: &tax, lang: "en" };
+    let filing = esgx::emit::Filing { report: &report, taxonomy: &tax, lang: "en", rendered: None };
     let mut page = Vec::new();
     esgx::emit::ixbrl::write_page(&filing, &mut page).expect("writes to memory");
     let t5p = Instant::now();
@@ -118,7 +118,7 @@ fn tables(report: &esgx::report::Report, tax: &Taxonomy, xml_ms: f64) {
     // Readers: the filing on disk beside its taxonomy, as validate reads it.
     let dir = tempfile::tempdir().expect("temp dir");
     let mut mem = Memory::default();
-    let filing = esgx::emit::Filing { report, taxonomy: tax, lang: "en" };
+    let filing = esgx::emit::Filing { report, taxonomy: tax, lang: "en", rendered: None };
     esgx::emit::taxonomy_files::TaxonomyFiles.write(&filing, &mut mem).expect("taxonomy files");
     esgx::emit::xbrl_xml::XbrlXml.write(&filing, &mut mem).expect("XML");
     for o in &mem.outputs {

@@ -85,15 +85,16 @@ pub fn write_export(
     lang: &str,
     sink: &mut dyn Sink,
 ) -> std::io::Result<Vec<FileEntry>> {
-    let filing = Filing { report: &p.report, taxonomy: &p.taxonomy, lang };
+    // The instance and the page go into the report packages as well: rendered once.
+    let rendered = emit::Rendered::default();
+    let filing = Filing { report: &p.report, taxonomy: &p.taxonomy, lang, rendered: Some(&rendered) };
     let mut rec = Recorder::new(sink);
     TaxonomyFiles.write(&filing, &mut rec)?;
-    for w in formats {
-        w.write(&filing, &mut rec)?;
-    }
-    let manifest = manifest(p, created, std::mem::take(&mut rec.entries));
+    let mut entries = std::mem::take(&mut rec.entries);
+    entries.extend(emit::write_formats(&filing, formats, sink)?);
+    let manifest = manifest(p, created, entries);
     let bytes = manifest.to_bytes();
-    rec.inner().file(manifest::MANIFEST_FILE, "manifest", &mut |w| w.write_all(&bytes))?;
+    sink.file(manifest::MANIFEST_FILE, "manifest", &mut |w| w.write_all(&bytes))?;
     Ok(manifest.outputs)
 }
 

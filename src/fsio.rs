@@ -424,7 +424,8 @@ struct StagingSink<'a> {
     root: &'a Path,
     /// What the user sees: the file's place in the output folder.
     shown: &'a Path,
-    dirs: Vec<PathBuf>,
+    /// The folders made so far, to sync before the swap; shared with its forks.
+    dirs: &'a std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl Sink for StagingSink<'_> {
@@ -439,12 +440,15 @@ impl Sink for StagingSink<'_> {
         }
         let to = self.root.join(path);
         let p = to.parent().unwrap_or(self.root).to_path_buf();
-        if !self.dirs.contains(&p) {
-            fs::create_dir_all(&p).map_err(named)?;
-            let mut d = p.clone();
-            while d != self.root && !self.dirs.contains(&d) {
-                self.dirs.push(d.clone());
-                d = d.parent().unwrap_or(self.root).to_path_buf();
+        {
+            let mut dirs = self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !dirs.contains(&p) {
+                fs::create_dir_all(&p).map_err(named)?;
+                let mut d = p.clone();
+                while d != self.root && !dirs.contains(&d) {
+                    dirs.push(d.clone());
+                    d = d.parent().unwrap_or(self.root).to_path_buf();
+                }
             }
         }
         let file = create_output(&to).map_err(named)?;
@@ -453,6 +457,10 @@ impl Sink for StagingSink<'_> {
         let file = w.into_inner().map_err(|e| named(e.into_error()))?;
         fault("write").map_err(named)?;
         file.sync_all().map_err(named)
+    }
+
+    fn fork(&self) -> Option<Box<dyn Sink + Send + '_>> {
+        Some(Box::new(StagingSink { root: self.root, shown: self.shown, dirs: self.dirs }))
     }
 }
 
@@ -537,9 +545,10 @@ pub fn commit_folder_with(dir: &Path, fill: &mut dyn FnMut(&mut dyn Sink) -> io:
         if let Some((_, meta)) = &current {
             let _ = fs::set_permissions(&staging.path, meta.permissions());
         }
-        let mut sink = StagingSink { root: &staging.path, shown: dir, dirs: vec![staging.path.clone()] };
+        let dirs = std::sync::Mutex::new(vec![staging.path.clone()]);
+        let mut sink = StagingSink { root: &staging.path, shown: dir, dirs: &dirs };
         fill(&mut sink).map_err(|e| e.to_string())?;
-        let dirs = sink.dirs;
+        let dirs = dirs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         if current.is_some() {
             let esgx_files = verified_old_outputs(&target);
             carry_over(&target, &staging.path, Path::new(""), &esgx_files)?;

@@ -42,11 +42,26 @@ pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error(Code::E0003, Location::file(file), "the file is empty"));
     }
-    let value = serde_json::from_str(text).map_err(|e| {
+    let syntax = |e: serde_json::Error| {
         Diagnostic::error(Code::E0003, Location::line(file, e.line() as u64), format!("invalid JSON: {e}"))
             .with_hint("check the JSON syntax at that line (commas, quotes, brackets)")
-    })?;
-    if let Some((pointer, line)) = crate::jsonpos::duplicate_key(text) {
+    };
+    // One pass builds the tree and notices a key given twice; only then is the text read again,
+    // for the syntax first (a syntax error anywhere is reported before a repeated key) and then
+    // for the repeated key's pointer and line.
+    let repeated = std::cell::Cell::new(false);
+    let parsed = {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde::de::DeserializeSeed::deserialize(UniqueKeys(&repeated), &mut de).and_then(|v| de.end().map(|()| v))
+    };
+    let value = match parsed {
+        Ok(v) => v,
+        Err(e) if !repeated.get() => return Err(syntax(e)),
+        Err(_) => serde_json::from_str(text).map_err(syntax)?,
+    };
+    if repeated.get()
+        && let Some((pointer, line)) = crate::jsonpos::duplicate_key(text)
+    {
         return Err(Diagnostic::error(
             Code::E0003,
             Location { file: file.to_string(), line: Some(line), pointer: Some(pointer.clone()), ..Default::default() },
@@ -57,6 +72,63 @@ pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
         ));
     }
     Ok(value)
+}
+
+/// Builds a JSON tree as `serde_json::Value` does, but stops at a key given twice in one object
+/// (setting the flag), where `Value` would keep the last silently.
+struct UniqueKeys<'a>(&'a std::cell::Cell<bool>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(UniqueKeys(self.0))? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut obj = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(UniqueKeys(self.0))?;
+            if obj.insert(k, v).is_some() {
+                self.0.set(true);
+                return Err(serde::de::Error::custom("a key appears twice in one object"));
+            }
+        }
+        Ok(Value::Object(obj))
+    }
 }
 
 /// The JSON Schemas of the formats esgx reads and writes, by name, as `esgx schema NAME` prints
@@ -315,5 +387,32 @@ pub fn resolve_inside(
         Ok(real) if real.starts_with(root) => Ok((real, base_dir.join(href).display().to_string())),
         Ok(_) => Err(outside()),
         Err(_) => Err(Unresolved::Missing(format!("{href} does not resolve to a file inside the filing's folder"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_json;
+
+    #[test]
+    fn the_tree_is_the_one_serde_json_builds() {
+        let text = r#"{"b": [1, -2, 18446744073709551615, 1.5e3, -0.25, true, false, null, "s\u00e9\n"],
+            "a": {"z": {}, "y": [], "x": "", "w": {"k": [{"v": 1}]}}}"#;
+        let ours = parse_json("t.json", text).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+        // Key order is kept as written, as serde_json's own tree keeps it.
+        assert_eq!(serde_json::to_string(&ours).unwrap(), serde_json::to_string(&theirs).unwrap());
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_by_its_pointer_and_line_after_the_syntax() {
+        let d = parse_json("t.json", "{\"facts\": [{\"v\": 1},\n {\"v\": 2, \"\\u0076\": 3}]}").unwrap_err();
+        assert_eq!((d.location.pointer.as_deref(), d.location.line), (Some("/facts/1/v"), Some(2)));
+        assert!(d.message.contains("appears twice"), "{}", d.message);
+        // A syntax error later in the text is what the reader hears about first.
+        let d = parse_json("t.json", "{\"a\": 1, \"a\": 2,\n\n ]").unwrap_err();
+        assert!(d.message.starts_with("invalid JSON"), "{}", d.message);
+        assert_eq!(d.location.line, Some(3));
     }
 }

@@ -50,12 +50,13 @@ pub fn locate(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
                 loc.line = Some(line);
                 let (line_start, line_text) = lines.at(line);
                 let end = end.min(line_start + line_text.len());
-                loc.column = Some(chars(&text[line_start..start]) + 1);
-                loc.end_column = Some(chars(&text[line_start..end]) + 1);
+                loc.column = Some(lines.chars(line_start, start) + 1);
+                loc.end_column = Some(lines.chars(line_start, end) + 1);
                 window = Some((start - line_start, end - line_start));
             }
             if let Some(l) = loc.line {
-                let (from, shown) = excerpt(lines.at(l).1, window);
+                let (line_start, line_text) = lines.at(l);
+                let (from, shown) = excerpt(line_text, window, &|to| lines.chars(line_start, line_start + to));
                 loc.source_from = from;
                 loc.source_line = Some(shown);
             }
@@ -66,7 +67,8 @@ pub fn locate(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
 /// A line to show, whole when it is short; of a long one (a dataset written on one line, a
 /// 5 MB value) only the part around `span` (byte offsets in the line), marked `…` where cut, with
 /// the column its first character stands for. A finding never carries a huge copy of its input.
-fn excerpt(line: &str, span: Option<(usize, usize)>) -> (u32, String) {
+/// `chars_to(i)` counts the characters of the line before its byte `i`.
+fn excerpt(line: &str, span: Option<(usize, usize)>, chars_to: &dyn Fn(usize) -> u32) -> (u32, String) {
     const KEEP: usize = 400;
     if line.len() <= 2 * KEEP {
         return (1, line.to_string());
@@ -82,7 +84,7 @@ fn excerpt(line: &str, span: Option<(usize, usize)>) -> (u32, String) {
     let from = floor(start.saturating_sub(KEEP / 2));
     let to = floor(end.max(start).saturating_add(KEEP / 2)).max(from);
     let mut shown = String::new();
-    let mut column = chars(&line[..from]) + 1;
+    let mut column = chars_to(from) + 1;
     if from > 0 {
         shown.push('…');
         column -= 1;
@@ -94,30 +96,50 @@ fn excerpt(line: &str, span: Option<(usize, usize)>) -> (u32, String) {
     (column, shown)
 }
 
-fn chars(s: &str) -> u32 {
-    s.chars().count() as u32
-}
-
-/// Where each line of a text starts, found once.
+/// Where each line of a text starts, and how many characters precede every 64 KiB block, found
+/// once: a dataset written on one 20 MB line is not counted through again for every finding.
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The characters before byte `k << BLOCK` of the text, for each k.
+    marks: Vec<u32>,
+}
+
+const BLOCK: u32 = 16;
+
+/// The characters in UTF-8 bytes: every byte but the continuation bytes starts one.
+fn count_chars(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count() as u32
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
+        let mut marks = vec![0];
+        for block in text.as_bytes().chunks(1 << BLOCK) {
+            marks.push(marks[marks.len() - 1] + count_chars(block));
+        }
+        Lines { text, starts, marks }
     }
 
     /// The byte offset where 1-based line `line` starts, and its text (without the line break).
     fn at(&self, line: u64) -> (usize, &'a str) {
         let i = (line.max(1) as usize - 1).min(self.starts.len() - 1);
         let start = self.starts[i];
-        let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        (start, rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]))
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        (start, text.strip_suffix('\r').unwrap_or(text))
+    }
+
+    /// The characters between byte offsets `from` and `to` (`from <= to`, both on char boundaries).
+    fn chars(&self, from: usize, to: usize) -> u32 {
+        self.chars_before(to) - self.chars_before(from)
+    }
+
+    fn chars_before(&self, i: usize) -> u32 {
+        let block = i >> BLOCK;
+        self.marks[block] + count_chars(&self.text.as_bytes()[block << BLOCK..i])
     }
 }
 
@@ -227,6 +249,24 @@ mod tests {
         let at = line[..line.find("1,397.96").unwrap()].chars().count();
         assert_eq!(marks.find('^'), Some(at), "{line}\n{marks}");
         assert_eq!(marks.matches('^').count(), 8);
+    }
+
+    #[test]
+    fn columns_count_characters_across_long_lines_of_wide_text() {
+        // Several 64 KiB blocks of two-, three- and four-byte characters before the value, and a
+        // second line, so that the columns come from the block counts and the line's own start.
+        let pad = "é中𝄞".repeat(30_000);
+        let t = format!(
+            "{{\"pad\": \"{pad}\", \"facts\": [{{\"value\": \"1,397.96\"}}],\n\"more\": [{{\"value\": \"x{pad}\"}}]}}"
+        );
+        let l = at("d.json", &t, Location::pointer("d.json", "/facts/0"));
+        let want = t[..t.find("1,397.96").unwrap()].chars().count() as u32 + 1;
+        assert_eq!((l.line, l.column, l.end_column), (Some(1), Some(want), Some(want + 8)));
+        let l = at("d.json", &t, Location::pointer("d.json", "/more/0"));
+        let second = &t[t.find('\n').unwrap() + 1..];
+        let want = second[..second.find("\"x").unwrap()].chars().count() as u32 + 2;
+        assert_eq!((l.line, l.column), (Some(2), Some(want)));
+        assert_eq!(l.end_column, Some(want + 1 + 3 * 30_000));
     }
 
     #[test]

@@ -23,6 +23,13 @@ pub type Body<'a> = &'a mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>;
 pub trait Sink {
     /// Write one file of format `format`, its bytes produced by `body` (which may stream them).
     fn file(&mut self, path: &str, format: &'static str, body: Body<'_>) -> io::Result<()>;
+
+    /// Another sink into the same place, for another thread to write other files into at the
+    /// same time; `None` (the default) when this sink takes its files one after another. What
+    /// the writers running side by side write must not depend on which finishes first.
+    fn fork(&self) -> Option<Box<dyn Sink + Send + '_>> {
+        None
+    }
 }
 
 /// A sink that keeps every file in memory, in the order written.

@@ -279,15 +279,18 @@ impl Fact {
     /// namespaces, so that the key, and the id made from it, survive a new taxonomy version (its
     /// namespace carries the version).
     pub fn aspect_key(&self) -> String {
-        let mut k = format!("concept {}\nperiod {}\n", self.concept, self.period);
+        use std::fmt::Write;
+        // Written into one buffer: this runs once per fact.
+        let mut k = String::with_capacity(128);
+        let _ = write!(k, "concept {}\nperiod {}\n", self.concept, self.period);
         if let Some(u) = &self.unit {
-            k.push_str(&format!("unit {}\n", u.oim()));
+            let _ = writeln!(k, "unit {}", u.oim());
         }
         for (axis, member) in &self.dimensions {
-            k.push_str(&format!("dimension {axis} {member}\n"));
+            let _ = writeln!(k, "dimension {axis} {member}");
         }
         if let Some(l) = &self.language {
-            k.push_str(&format!("language {l}\n"));
+            let _ = writeln!(k, "language {l}");
         }
         k
     }
@@ -296,7 +299,13 @@ impl Fact {
 /// 16 hex digits (64 bits) of the SHA-256 of `key`: short ids that stay the same for the same key.
 pub fn short_hash(key: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(key)[..8].iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(16);
+    for b in &Sha256::digest(key)[..8] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// The id a fact without an explicit one gets: `f-` and a hash of its aspect key. It depends on
@@ -327,13 +336,20 @@ pub fn assign_ids(facts: &mut [Fact], explicit: &[bool]) -> Vec<IdClash> {
     assign_ids_with(facts, explicit, aspect_id)
 }
 
-fn assign_ids_with(facts: &mut [Fact], explicit: &[bool], derive: impl Fn(&str) -> String) -> Vec<IdClash> {
+fn assign_ids_with(facts: &mut [Fact], explicit: &[bool], derive: impl Fn(&str) -> String + Sync) -> Vec<IdClash> {
+    use rayon::prelude::*;
+    // Keys and hashes on every core: each depends on its fact alone.
+    let keys: Vec<(usize, String)> = {
+        let facts: &[Fact] = facts;
+        explicit.par_iter().enumerate().filter(|(_, e)| !**e).map(|(i, _)| (i, facts[i].aspect_key())).collect()
+    };
     let mut groups: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
-    for (i, _) in explicit.iter().enumerate().filter(|(_, e)| !**e) {
-        groups.entry(facts[i].aspect_key()).or_default().push(i);
+    for (i, key) in keys {
+        groups.entry(key).or_default().push(i);
     }
-    for (key, mut members) in groups {
-        let base = derive(&key);
+    let groups: Vec<(String, Vec<usize>)> =
+        groups.into_par_iter().map(|(key, members)| (derive(&key), members)).collect();
+    for (base, mut members) in groups {
         if members.len() > 1 {
             members.sort_by_cached_key(|i| duplicate_order(&facts[*i]));
         }

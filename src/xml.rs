@@ -148,6 +148,15 @@ impl XmlWriter {
         self.out.push_str("/>\n");
     }
 
+    /// Hand the text written so far to `out` and start an empty buffer, so that a large
+    /// document streams out in parts instead of being held whole. The parts joined are the
+    /// document [`XmlWriter::finish`] would return.
+    pub fn drain_into(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.out.as_bytes())?;
+        self.out.clear();
+        Ok(())
+    }
+
     /// Close every open element and return the document.
     pub fn finish(mut self) -> String {
         while !self.stack.is_empty() {

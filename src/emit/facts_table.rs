@@ -222,7 +222,7 @@ fn write_jsonl(report: &Report, labels: &Labels<'_>, w: &mut dyn Write) -> io::R
 
 /// Both files in memory (for benchmarks and tests): `(facts.csv, facts.jsonl)`.
 pub fn write(report: &Report, taxonomy: &Taxonomy, lang: &str) -> (Vec<u8>, Vec<u8>) {
-    let filing = super::Filing { report, taxonomy, lang };
+    let filing = super::Filing { report, taxonomy, lang, rendered: None };
     let labels = Labels::of(&filing);
     let (mut csv, mut jsonl) = (Vec::new(), Vec::new());
     write_csv(report, &labels, &mut csv).expect("writing to memory does not fail");

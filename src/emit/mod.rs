@@ -19,7 +19,9 @@ use crate::report::Report;
 use crate::taxonomy::Taxonomy;
 use manifest::FileEntry;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::io;
+use std::sync::OnceLock;
 
 /// What a writer is given: the report, the taxonomy it is filed in (labels, presentation,
 /// units) and the reader's language for anything written for people.
@@ -31,6 +33,47 @@ pub struct Filing<'a> {
     pub taxonomy: &'a Taxonomy,
     /// A label language of the taxonomy (`en`, `zh-Hant`, `zh-Hans`).
     pub lang: &'a str,
+    /// Where documents written by more than one writer are kept once rendered (an export's
+    /// instance and page are files of their own and entries of the report packages); `None`
+    /// renders them for each writer.
+    pub rendered: Option<&'a Rendered>,
+}
+
+/// The documents an export writes more than once, each rendered once: the XBRL instance and the
+/// Inline XBRL page, written as files and into the report packages. A writer that asks while
+/// another renders waits for it.
+#[derive(Default)]
+pub struct Rendered {
+    instance: OnceLock<Result<Vec<u8>, String>>,
+    page: OnceLock<Result<Vec<u8>, String>>,
+}
+
+impl Filing<'_> {
+    /// The XBRL instance (`report.xbrl`), rendered once when the filing keeps renders.
+    pub fn instance(&self) -> io::Result<Cow<'_, [u8]>> {
+        once(self.rendered.map(|r| &r.instance), &|out| xbrl_xml::write_to(self.report, out))
+    }
+
+    /// The Inline XBRL page (`report.xhtml`), rendered once when the filing keeps renders.
+    pub fn page(&self) -> io::Result<Cow<'_, [u8]>> {
+        once(self.rendered.map(|r| &r.page), &|out| ixbrl::write_page(self, out))
+    }
+}
+
+type Render<'r> = &'r dyn Fn(&mut Vec<u8>) -> io::Result<()>;
+
+fn once<'s>(slot: Option<&'s OnceLock<Result<Vec<u8>, String>>>, render: Render<'_>) -> io::Result<Cow<'s, [u8]>> {
+    let run = || {
+        let mut out = Vec::new();
+        render(&mut out).map(|()| out)
+    };
+    match slot {
+        None => run().map(Cow::Owned),
+        Some(slot) => match slot.get_or_init(|| run().map_err(|e| e.to_string())) {
+            Ok(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
+            Err(e) => Err(io::Error::other(e.clone())),
+        },
+    }
 }
 
 /// One output format.
@@ -64,6 +107,37 @@ pub fn formats<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static dyn Writer>, S
         ));
     }
     Ok(FORMATS.iter().copied().filter(|w| names.iter().any(|n| n.as_ref() == w.name())).collect())
+}
+
+/// Write each of `formats` into `sink`, recording its files for the manifest, in `formats`
+/// order. When the sink can fork (a folder on disk), the writers run side by side on the cores,
+/// each writing its own files; what each writes does not depend on the others, so the files
+/// and the records are the same either way.
+pub fn write_formats(filing: &Filing<'_>, formats: &[&dyn Writer], sink: &mut dyn Sink) -> io::Result<Vec<FileEntry>> {
+    use rayon::prelude::*;
+    if formats.len() < 2 || sink.fork().is_none() {
+        let mut rec = Recorder::new(sink);
+        for w in formats {
+            w.write(filing, &mut rec)?;
+        }
+        return Ok(rec.entries);
+    }
+    let forks: Vec<_> = formats.iter().filter_map(|_| sink.fork()).collect();
+    let written: Vec<io::Result<Vec<FileEntry>>> = formats
+        .par_iter()
+        .zip(forks)
+        .with_max_len(1)
+        .map(|(w, mut fork)| {
+            let mut rec = Recorder::new(&mut *fork);
+            w.write(filing, &mut rec)?;
+            Ok(rec.entries)
+        })
+        .collect();
+    let mut entries = Vec::new();
+    for w in written {
+        entries.extend(w?);
+    }
+    Ok(entries)
 }
 
 /// A sink in front of another that records each file written (path, format, SHA-256, size) for

@@ -6,10 +6,10 @@
 //! catalog that maps the URL to them (the report package is then a taxonomy package too).
 //! Deterministic: fixed timestamps and file order.
 
-use super::ixbrl::Ixbrl;
+use super::ixbrl::PAGE_FILE;
 use super::taxonomy_files::{TAXONOMY_DIR, TaxonomyFiles};
-use super::xbrl_xml::XbrlXml;
-use super::{Filing, Memory, Sink, Writer};
+use super::xbrl_xml::INSTANCE_FILE;
+use super::{Filing, Memory, Output, Sink, Writer};
 use crate::taxonomy::{generate, package};
 use std::io::{self, Write};
 
@@ -37,47 +37,54 @@ impl Writer for ReportPackage {
         TaxonomyFiles.write(filing, &mut taxonomy)?;
         // In a package the report finds everything inside: never a zip within the zip.
         taxonomy.outputs.retain(|o| !o.path.ends_with(".zip"));
-        let packaged_base = filing.taxonomy.base_location.is_some();
-        for (file, writer, doc_type) in [
-            (INLINE_PACKAGE_FILE, &Ixbrl as &dyn Writer, INLINE_DOCUMENT_TYPE),
-            (XML_PACKAGE_FILE, &XbrlXml as &dyn Writer, XML_DOCUMENT_TYPE),
-        ] {
-            let mut report = Memory::default();
-            writer.write(filing, &mut report)?;
-            let mut entries: Vec<(String, Vec<u8>)> = vec![(
-                format!("{TOP}/META-INF/reportPackage.json"),
-                format!("{{\"documentInfo\":{{\"documentType\":\"{doc_type}\"}}}}\n").into_bytes(),
-            )];
-            if packaged_base {
-                let tax = filing.taxonomy;
-                entries.push((
-                    format!("{TOP}/META-INF/taxonomyPackage.xml"),
-                    package::taxonomy_package_xml(tax).into_bytes(),
-                ));
-                entries.push((format!("{TOP}/META-INF/catalog.xml"), package::catalog_xml(tax).into_bytes()));
-                for f in generate::generate(tax).into_iter().filter(|f| !package::is_extension_file(tax, f)) {
-                    entries.push((format!("{TOP}/{TAXONOMY_DIR}/{}", f.path), f.text.into_bytes()));
-                }
-            }
-            for o in report.outputs.iter().chain(&taxonomy.outputs) {
-                entries.push((format!("{TOP}/reports/{}", o.path), o.bytes.clone()));
-            }
-            let bytes = zip(entries)?;
+        let taxonomy = &taxonomy.outputs;
+        // The two packages are independent: built side by side, written in a fixed order.
+        let (inline, xml) = rayon::join(
+            || package(filing, (PAGE_FILE, &filing.page()?), INLINE_DOCUMENT_TYPE, taxonomy),
+            || package(filing, (INSTANCE_FILE, &filing.instance()?), XML_DOCUMENT_TYPE, taxonomy),
+        );
+        for (file, bytes) in [(INLINE_PACKAGE_FILE, inline?), (XML_PACKAGE_FILE, xml?)] {
             sink.file(file, self.name(), &mut |w| w.write_all(&bytes))?;
         }
         Ok(())
     }
 }
 
-fn zip(entries: Vec<(String, Vec<u8>)>) -> io::Result<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
+type Zip = zip::ZipWriter<io::Cursor<Vec<u8>>>;
+
+fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for (name, bytes) in entries {
-        zip.start_file(name, opts).map_err(io::Error::other)?;
-        zip.write_all(&bytes)?;
+        .unix_permissions(0o644)
+}
+
+/// One package: the report, with the taxonomy beside it. The report goes to the compressor
+/// whole, in one piece, as it always has: deflate's output depends on how its input is cut.
+fn package(
+    filing: &Filing<'_>,
+    (file, report): (&str, &[u8]),
+    doc_type: &str,
+    taxonomy: &[Output],
+) -> io::Result<Vec<u8>> {
+    let mut zip = Zip::new(io::Cursor::new(Vec::new()));
+    let add = |zip: &mut Zip, name: String, bytes: &[u8]| -> io::Result<()> {
+        zip.start_file(name, zip_options()).map_err(io::Error::other)?;
+        zip.write_all(bytes)
+    };
+    let info = format!("{{\"documentInfo\":{{\"documentType\":\"{doc_type}\"}}}}\n");
+    add(&mut zip, format!("{TOP}/META-INF/reportPackage.json"), info.as_bytes())?;
+    if filing.taxonomy.base_location.is_some() {
+        let tax = filing.taxonomy;
+        add(&mut zip, format!("{TOP}/META-INF/taxonomyPackage.xml"), package::taxonomy_package_xml(tax).as_bytes())?;
+        add(&mut zip, format!("{TOP}/META-INF/catalog.xml"), package::catalog_xml(tax).as_bytes())?;
+        for f in generate::generate(tax).into_iter().filter(|f| !package::is_extension_file(tax, f)) {
+            add(&mut zip, format!("{TOP}/{TAXONOMY_DIR}/{}", f.path), f.text.as_bytes())?;
+        }
+    }
+    add(&mut zip, format!("{TOP}/reports/{file}"), report)?;
+    for o in taxonomy {
+        add(&mut zip, format!("{TOP}/reports/{}", o.path), &o.bytes)?;
     }
     Ok(zip.finish().map_err(io::Error::other)?.into_inner())
 }

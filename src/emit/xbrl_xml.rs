@@ -53,13 +53,27 @@ impl super::Writer for XbrlXml {
         "XBRL 2.1 instance, report.xbrl"
     }
     fn write(&self, filing: &super::Filing<'_>, sink: &mut dyn super::Sink) -> std::io::Result<()> {
-        let text = write(filing.report);
-        sink.file(INSTANCE_FILE, self.name(), &mut |w| w.write_all(text.as_bytes()))
+        if filing.rendered.is_some() {
+            let bytes = filing.instance()?;
+            return sink.file(INSTANCE_FILE, self.name(), &mut |w| w.write_all(&bytes));
+        }
+        sink.file(INSTANCE_FILE, self.name(), &mut |w| write_to(filing.report, w))
     }
 }
 
 /// The instance document.
 pub fn write(report: &Report) -> String {
+    let mut out = Vec::new();
+    write_to(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the writer writes UTF-8")
+}
+
+/// Facts between two hand-overs of the text to the file: the instance streams out in parts of
+/// about a megabyte instead of being held whole.
+const FACTS_PER_PART: usize = 1000;
+
+/// Stream the instance document into `out`.
+pub fn write_to(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let aspects = aspects(report);
     let mut w = XmlWriter::new();
     let mut attrs: Vec<(String, String)> = vec![
@@ -79,9 +93,10 @@ pub fn write(report: &Report) -> String {
     w.empty("link:schemaRef", &[("xlink:type", "simple"), ("xlink:href", &report.schema_ref)]);
     write_contexts(&mut w, report, &aspects.contexts);
     write_units(&mut w, &aspects.units);
-    write_facts(&mut w, report, &aspects);
-    write_footnotes(&mut w, report);
-    w.finish()
+    w.drain_into(out)?;
+    write_facts(&mut w, report, &aspects, out)?;
+    write_footnotes(&mut w, report, out)?;
+    out.write_all(w.finish().as_bytes())
 }
 
 fn write_contexts(w: &mut XmlWriter, report: &Report, contexts: &[(&Period, &Dims, String)]) {
@@ -135,8 +150,16 @@ fn write_units(w: &mut XmlWriter, units: &[&Unit]) {
     }
 }
 
-fn write_facts(w: &mut XmlWriter, report: &Report, aspects: &Aspects) {
-    for (f, ctx) in report.facts.iter().zip(&aspects.fact_contexts) {
+fn write_facts(
+    w: &mut XmlWriter,
+    report: &Report,
+    aspects: &Aspects,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for (i, (f, ctx)) in report.facts.iter().zip(&aspects.fact_contexts).enumerate() {
+        if i % FACTS_PER_PART == FACTS_PER_PART - 1 {
+            w.drain_into(out)?;
+        }
         let name = f.concept.to_string();
         let mut a: Vec<(&str, &str)> = vec![("id", &f.id), ("contextRef", &aspects.contexts[*ctx].2)];
         if let Some(u) = &f.unit {
@@ -164,15 +187,19 @@ fn write_facts(w: &mut XmlWriter, report: &Report, aspects: &Aspects) {
             }
         }
     }
+    Ok(())
 }
 
 /// Provenance: one footnote per fact, linked with the standard fact-footnote arc.
-fn write_footnotes(w: &mut XmlWriter, report: &Report) {
+fn write_footnotes(w: &mut XmlWriter, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     if report.facts.is_empty() {
-        return;
+        return Ok(());
     }
     w.start("link:footnoteLink", &[("xlink:type", "extended"), ("xlink:role", crate::ns::DEFAULT_LINK_ROLE)]);
-    for f in &report.facts {
+    for (i, f) in report.facts.iter().enumerate() {
+        if i % FACTS_PER_PART == FACTS_PER_PART - 1 {
+            w.drain_into(out)?;
+        }
         let loc = format!("loc_{}", f.id);
         let note = format!("fn_{}", f.id);
         w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &format!("#{}", f.id)), ("xlink:label", &loc)]);
@@ -197,6 +224,7 @@ fn write_footnotes(w: &mut XmlWriter, report: &Report) {
         );
     }
     w.end();
+    Ok(())
 }
 
 fn write_dims(w: &mut XmlWriter, container: &str, dims: &Dims) {

@@ -41,6 +41,10 @@ impl Writer for Ixbrl {
         "Inline XBRL 1.1 page for people, report.xhtml"
     }
     fn write(&self, filing: &Filing<'_>, sink: &mut dyn Sink) -> io::Result<()> {
+        if filing.rendered.is_some() {
+            let bytes = filing.page()?;
+            return sink.file(PAGE_FILE, self.name(), &mut |w| w.write_all(&bytes));
+        }
         sink.file(PAGE_FILE, self.name(), &mut |w| write_page(filing, w))
     }
 }
