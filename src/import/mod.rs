@@ -224,12 +224,12 @@ fn read_bytes_against(
         _ => text.trim_start().starts_with('<'),
     };
     let mut tables_read = Vec::new();
-    let raw = if is_xml && ixbrl::is_inline(&text) {
-        ixbrl::read(&file, &text)?
+    let raw = if is_xml && ixbrl::is_inline(text) {
+        ixbrl::read(&file, text)?
     } else if is_xml {
-        xml::read(&file, &text)?
+        xml::read(&file, text)?
     } else {
-        let doc = crate::input::parse_json(&file, &text).map_err(|d| vec![d])?;
+        let doc = crate::input::parse_json(&file, text).map_err(|d| vec![d])?;
         if csv::is_metadata(&doc) {
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
             let (raw, tables) = csv::read(&file, &doc, &crate::input::filing_root(path), dir)?;
