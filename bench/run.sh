@@ -54,6 +54,7 @@ for n in "${sizes[@]}"; do
   res[validate-dataset]="$(run "vds-$n" "$esgx" validate "$data" --fail-on never)"
   res[validate-xml]="$(run "vxml-$n" "$esgx" validate "$out/report.xbrl" --fail-on never)"
   res[validate-json]="$(run "vjson-$n" "$esgx" validate "$out/report.json" --fail-on never)"
+  res[validate-csv]="$(run "vcsv-$n" "$esgx" validate "$out/report-metadata.json" --fail-on never)"
   if [ "$have_lxml" = 1 ]; then
     read -r lx_t lx_m < <(run "lxml-$n" "$python" -c "import sys, lxml.etree as e; e.parse(sys.argv[1])" "$out/report.xbrl")
     res[lxml-parse]="$lx_t $lx_m"
@@ -61,7 +62,7 @@ for n in "${sizes[@]}"; do
   if [ "$arelle" != none ] && [ "$n" -le "$arelle_max" ]; then
     res[arelle-xml]="$(run "arelle-$n" "$arelle" --file "$out/report.xbrl" --validate --calc c11r --utr --workOffline)"
   fi
-  for k in export validate-dataset validate-xml validate-json lxml-parse arelle-xml; do
+  for k in export validate-dataset validate-xml validate-json validate-csv lxml-parse arelle-xml; do
     [ -n "${res[$k]:-}" ] || continue
     read -r t m <<<"${res[$k]}"
     ratio=""
@@ -71,5 +72,5 @@ for n in "${sizes[@]}"; do
     printf '%-10s %-28s %10s %10s %12s\n' "$n" "$k" "$t" "$m" "$ratio"
   done
   unset res
-  for f in "$out"/report.*; do printf "%-10s %-28s %10s bytes/fact\n" "$n" "$(basename "$f")" "$(( $(stat -c %s "$f") / n ))"; done
+  for f in "$out"/report.* "$out"/report-facts.csv "$out"/facts.*; do printf "%-10s %-28s %10s bytes/fact\n" "$n" "$(basename "$f")" "$(( $(stat -c %s "$f") / n ))"; done
 done
