@@ -76,7 +76,7 @@ pub fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
 
 /// Builds a JSON tree as `serde_json::Value` does, but stops at a key given twice in one object
 /// (setting the flag), where `Value` would keep the last silently.
-struct UniqueKeys<'a>(&'a std::cell::Cell<bool>);
+pub(crate) struct UniqueKeys<'a>(pub(crate) &'a std::cell::Cell<bool>);
 
 impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys<'_> {
     type Value = Value;

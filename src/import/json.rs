@@ -11,70 +11,222 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// Read an xBRL-JSON report (parsed JSON) into raw facts; `file` is how findings name it.
-pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
-    let at = |p: &str, msg: String| Diagnostic::error(Code::E0003, Location::pointer(file, p), msg);
-    let info =
-        doc.get("documentInfo").ok_or_else(|| vec![at("", "no documentInfo: not an xBRL-JSON report".into())])?;
-    let dt = info.get("documentType").and_then(Value::as_str).unwrap_or("");
-    if dt != XBRL_JSON_DOCUMENT_TYPE {
-        return Err(vec![at(
-            "/documentInfo/documentType",
-            format!("document type {dt:?} is not {XBRL_JSON_DOCUMENT_TYPE}"),
-        )]);
-    }
-    let mut raw = Raw::default();
-    if let Some(ns) = info.get("namespaces").and_then(Value::as_object) {
-        for (p, u) in ns {
-            if let Some(u) = u.as_str() {
-                raw.namespaces.insert(p.clone(), u.to_string());
-            }
+/// An xBRL-JSON document as [`parse`] read it.
+pub enum Parsed {
+    /// An xBRL-JSON report, its facts read one by one as the parser met them.
+    Report(Result<Raw, Vec<Diagnostic>>),
+    /// Any other JSON document (an xBRL-CSV metadata file, or a report whose `documentInfo`
+    /// comes after its facts), as a tree.
+    Other(Value),
+}
+
+/// Parse a JSON filing. An xBRL-JSON report whose `documentInfo` comes before its `facts` (as
+/// esgx and most tools write it) is read fact by fact while it is parsed, so the document is never
+/// held as a tree: at 100,000 facts the tree took most of a validation's time and memory (perf,
+/// RSS). Anything else, and any text that does not parse, goes through
+/// [`crate::input::parse_json`], whose findings (syntax, a key given twice) stay as they were.
+pub fn parse(file: &str, text: &str) -> Result<Parsed, Diagnostic> {
+    if !text.trim().is_empty() {
+        let repeated = std::cell::Cell::new(false);
+        let mut state = Stream { file, repeated: &repeated, reader: None, rest: Map::new() };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let done = serde::de::DeserializeSeed::deserialize(TopLevel(&mut state), &mut de).and_then(|()| de.end());
+        if done.is_ok() {
+            return Ok(match state.reader {
+                Some(reader) => Parsed::Report(reader.finish(state.rest.remove(PROVENANCE_PROPERTY))),
+                None => Parsed::Other(Value::Object(state.rest)),
+            });
         }
     }
-    raw.schema_refs = info
-        .get("taxonomy")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-        .unwrap_or_default();
-    let facts =
-        doc.get("facts").and_then(Value::as_object).ok_or_else(|| vec![at("/facts", "no facts object".into())])?;
-    let mut errs = Vec::new();
-    let qname = |raw: &Raw, s: &str| -> Option<QName> {
-        let (p, l) = s.split_once(':')?;
-        Some(QName::new(p, raw.namespaces.get(p)?, l))
-    };
-    // The link types that mean fact-footnote (the reserved alias is `footnote`).
-    let footnote_types: Vec<&str> = info
-        .get("linkTypes")
+    crate::input::parse_json(file, text).map(Parsed::Other)
+}
+
+/// Read an xBRL-JSON report (parsed JSON) into raw facts; `file` is how findings name it.
+pub fn read(file: &str, mut doc: Value) -> Result<Raw, Vec<Diagnostic>> {
+    let info = doc
+        .get("documentInfo")
+        .ok_or_else(|| vec![error(file, "", "no documentInfo: not an xBRL-JSON report".into())])?;
+    let mut reader = Reader::new(file, info)?;
+    let facts = doc
+        .get("facts")
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter(|(_, u)| u.as_str() == Some(FACT_FOOTNOTE)).map(|(k, _)| k.as_str()).collect())
-        .unwrap_or_default();
-    // Footnotes (facts of xbrl:note) by id, and the footnotes each fact links to.
-    let mut notes: HashMap<&str, String> = HashMap::new();
-    let mut linked: Vec<Vec<(String, String)>> = Vec::new(); // per raw fact: (note id, pointer)
+        .ok_or_else(|| vec![error(file, "/facts", "no facts object".into())])?;
     for (id, f) in facts {
+        reader.fact(id, f);
+    }
+    let index = doc.as_object_mut().and_then(|o| o.remove(PROVENANCE_PROPERTY));
+    reader.finish(index)
+}
+
+fn error(file: &str, pointer: &str, msg: String) -> Diagnostic {
+    Diagnostic::error(Code::E0003, Location::pointer(file, pointer), msg)
+}
+
+/// The state of [`parse`]: the reader, once `documentInfo` says the document is an xBRL-JSON
+/// report, and the top-level members other than the facts it read.
+struct Stream<'a> {
+    file: &'a str,
+    repeated: &'a std::cell::Cell<bool>,
+    reader: Option<Reader<'a>>,
+    rest: Map<String, Value>,
+}
+
+/// The document's top-level object.
+struct TopLevel<'s, 'a>(&'s mut Stream<'a>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let st = self.0;
+        let mut streamed = false;
+        while let Some(key) = map.next_key::<String>()? {
+            let dup = || serde::de::Error::custom("a key appears twice in one object");
+            if st.rest.contains_key(&key) || (streamed && key == "facts") {
+                return Err(dup());
+            }
+            if key == "facts"
+                && let Some(reader) = &mut st.reader
+            {
+                map.next_value_seed(Facts { reader, repeated: st.repeated })?;
+                streamed = true;
+                continue;
+            }
+            let value = map.next_value_seed(crate::input::UniqueKeys(st.repeated))?;
+            if key == "documentInfo"
+                && st.reader.is_none()
+                && value.get("documentType").and_then(Value::as_str) == Some(XBRL_JSON_DOCUMENT_TYPE)
+            {
+                st.reader = Reader::new(st.file, &value).ok();
+            }
+            st.rest.insert(key, value);
+        }
+        // No facts met after the documentInfo: the tree goes to the ordinary path, which says
+        // what is missing.
+        if !streamed {
+            st.reader = None;
+        }
+        Ok(())
+    }
+}
+
+/// The `facts` object, each fact handed to the reader as soon as it is parsed.
+struct Facts<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+    repeated: &'r std::cell::Cell<bool>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Facts<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Facts<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object of facts")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut ids = foldhash::HashSet::default();
+        while let Some(id) = map.next_key::<String>()? {
+            let fact = map.next_value_seed(crate::input::UniqueKeys(self.repeated))?;
+            if !ids.insert(id.clone()) {
+                self.repeated.set(true);
+                return Err(serde::de::Error::custom("a key appears twice in one object"));
+            }
+            self.reader.fact(&id, &fact);
+        }
+        Ok(())
+    }
+}
+
+/// Turns an xBRL-JSON report's facts, one at a time, into raw facts.
+struct Reader<'a> {
+    file: &'a str,
+    raw: Raw,
+    errs: Vec<Diagnostic>,
+    /// The link types that mean fact-footnote (the reserved alias is `footnote`).
+    footnote_types: Vec<String>,
+    /// Footnotes (facts of xbrl:note) by id.
+    notes: HashMap<String, String>,
+    /// Per raw fact, the footnotes it links to: (note id, pointer of the link).
+    linked: Vec<Vec<(String, String)>>,
+}
+
+impl<'a> Reader<'a> {
+    /// Check the `documentInfo` and take its namespaces, taxonomy and link types.
+    fn new(file: &'a str, info: &Value) -> Result<Self, Vec<Diagnostic>> {
+        let dt = info.get("documentType").and_then(Value::as_str).unwrap_or("");
+        if dt != XBRL_JSON_DOCUMENT_TYPE {
+            return Err(vec![error(
+                file,
+                "/documentInfo/documentType",
+                format!("document type {dt:?} is not {XBRL_JSON_DOCUMENT_TYPE}"),
+            )]);
+        }
+        let mut raw = Raw::default();
+        if let Some(ns) = info.get("namespaces").and_then(Value::as_object) {
+            for (p, u) in ns {
+                if let Some(u) = u.as_str() {
+                    raw.namespaces.insert(p.clone(), u.to_string());
+                }
+            }
+        }
+        raw.schema_refs = info
+            .get("taxonomy")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        let footnote_types = info
+            .get("linkTypes")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().filter(|(_, u)| u.as_str() == Some(FACT_FOOTNOTE)).map(|(k, _)| k.clone()).collect())
+            .unwrap_or_default();
+        Ok(Reader { file, raw, errs: Vec::new(), footnote_types, notes: HashMap::new(), linked: Vec::new() })
+    }
+
+    fn qname(&self, s: &str) -> Option<QName> {
+        let (p, l) = s.split_once(':')?;
+        Some(QName::new(p, self.raw.namespaces.get(p)?, l))
+    }
+
+    /// One fact of the `facts` object: its id and its value.
+    fn fact(&mut self, id: &str, f: &Value) {
         let ptr = format!("/facts/{}", id.replace('~', "~0").replace('/', "~1"));
-        let err = |field: &str, msg: String| at(&format!("{ptr}{field}"), msg);
+        let file = self.file;
+        let err = |field: &str, msg: String| error(file, &format!("{ptr}{field}"), msg);
         let Some(dims) = f.get("dimensions").and_then(Value::as_object) else {
-            errs.push(err("", "fact has no dimensions".into()));
-            continue;
+            self.errs.push(err("", "fact has no dimensions".into()));
+            return;
         };
-        let Some(concept) = dims.get("concept").and_then(Value::as_str).and_then(|c| qname(&raw, c)) else {
-            errs.push(err("/dimensions/concept", "missing or unresolvable concept".into()));
-            continue;
+        let Some(concept) = dims.get("concept").and_then(Value::as_str).and_then(|c| self.qname(c)) else {
+            self.errs.push(err("/dimensions/concept", "missing or unresolvable concept".into()));
+            return;
         };
         if &*concept.namespace == OIM_NS && &*concept.local == "note" {
             match f.get("value").and_then(Value::as_str) {
                 Some(v) => {
-                    notes.insert(id.as_str(), xhtml_text(v));
+                    self.notes.insert(id.to_string(), xhtml_text(v));
                 }
-                None => errs.push(err("/value", "a footnote (xbrl:note) needs a text value".into())),
+                None => self.errs.push(err("/value", "a footnote (xbrl:note) needs a text value".into())),
             }
-            continue;
+            return;
         }
+        let mut errs = Vec::new();
         let mut targets = Vec::new();
         if let Some(links) = f.get("links").and_then(Value::as_object) {
-            for (ty, groups) in links.iter().filter(|(ty, _)| footnote_types.contains(&ty.as_str())) {
+            for (ty, groups) in links.iter().filter(|(ty, _)| self.footnote_types.iter().any(|t| t == *ty)) {
                 for (group, ids) in groups.as_object().into_iter().flatten() {
                     for (i, t) in ids.as_array().into_iter().flatten().enumerate() {
                         match t.as_str() {
@@ -88,7 +240,7 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             }
         }
         let mut rf =
-            RawFact { id: Some(id.clone()), concept, pointer: Some(ptr.clone()), oim: true, ..Default::default() };
+            RawFact { id: Some(id.to_string()), concept, pointer: Some(ptr.clone()), oim: true, ..Default::default() };
         if let Some(obj) = f.as_object() {
             for k in obj
                 .keys()
@@ -101,7 +253,7 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             }
         }
         if let Some(e) = dims.get("entity").and_then(Value::as_str) {
-            match e.split_once(':').and_then(|(p, v)| Some((raw.namespaces.get(p)?.clone(), v.to_string()))) {
+            match e.split_once(':').and_then(|(p, v)| Some((self.raw.namespaces.get(p)?.clone(), v.to_string()))) {
                 Some(x) => rf.entity = Some(x),
                 None => errs.push(err("/dimensions/entity", format!("entity {e:?} has an undeclared prefix"))),
             }
@@ -111,7 +263,7 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             _ => errs.push(err("/dimensions/period", "missing or unreadable period".into())),
         }
         if let Some(u) = dims.get("unit").and_then(Value::as_str) {
-            match parse_unit(&raw, u) {
+            match parse_unit(&self.raw, u) {
                 Some(ru) => {
                     rf.unit = Some(u.to_string());
                     rf.unit_def = Some(ru);
@@ -123,7 +275,7 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
             if matches!(k.as_str(), "concept" | "entity" | "period" | "unit" | "language" | "noteId") {
                 continue;
             }
-            match (qname(&raw, k), v.as_str().and_then(|m| qname(&raw, m))) {
+            match (self.qname(k), v.as_str().and_then(|m| self.qname(m))) {
                 (Some(a), Some(m)) => rf.dims.push((a, m)),
                 _ => errs.push(err(
                     &format!("/dimensions/{k}"),
@@ -153,39 +305,55 @@ pub fn read(file: &str, doc: &Value) -> Result<Raw, Vec<Diagnostic>> {
         {
             rf.provenance = Some(p);
         }
-        raw.facts.push(rf);
-        linked.push(targets);
+        self.errs.append(&mut errs);
+        self.raw.facts.push(rf);
+        self.linked.push(targets);
     }
-    // Provenance: esgx's structured index where the report has one, otherwise the text of the
-    // footnotes a fact links to.
-    let index = doc.get(PROVENANCE_PROPERTY);
-    let part = |key: &str, id: &str| index.and_then(|i| i.get(key)).and_then(|m| m.get(id)).and_then(Value::as_object);
-    for (rf, targets) in raw.facts.iter_mut().zip(linked) {
-        let id = rf.id.clone().unwrap_or_default();
-        let mut texts = Vec::new();
-        let mut fields: Option<Map<String, Value>> = part("facts", &id).cloned();
-        for (t, ptr) in &targets {
-            match notes.get(t.as_str()) {
-                Some(text) => texts.push(text.as_str()),
-                None => errs
-                    .push(at(ptr, format!("footnote link to {t:?}, which is no footnote (xbrl:note) of the report"))),
+
+    /// Provenance: esgx's structured index (`index`) where the report has one, otherwise the
+    /// text of the footnotes a fact links to.
+    fn finish(self, mut index: Option<Value>) -> Result<Raw, Vec<Diagnostic>> {
+        let Reader { file, mut raw, mut errs, notes, linked, .. } = self;
+        // Each fact's own entry is taken out of the index; a source is shared, so it is copied.
+        let mut own =
+            index.as_mut().and_then(|i| i.get_mut("facts")).and_then(Value::as_object_mut).map(std::mem::take);
+        let sources = index.as_ref().and_then(|i| i.get("sources"));
+        let part = |id: &str| sources.and_then(|m| m.get(id)).and_then(Value::as_object);
+        for (rf, targets) in raw.facts.iter_mut().zip(linked) {
+            let id = rf.id.clone().unwrap_or_default();
+            let mut texts = Vec::new();
+            let mut fields = match own.as_mut().and_then(|m| m.remove(&id)) {
+                Some(Value::Object(m)) => Some(m),
+                _ => None,
+            };
+            for (t, ptr) in &targets {
+                match notes.get(t.as_str()) {
+                    Some(text) => texts.push(text.as_str()),
+                    None => errs.push(error(
+                        file,
+                        ptr,
+                        format!("footnote link to {t:?}, which is no footnote (xbrl:note) of the report"),
+                    )),
+                }
+                if let Some(loc) = part(t) {
+                    fields.get_or_insert_with(Map::new).extend(loc.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
             }
-            if let Some(loc) = part("sources", t) {
-                fields.get_or_insert_with(Map::new).extend(loc.iter().map(|(k, v)| (k.clone(), v.clone())));
+            match fields.map(|m| serde_json::from_value::<Provenance>(Value::Object(m))) {
+                Some(Ok(p)) => rf.provenance = Some(p),
+                Some(Err(e)) => errs.push(error(
+                    file,
+                    &format!("/{PROVENANCE_PROPERTY}/facts/{id}"),
+                    format!("unreadable provenance: {e}"),
+                )),
+                None if rf.provenance.is_none() && !texts.is_empty() => {
+                    raw.footnotes.insert(id, texts.join(" "));
+                }
+                None => {}
             }
         }
-        match fields.map(|m| serde_json::from_value::<Provenance>(Value::Object(m))) {
-            Some(Ok(p)) => rf.provenance = Some(p),
-            Some(Err(e)) => {
-                errs.push(at(&format!("/{PROVENANCE_PROPERTY}/facts/{id}"), format!("unreadable provenance: {e}")))
-            }
-            None if rf.provenance.is_none() && !texts.is_empty() => {
-                raw.footnotes.insert(id, texts.join(" "));
-            }
-            None => {}
-        }
+        if errs.is_empty() { Ok(raw) } else { Err(errs) }
     }
-    if errs.is_empty() { Ok(raw) } else { Err(errs) }
 }
 
 /// The text of a footnote's XHTML fragment: markup left out, XML's predefined entities and
@@ -274,6 +442,50 @@ mod tests {
         assert_eq!(xhtml_text("Scope 1 &amp; 2 &lt;est.&gt;"), "Scope 1 & 2 <est.>");
         assert_eq!(xhtml_text("<p>A <b>bold</b> note&#x21;</p>"), "A bold note!");
         assert_eq!(xhtml_text("plain & simple"), "plain & simple");
+    }
+
+    /// A small xBRL-JSON report, its `documentInfo` before or after its facts.
+    fn report(info_first: bool, facts: &str) -> String {
+        let info = format!(
+            r#""documentInfo": {{"documentType": "{XBRL_JSON_DOCUMENT_TYPE}", "namespaces": {{"e": "https://e.example/t", "iso4217": "http://www.xbrl.org/2003/iso4217"}}}}"#
+        );
+        let facts = format!(r#""facts": {{{facts}}}"#);
+        if info_first { format!("{{{info},\n{facts}}}") } else { format!("{{{facts},\n{info}}}") }
+    }
+
+    const FACTS: &str = r#""f1": {"value": "1397.96", "decimals": 2, "dimensions": {"concept": "e:Waste", "entity": "e:X", "period": "2023-01-01T00:00:00/2024-01-01T00:00:00", "unit": "iso4217:HKD"}},
+        "f2": {"value": "ok", "dimensions": {"concept": "e:Note", "entity": "e:X", "period": "2024-01-01T00:00:00"}}"#;
+
+    #[test]
+    fn facts_read_while_parsed_equal_facts_read_from_the_tree() {
+        let Ok(Parsed::Report(Ok(streamed))) = parse("r.json", &report(true, FACTS)) else {
+            panic!("documentInfo first: read while parsed")
+        };
+        let Ok(Parsed::Other(doc)) = parse("r.json", &report(false, FACTS)) else {
+            panic!("documentInfo last: parsed as a tree")
+        };
+        let tree = read("r.json", doc).unwrap();
+        assert_eq!(streamed.facts.len(), 2);
+        assert_eq!(streamed.facts[0].value, "1397.96");
+        assert_eq!(streamed.facts[0].decimals.as_deref(), Some("2"));
+        assert_eq!(format!("{:?}", streamed.facts), format!("{:?}", tree.facts));
+        assert_eq!(streamed.namespaces, tree.namespaces);
+    }
+
+    #[test]
+    fn a_fact_id_given_twice_or_broken_syntax_is_found_while_reading_fact_by_fact() {
+        let twice = report(true, &format!("{FACTS},\n\"f1\": {{\"value\": \"2\"}}"));
+        let d = parse("r.json", &twice).err().expect("a fact id given twice");
+        assert_eq!(d.location.pointer.as_deref(), Some("/facts/f1"));
+        assert_eq!(d.location.line, Some(4));
+        assert!(d.message.contains("appears twice"), "{}", d.message);
+        let broken = report(true, &FACTS[..FACTS.len() - 1]); // the last fact left open
+        let d = parse("r.json", &broken).err().expect("broken syntax");
+        assert!(d.message.starts_with("invalid JSON"), "{}", d.message);
+        // A key inside a fact given twice, too.
+        let inner = report(true, &FACTS.replace(r#""value": "ok","#, r#""value": "ok", "value": "no","#));
+        let d = parse("r.json", &inner).err().expect("a key given twice in a fact");
+        assert_eq!(d.location.pointer.as_deref(), Some("/facts/f2/value"));
     }
 
     #[test]

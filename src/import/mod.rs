@@ -229,14 +229,15 @@ fn read_bytes_against(
     } else if is_xml {
         xml::read(&file, text)?
     } else {
-        let doc = crate::input::parse_json(&file, text).map_err(|d| vec![d])?;
-        if csv::is_metadata(&doc) {
-            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let (raw, tables) = csv::read(&file, &doc, &crate::input::filing_root(path), dir)?;
-            tables_read = tables;
-            raw
-        } else {
-            json::read(&file, &doc)?
+        match json::parse(&file, text).map_err(|d| vec![d])? {
+            json::Parsed::Report(raw) => raw?,
+            json::Parsed::Other(doc) if csv::is_metadata(&doc) => {
+                let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let (raw, tables) = csv::read(&file, &doc, &crate::input::filing_root(path), dir)?;
+                tables_read = tables;
+                raw
+            }
+            json::Parsed::Other(doc) => json::read(&file, doc)?,
         }
     };
     let mut inputs = vec![(file.clone(), bytes)];
