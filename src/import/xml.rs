@@ -74,9 +74,10 @@ impl Attrs<'_, '_> {
     fn get(&self, local: &str) -> Option<String> {
         self.get_ns("", local)
     }
-    /// An attribute in a namespace.
+    /// An attribute in a namespace. The short local name is compared first: comparing the long
+    /// namespace names of every attribute took a twentieth of a large filing's reading (perf).
     fn get_ns(&self, ns: &str, local: &str) -> Option<String> {
-        self.0.iter().find(|(n, l, _)| *n == ns && *l == local).map(|(_, _, v)| v.to_string())
+        self.0.iter().find(|(n, l, _)| *l == local && *n == ns).map(|(_, _, v)| v.to_string())
     }
 }
 
@@ -600,6 +601,7 @@ impl<'a> Parser<'a> {
             ));
         }
         // Footnotes become each fact's provenance note.
+        acc.raw.footnotes.reserve(self.footnote_arcs.len());
         for (from, to) in std::mem::take(&mut self.footnote_arcs) {
             if let (Some(fact), Some(text)) = (self.footnote_locs.get(&from), acc.footnotes.get(&to)) {
                 // A fact with several footnotes keeps them all, in the order linked.
