@@ -6,7 +6,7 @@ pub mod xlsx;
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
-use crate::input::{Schema, decode_text, parse_json};
+use crate::input::{Schema, decode_str, parse_json};
 // A dataset's company extension is taxonomy content, and an omission is part of a fact's
 // provenance: both are defined below this layer and named here as the dataset format has them.
 pub use crate::report::Omission;
@@ -327,8 +327,9 @@ pub fn read_input(input: &Input) -> Result<Dataset, Vec<Diagnostic>> {
 
 /// Parse and check a JSON dataset.
 pub fn from_json_bytes(file: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
-    let text = decode_text(file, &bytes).map_err(|d| vec![d])?;
-    let value = parse_json(file, &text).map_err(|d| vec![d])?;
+    // The text is read where it lies (a copy of it cost as much as the file is large).
+    let text = decode_str(file, &bytes).map_err(|d| vec![d])?;
+    let value = parse_json(file, text).map_err(|d| vec![d])?;
     let n = value.get("facts").and_then(Value::as_array).map_or(0, Vec::len);
     let locations = (0..n).map(|i| Location::pointer(file, format!("/facts/{i}"))).collect();
     from_value(file, value, locations, &|p| Location::pointer(file, p), vec![(file.to_string(), bytes)])
