@@ -182,7 +182,7 @@ impl TableContext<'_> {
                     rf.id = row_id.and_then(|r| record.get(r)).filter(|v| !v.is_empty()).map(String::from);
                 }
                 if esgx_provenance {
-                    rf.provenance = Some(provenance(&cell));
+                    rf.provenance = Some(Box::new(provenance(&cell)));
                 }
                 raw.facts.push(rf);
             }
@@ -231,7 +231,8 @@ impl TableContext<'_> {
                 dims.push((k, v));
             }
         }
-        let mut rf = RawFact { oim: true, origin: Some(Location::line(self.path, line)), line, ..Default::default() };
+        let mut rf =
+            RawFact { oim: true, origin: Some(Box::new(Location::line(self.path, line))), line, ..Default::default() };
         let qname = |s: &str| -> Result<QName, String> {
             let (p, l) = s.split_once(':').ok_or_else(|| format!("{s:?} is not a prefixed name"))?;
             let ns = self.raw_ns(p).ok_or_else(|| format!("the prefix of {s:?} is not declared"))?;

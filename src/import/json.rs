@@ -303,7 +303,7 @@ impl<'a> Reader<'a> {
         if let Some(src) = f.get("esgxp:source")
             && let Ok(p) = serde_json::from_value::<Provenance>(src.clone())
         {
-            rf.provenance = Some(p);
+            rf.provenance = Some(Box::new(p));
         }
         self.errs.append(&mut errs);
         self.raw.facts.push(rf);
@@ -340,7 +340,7 @@ impl<'a> Reader<'a> {
                 }
             }
             match fields.map(|m| serde_json::from_value::<Provenance>(Value::Object(m))) {
-                Some(Ok(p)) => rf.provenance = Some(p),
+                Some(Ok(p)) => rf.provenance = Some(Box::new(p)),
                 Some(Err(e)) => errs.push(error(
                     file,
                     &format!("/{PROVENANCE_PROPERTY}/facts/{id}"),

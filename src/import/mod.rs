@@ -96,13 +96,13 @@ pub struct RawFact {
     /// The fact has a unit, so it is numeric (set by the xBRL-JSON reader).
     pub numeric_hint: bool,
     /// Where the figure came from, as the filing records it (esgx's provenance), if it does.
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
     /// Read from an OIM report (xBRL-JSON, xBRL-CSV): a numeric fact may have no decimals (it is
     /// exact) and no unit (it is pure).
     pub oim: bool,
     /// Where the fact was read from, when neither the filing's `line` nor `pointer` says it (a
     /// row of an xBRL-CSV table, a file of its own).
-    pub origin: Option<Location>,
+    pub origin: Option<Box<Location>>,
 }
 
 impl Default for RawFact {
@@ -374,7 +374,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
     let mut units: HashMap<Option<String>, Option<Unit>> = HashMap::new();
     for mut rf in raw.facts.into_iter() {
         let loc = match (&rf.origin, &rf.pointer) {
-            (Some(o), _) => o.clone(),
+            (Some(o), _) => (**o).clone(),
             (None, Some(p)) => Location::pointer(file, p),
             (None, None) => Location::line(file, rf.line),
         };
@@ -462,7 +462,7 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
             (Some(r), None) => units.entry(Some(r.clone())).or_insert(fact_unit(&rf, pure, tax)).clone(),
             (None, _) => fact_unit(&rf, pure, tax),
         };
-        let mut provenance = rf.provenance.take().unwrap_or_default();
+        let mut provenance = rf.provenance.take().map(|p| *p).unwrap_or_default();
         provenance.record = record;
         if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.get(id)) {
             provenance.note = Some(note.clone());
