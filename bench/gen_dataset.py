@@ -6,7 +6,11 @@ for earlier pairs of years, as far back as 1900, so that every rule has real wor
 of the facts are per-site headcounts and supplier counts (RegionAxis members of a company
 extension), which is how a large group's data grows. Deterministic: the same N gives the same file.
 
-usage: gen_dataset.py N OUT.json
+With --extra-concepts K the company extension also defines K concepts of its own that no fact
+reports: the same facts against a taxonomy K concepts larger, to show that lookups do not slow
+down with the taxonomy's size.
+
+usage: gen_dataset.py N OUT.json [--extra-concepts K]
 """
 import json
 import pathlib
@@ -22,9 +26,14 @@ def shift(period: str, years: int) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    extra = 0
+    if len(args) == 4 and args[2] == "--extra-concepts":
+        extra = int(args[3])
+        args = args[:2]
+    if len(args) != 2:
         sys.exit(__doc__)
-    n, out = int(sys.argv[1]), pathlib.Path(sys.argv[2])
+    n, out = int(args[0]), pathlib.Path(args[1])
     doc = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     base = doc["facts"]
     per_copy = len(base)
@@ -63,6 +72,13 @@ def main() -> None:
     doc["periods"] = periods
     doc["facts"] = facts
     doc["extensions"] = {"prefix": "syn", "namespace": "https://esgx.dev/taxonomy/ext/syn/1", "members": members}
+    if extra:
+        doc["extensions"]["concepts"] = [
+            {"name": f"SyntheticIndicator{i}", "type": "integer", "periodType": "duration", "units": ["pure"],
+             "group": "B8", "axes": ["RegionAxis"],
+             "labels": {"en": f"Synthetic indicator {i}", "zh-Hant": f"合成指標 {i}", "zh-Hans": f"合成指标 {i}"}}
+            for i in range(extra)
+        ]
     out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     print(f"{out}: {len(facts)} facts, {len(periods)} periods, {sites} sites", file=sys.stderr)
 

@@ -9,6 +9,10 @@
 #                                        ARELLE_MAX_FACTS facts (default 100000: it takes minutes).
 #        PYTHON=python3                 a Python with lxml for the parse anchor (skipped without)
 #        BENCH_DIR=DIR                  where the data goes (default: a temp folder, removed)
+#        EXTRA_CONCEPTS=5000            also time export and validate of the same dataset with a
+#                                        company extension this many concepts larger (0 skips it),
+#                                        up to EXTRA_MAX_FACTS facts (default 100000); the ratio
+#                                        printed is to the same command without them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -20,6 +24,8 @@ arelle="${ARELLE:-/tmp/arelle-venv/bin/arelleCmdLine}"
 [ -x "$arelle" ] || arelle=none
 arelle_max="${ARELLE_MAX_FACTS:-100000}"
 python="${PYTHON:-python3}"
+extra="${EXTRA_CONCEPTS:-5000}"
+extra_max="${EXTRA_MAX_FACTS:-100000}"
 have_lxml=0
 "$python" -c "import lxml.etree" 2>/dev/null && have_lxml=1
 
@@ -62,11 +68,23 @@ for n in "${sizes[@]}"; do
   if [ "$arelle" != none ] && [ "$n" -le "$arelle_max" ]; then
     res[arelle-xml]="$(run "arelle-$n" "$arelle" --file "$out/report.xbrl" --validate --calc c11r --utr --workOffline)"
   fi
-  for k in export validate-dataset validate-xml validate-json validate-csv lxml-parse arelle-xml; do
+  if [ "$extra" -gt 0 ] && [ "$n" -le "$extra_max" ]; then
+    ext="$dir/dataset-$n-ext.json"
+    python3 bench/gen_dataset.py "$n" "$ext" --extra-concepts "$extra" 2>/dev/null
+    rm -rf "$out-ext"
+    res[export+$extra-concepts]="$(run "export-ext-$n" "$esgx" export "$ext" --out "$out-ext")"
+    res[validate-dataset+$extra-concepts]="$(run "vds-ext-$n" "$esgx" validate "$ext" --fail-on never)"
+  fi
+  for k in export validate-dataset validate-xml validate-json validate-csv lxml-parse arelle-xml \
+    "export+$extra-concepts" "validate-dataset+$extra-concepts"; do
     [ -n "${res[$k]:-}" ] || continue
     read -r t m <<<"${res[$k]}"
     ratio=""
-    if [ -n "$lx_t" ] && [ "$k" != lxml-parse ] && [ "$m" != - ]; then
+    if [ "${k%+*}" != "$k" ] && [ -n "${res[${k%+*}]:-}" ] && [ "$m" != - ]; then
+      # the same command without the extra concepts
+      read -r bt bm <<<"${res[${k%+*}]}"
+      ratio="$(awk -v a="$t" -v b="$bt" -v c="$m" -v d="$bm" 'BEGIN { if (b > 0 && d > 0) printf "%.2fx t, %.2fx mem (vs without)", a / b, c / d }')"
+    elif [ -n "$lx_t" ] && [ "$k" != lxml-parse ] && [ "$m" != - ]; then
       ratio="$(awk -v a="$t" -v b="$lx_t" -v c="$m" -v d="$lx_m" 'BEGIN { if (b > 0 && d > 0) printf "%.2fx t, %.2fx mem", a / b, c / d }')"
     fi
     printf '%-10s %-28s %10s %10s %12s\n' "$n" "$k" "$t" "$m" "$ratio"
