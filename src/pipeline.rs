@@ -55,7 +55,7 @@ pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Vec<u8>>, String>
         dataset::Input::Bytes { bytes, .. } => {
             let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_string();
             let t = head.trim_start_matches('\u{feff}').trim_start();
-            let filing = t.starts_with('<') || (t.starts_with('{') && head.contains("\"documentInfo\""));
+            let filing = t.starts_with('<') || (t.starts_with('{') && crate::import::json_is_filing(bytes));
             Ok(filing.then(|| bytes.to_vec()))
         }
     }

@@ -342,3 +342,41 @@ fn every_code_is_documented() {
         assert!(code.help_url().ends_with(&format!("diagnostics.md#{}", code.as_str().to_ascii_lowercase())));
     }
 }
+
+/// The members of a JSON object come in any order: an xBRL-JSON report whose `documentInfo` is
+/// its last member, far from the start, is still a filing, read the same way (its facts through
+/// the tree, not fact by fact as when `documentInfo` comes first), from a file and from stdin.
+#[test]
+fn an_xbrl_json_report_with_its_document_info_last_validates_as_the_same_filing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let qifu = export_qifu(tmp.path());
+    let report = json(&qifu.join("report.json"));
+    let obj = report.as_object().unwrap();
+    let mut late = serde_json::Map::new();
+    for (k, v) in obj.iter().filter(|(k, _)| *k != "documentInfo") {
+        late.insert(k.clone(), v.clone());
+    }
+    late.insert("documentInfo".into(), obj["documentInfo"].clone());
+    let text = serde_json::to_string_pretty(&Value::Object(late)).unwrap();
+    assert!(!text[..4096].contains("documentInfo"), "documentInfo must lie past the start");
+    let late_path = qifu.join("report-late.json");
+    std::fs::write(&late_path, &text).unwrap();
+
+    let (code, first) = validate_json(&[qifu.join("report.json").as_os_str()]);
+    let (late_code, last) = validate_json(&[late_path.as_os_str()]);
+    assert_eq!(code, late_code);
+    assert_eq!(first["summary"], last["summary"]);
+    assert!(first["summary"]["errors"] == 0, "{}", first["summary"]);
+    assert_eq!(findings(&first), findings(&last));
+    // From stdin, too (no file name to go by; the taxonomy files are found beside the working
+    // folder then).
+    let out = esgx()
+        .current_dir(&qifu)
+        .args(["validate", "-", "--format", "json"])
+        .write_stdin(text.as_bytes().to_vec())
+        .output()
+        .unwrap();
+    let piped: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(first["summary"], piped["summary"]);
+    assert_eq!(findings(&first), findings(&piped));
+}

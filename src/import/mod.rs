@@ -170,12 +170,33 @@ pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("xbrl" | "xml" | "xhtml" | "html" | "htm" | "xbri" | "xbr") => true,
         Some("zip") => report_package::is_report_package(bytes),
-        Some("json") => {
-            let head = &bytes[..bytes.len().min(4096)];
-            String::from_utf8_lossy(head).contains("\"documentInfo\"")
-        }
+        Some("json") => json_is_filing(bytes),
         _ => false,
     }
+}
+
+/// Is this JSON text an xBRL-JSON report (or xBRL-CSV metadata): has it a `documentInfo` at its
+/// top level? Most tools write it first, where a look at the start finds it; but the order of a
+/// JSON object's members is free, so a text whose start shows neither it nor a dataset's
+/// `formatVersion` key is scanned (without building a tree) for a top-level `documentInfo`.
+pub fn json_is_filing(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    if head.contains("\"documentInfo\"") {
+        return true;
+    }
+    if !head.trim_start_matches('\u{feff}').trim_start().starts_with('{') || has_key(&head, "formatVersion") {
+        return false;
+    }
+    let text = std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes));
+    text.is_ok_and(|t| crate::jsonpos::span_of(t, "/documentInfo").is_some())
+}
+
+/// Does `text` hold `"key"` as a member name (not quoted inside a string: an escaped quote has a
+/// backslash before it), followed by its colon?
+fn has_key(text: &str, key: &str) -> bool {
+    let quoted = format!("\"{key}\"");
+    text.match_indices(&quoted)
+        .any(|(i, _)| !text[..i].ends_with('\\') && text[i + quoted.len()..].trim_start().starts_with(':'))
 }
 
 /// Read a filing (XBRL 2.1 XML or xBRL-JSON) into a report, against the bundled taxonomies or the
@@ -510,4 +531,26 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         period_names: Default::default(),
         origin: Location::file(file),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_is_filing;
+
+    #[test]
+    fn a_json_filing_is_known_by_a_top_level_document_info_wherever_it_is() {
+        let filler = format!(r#""facts": {{"f1": {{"value": "{}"}}}}"#, "x".repeat(5000));
+        assert!(json_is_filing(br#"{"documentInfo": {}, "facts": {}}"#));
+        assert!(json_is_filing(format!(r#"{{{filler}, "documentInfo": {{}}}}"#).as_bytes()));
+        // A dataset: its formatVersion at the start, or no documentInfo anywhere at the top.
+        assert!(!json_is_filing(br#"{"formatVersion": "1.0", "facts": []}"#));
+        assert!(!json_is_filing(format!(r#"{{{filler}, "formatVersion": "1.0"}}"#).as_bytes()));
+        // Past the start, a documentInfo inside a fact is not at the top level.
+        let nested = format!(r#"{{{filler}, "more": {{"documentInfo": {{}}}}}}"#);
+        assert!(!json_is_filing(nested.as_bytes()));
+        // A quoted "formatVersion" inside a string is no key.
+        let quoted = format!(r#"{{"note": "\"formatVersion\": 1", {filler}, "documentInfo": {{}}}}"#);
+        assert!(json_is_filing(quoted.as_bytes()));
+        assert!(!json_is_filing(b"[1, 2]"));
+    }
 }
