@@ -35,17 +35,7 @@ pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path) -> Result<Read, Ve
             return Err(at(unsupported, format!("esgx does not read xBRL-CSV reports with {unsupported}")));
         }
     }
-    let mut raw = Raw::default();
-    for (p, u) in doc.pointer("/documentInfo/namespaces").and_then(Value::as_object).into_iter().flatten() {
-        if let Some(u) = u.as_str() {
-            raw.namespaces.insert(p.clone(), u.to_string());
-        }
-    }
-    raw.schema_refs = doc
-        .pointer("/documentInfo/taxonomy")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-        .unwrap_or_default();
+    let mut raw = Raw::from_document_info(doc.get("documentInfo"));
     fn object(v: Option<&Value>) -> &Map<String, Value> {
         v.and_then(Value::as_object).unwrap_or(&EMPTY_MAP)
     }

@@ -175,19 +175,7 @@ impl<'a> Reader<'a> {
                 format!("document type {dt:?} is not {XBRL_JSON_DOCUMENT_TYPE}"),
             )]);
         }
-        let mut raw = Raw::default();
-        if let Some(ns) = info.get("namespaces").and_then(Value::as_object) {
-            for (p, u) in ns {
-                if let Some(u) = u.as_str() {
-                    raw.namespaces.insert(p.clone(), u.to_string());
-                }
-            }
-        }
-        raw.schema_refs = info
-            .get("taxonomy")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            .unwrap_or_default();
+        let raw = Raw::from_document_info(Some(info));
         let footnote_types = info
             .get("linkTypes")
             .and_then(Value::as_object)

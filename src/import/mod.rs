@@ -130,6 +130,26 @@ impl Default for RawFact {
     }
 }
 
+impl Raw {
+    /// A report begun from an OIM report's `documentInfo` (xBRL-JSON or xBRL-CSV): its namespaces
+    /// and the taxonomy it references.
+    pub(crate) fn from_document_info(info: Option<&serde_json::Value>) -> Raw {
+        use serde_json::Value;
+        let mut raw = Raw::default();
+        for (p, u) in info.and_then(|i| i.get("namespaces")).and_then(Value::as_object).into_iter().flatten() {
+            if let Some(u) = u.as_str() {
+                raw.namespaces.insert(p.clone(), u.to_string());
+            }
+        }
+        raw.schema_refs = info
+            .and_then(|i| i.get("taxonomy"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        raw
+    }
+}
+
 /// A unit as read: numerator and denominator measures.
 #[derive(Debug, Clone, Default)]
 pub struct RawUnit {

@@ -129,31 +129,28 @@ fn read_halves(file: &str, text: &str) -> Option<Raw> {
         return None;
     }
     let mid = split_point(text, root_end, end)?;
-    let first = || -> Option<Parser<'_>> {
-        crate::xml::first_illegal_char(&text[..mid]).is_none().then_some(())?;
-        let mut p = Parser::new(file, &text[..mid]);
-        p.fragment = true;
-        let mut reader = p.reader(&text[..mid]);
-        p.run(&mut reader).ok()?;
-        Some(p)
-    };
-    let second = || -> Option<Parser<'_>> {
-        let part = &text[mid..end];
-        crate::xml::first_illegal_char(part).is_none().then_some(())?;
-        let mut p = Parser::new(file, part);
-        p.fragment = true;
-        p.seen_root = true;
-        p.open.push(0);
-        let mut reader = p.reader(part);
-        reader.resolver_mut().push(&root).ok()?;
-        p.run(&mut reader).ok()?;
-        Some(p)
-    };
-    let (a, b) = rayon::join(first, second);
+    let (a, b) = rayon::join(|| read_half(file, &text[..mid], None), || read_half(file, &text[mid..end], Some(&root)));
     let (mut a, b) = (a?, b?);
     let lines_before = a.line_at.line(mid as u64) - 1;
     a.join(b, lines_before)?;
     a.finish().ok()
+}
+
+/// One half of [`read_halves`], read as a fragment that ends with the root still open: the first
+/// from the document's start, the second (`root` given, whose start tag lies before it) inside
+/// the root, in its namespace scope. `None` when it is not clean.
+fn read_half<'t>(file: &'t str, part: &'t str, root: Option<&BytesStart>) -> Option<Parser<'t>> {
+    crate::xml::first_illegal_char(part).is_none().then_some(())?;
+    let mut p = Parser::new(file, part);
+    p.fragment = true;
+    let mut reader = p.reader(part);
+    if let Some(root) = root {
+        p.seen_root = true;
+        p.open.push(0);
+        reader.resolver_mut().push(root).ok()?;
+    }
+    p.run(&mut reader).ok()?;
+    Some(p)
 }
 
 /// The root's start tag and the offset just after it; `None` for a document that does not start
