@@ -206,6 +206,12 @@ impl Provenance {
         s
     }
 
+    /// Does it name a source document (by id or title)? A fact read from a filing that does not
+    /// carry esgx's source reference has only the text of its footnotes, as its note.
+    pub fn has_source(&self) -> bool {
+        !self.document.is_empty() || self.document_title.is_some()
+    }
+
     /// Where in the source document the figure is stated: what facts from one place share.
     pub fn location_sentence(&self) -> String {
         let mut s = format!("Source: {}", self.document_title.as_deref().unwrap_or(&self.document));
@@ -416,6 +422,121 @@ pub struct Report {
     /// Where findings about the report as a whole point: the dataset's framework declaration
     /// (the requirements it answers to), or the filing.
     pub origin: crate::diag::Location,
+}
+
+/// The esgx source reference an XML instance carries as a footnote sentence
+/// ([`Provenance::sentence`]) read back into its fields. `None` when the text is not such a
+/// sentence: only a reading that writes the very same sentence again is taken. The document is
+/// known by its title there; `document` is left empty for the caller to name.
+pub fn parse_sentence(text: &str) -> Option<Provenance> {
+    let body = text.strip_prefix("Source: ")?;
+    // An Inline XBRL page's notes say where a figure is stated but not its dataset record.
+    let (head, record, with_record) = match body.rsplit_once(" Dataset record: ") {
+        Some((head, record)) => (head, record.strip_suffix('.')?, true),
+        None => (body, "", false),
+    };
+    let mut budget = 10_000;
+    let mut found = None;
+    split_fields(
+        head,
+        0,
+        &mut Vec::new(),
+        &mut budget,
+        &mut |cuts| {
+            let p = fields(head, cuts, record)?;
+            let written = p.sentence();
+            let written = if with_record { Some(written.as_str()) } else { written.strip_suffix(" Dataset record: .") };
+            (written == Some(text)).then_some(p)
+        },
+        &mut found,
+    );
+    found
+}
+
+/// The words that start each field of a source sentence after the title, in order.
+const MARKERS: &[&str] = &[
+    ", section \"",
+    ", page ",
+    ", line ",
+    ": \"",
+    ". Reported as \"",
+    " The report qualifies the figure as \"",
+    " Omitted (",
+    " Note: ",
+];
+
+/// Takes a choice of (field, position) cuts, or not.
+type Accept<'a> = dyn FnMut(&[(usize, usize)]) -> Option<Provenance> + 'a;
+
+/// Try every increasing choice of marker occurrences (field, position) until `accept` takes one.
+fn split_fields(
+    head: &str,
+    field: usize,
+    cuts: &mut Vec<(usize, usize)>,
+    budget: &mut usize,
+    accept: &mut Accept<'_>,
+    found: &mut Option<Provenance>,
+) {
+    if found.is_some() || *budget == 0 {
+        return;
+    }
+    *budget -= 1;
+    if field == MARKERS.len() {
+        *found = accept(cuts);
+        return;
+    }
+    let from = cuts.last().map_or(1, |(f, at)| at + MARKERS[*f].len());
+    // Each occurrence of this field's marker, then the field left out.
+    let mut at = from;
+    while let Some(i) = head.get(at..).and_then(|h| h.find(MARKERS[field])) {
+        cuts.push((field, at + i));
+        split_fields(head, field + 1, cuts, budget, accept, found);
+        cuts.pop();
+        if found.is_some() {
+            return;
+        }
+        at += i + 1;
+        while !head.is_char_boundary(at) {
+            at += 1;
+        }
+    }
+    split_fields(head, field + 1, cuts, budget, accept, found);
+}
+
+/// The provenance a choice of cuts reads, if each field's text has the form its field needs.
+fn fields(head: &str, cuts: &[(usize, usize)], record: &str) -> Option<Provenance> {
+    let mut p = Provenance { record: record.to_string(), ..Default::default() };
+    let first = cuts.first().map_or(head.len(), |(_, at)| *at);
+    let mut title = head[..first].to_string();
+    // The location sentence ends with a full stop: on the title, or on its last location field.
+    let last_location = cuts.iter().filter(|(f, _)| *f <= 3).count();
+    if last_location == 0 && cuts.first().is_none_or(|(f, _)| *f != 4) {
+        title = title.strip_suffix('.')?.to_string();
+    }
+    p.document_title = Some(title);
+    for (k, (f, at)) in cuts.iter().enumerate() {
+        let start = at + MARKERS[*f].len();
+        let end = cuts.get(k + 1).map_or(head.len(), |(_, next)| *next);
+        let mut v = head.get(start..end)?;
+        let ends_location = *f <= 3 && cuts.get(k + 1).is_none_or(|(g, _)| *g > 3);
+        if ends_location && cuts.get(k + 1).is_none_or(|(g, _)| *g != 4) {
+            v = v.strip_suffix('.')?;
+        }
+        match f {
+            0 => p.section = Some(v.strip_suffix('"')?.to_string()),
+            1 => p.page = Some(v.parse().ok()?),
+            2 => p.line = Some(v.parse().ok()?),
+            3 => p.quote = Some(v.strip_suffix('"')?.to_string()),
+            4 => p.reported = Some(v.strip_suffix("\".")?.to_string()),
+            5 => p.qualifier = Some(v.strip_suffix("\".")?.to_string()),
+            6 => {
+                let (reason, explanation) = v.split_once("): ")?;
+                p.omission = Some(Omission { reason: reason.to_string(), explanation: explanation.to_string() });
+            }
+            _ => p.note = Some(v.to_string()),
+        }
+    }
+    Some(p)
 }
 
 #[cfg(test)]

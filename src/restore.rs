@@ -20,7 +20,7 @@ use crate::diag::Code;
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::import::Imported;
 use crate::pipeline::Error;
-use crate::report::{Fact, FactValue, Period, Provenance};
+use crate::report::{Fact, FactValue, Period, Provenance, parse_sentence};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::{DataType, PeriodType};
 use std::collections::{BTreeMap, HashMap};
@@ -178,7 +178,7 @@ pub fn to_dataset(imported: &Imported, file: &str, manifest: Option<&ManifestFac
     for (i, f) in report.facts.iter().enumerate() {
         let mut f = f.clone();
         if let Some(parsed) =
-            f.provenance.note.as_deref().filter(|_| f.provenance.document.is_empty()).and_then(parse_sentence)
+            f.provenance.note.as_deref().filter(|_| !f.provenance.has_source()).and_then(parse_sentence)
         {
             f.provenance = parsed;
         }
@@ -547,7 +547,7 @@ fn difference(want: &Fact, got: &Fact) -> Option<String> {
     let unit = |f: &Fact| f.unit.as_ref().map(|u| (u.id.clone(), u.oim()));
     let provenance = |f: &Fact| Provenance { record: String::new(), ..f.provenance.clone() };
     // A fact without esgx's source reference keeps its footnotes' text as its note.
-    let sourced = !want.provenance.document.is_empty() || want.provenance.document_title.is_some();
+    let sourced = want.provenance.has_source();
     if value(want) != value(got) {
         Some(format!("its value {} comes back as {}", value(want), value(got)))
     } else if want.decimals != got.decimals {
@@ -563,122 +563,6 @@ fn difference(want: &Fact, got: &Fact) -> Option<String> {
     } else {
         None
     }
-}
-
-/// The esgx source reference an XML instance carries as a footnote sentence
-/// ([`Provenance::sentence`]) read back into its fields. `None` when the text is not such a
-/// sentence: only a reading that writes the very same sentence again is taken. The document is
-/// known by its title there; `document` is left empty for the caller to name.
-pub fn parse_sentence(text: &str) -> Option<Provenance> {
-    let body = text.strip_prefix("Source: ")?;
-    // An Inline XBRL page's notes say where a figure is stated but not its dataset record.
-    let (head, record, with_record) = match body.rsplit_once(" Dataset record: ") {
-        Some((head, record)) => (head, record.strip_suffix('.')?, true),
-        None => (body, "", false),
-    };
-    let mut budget = 10_000;
-    let mut found = None;
-    split_fields(
-        head,
-        0,
-        &mut Vec::new(),
-        &mut budget,
-        &mut |cuts| {
-            let p = fields(head, cuts, record)?;
-            let written = p.sentence();
-            let written = if with_record { Some(written.as_str()) } else { written.strip_suffix(" Dataset record: .") };
-            (written == Some(text)).then_some(p)
-        },
-        &mut found,
-    );
-    found
-}
-
-/// The words that start each field of a source sentence after the title, in order.
-const MARKERS: &[&str] = &[
-    ", section \"",
-    ", page ",
-    ", line ",
-    ": \"",
-    ". Reported as \"",
-    " The report qualifies the figure as \"",
-    " Omitted (",
-    " Note: ",
-];
-
-/// Takes a choice of (field, position) cuts, or not.
-type Accept<'a> = dyn FnMut(&[(usize, usize)]) -> Option<Provenance> + 'a;
-
-/// Try every increasing choice of marker occurrences (field, position) until `accept` takes one.
-fn split_fields(
-    head: &str,
-    field: usize,
-    cuts: &mut Vec<(usize, usize)>,
-    budget: &mut usize,
-    accept: &mut Accept<'_>,
-    found: &mut Option<Provenance>,
-) {
-    if found.is_some() || *budget == 0 {
-        return;
-    }
-    *budget -= 1;
-    if field == MARKERS.len() {
-        *found = accept(cuts);
-        return;
-    }
-    let from = cuts.last().map_or(1, |(f, at)| at + MARKERS[*f].len());
-    // Each occurrence of this field's marker, then the field left out.
-    let mut at = from;
-    while let Some(i) = head.get(at..).and_then(|h| h.find(MARKERS[field])) {
-        cuts.push((field, at + i));
-        split_fields(head, field + 1, cuts, budget, accept, found);
-        cuts.pop();
-        if found.is_some() {
-            return;
-        }
-        at += i + 1;
-        while !head.is_char_boundary(at) {
-            at += 1;
-        }
-    }
-    split_fields(head, field + 1, cuts, budget, accept, found);
-}
-
-/// The provenance a choice of cuts reads, if each field's text has the form its field needs.
-fn fields(head: &str, cuts: &[(usize, usize)], record: &str) -> Option<Provenance> {
-    let mut p = Provenance { record: record.to_string(), ..Default::default() };
-    let first = cuts.first().map_or(head.len(), |(_, at)| *at);
-    let mut title = head[..first].to_string();
-    // The location sentence ends with a full stop: on the title, or on its last location field.
-    let last_location = cuts.iter().filter(|(f, _)| *f <= 3).count();
-    if last_location == 0 && cuts.first().is_none_or(|(f, _)| *f != 4) {
-        title = title.strip_suffix('.')?.to_string();
-    }
-    p.document_title = Some(title);
-    for (k, (f, at)) in cuts.iter().enumerate() {
-        let start = at + MARKERS[*f].len();
-        let end = cuts.get(k + 1).map_or(head.len(), |(_, next)| *next);
-        let mut v = head.get(start..end)?;
-        let ends_location = *f <= 3 && cuts.get(k + 1).is_none_or(|(g, _)| *g > 3);
-        if ends_location && cuts.get(k + 1).is_none_or(|(g, _)| *g != 4) {
-            v = v.strip_suffix('.')?;
-        }
-        match f {
-            0 => p.section = Some(v.strip_suffix('"')?.to_string()),
-            1 => p.page = Some(v.parse().ok()?),
-            2 => p.line = Some(v.parse().ok()?),
-            3 => p.quote = Some(v.strip_suffix('"')?.to_string()),
-            4 => p.reported = Some(v.strip_suffix("\".")?.to_string()),
-            5 => p.qualifier = Some(v.strip_suffix("\".")?.to_string()),
-            6 => {
-                let (reason, explanation) = v.split_once("): ")?;
-                p.omission =
-                    Some(crate::report::Omission { reason: reason.to_string(), explanation: explanation.to_string() });
-            }
-            _ => p.note = Some(v.to_string()),
-        }
-    }
-    Some(p)
 }
 
 #[cfg(test)]

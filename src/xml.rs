@@ -13,12 +13,25 @@ pub fn escape(s: &str) -> String {
 /// Append `s` to `out` with XML's special characters escaped; characters XML 1.0 cannot carry
 /// at all are dropped rather than written broken.
 pub fn escape_into(out: &mut String, s: &str) {
+    escape_with(out, s, false)
+}
+
+/// [`escape_into`] for an attribute value: tabs and line ends are written as character
+/// references too, which a reader keeps (it turns the characters themselves into spaces).
+pub fn escape_attr_into(out: &mut String, s: &str) {
+    escape_with(out, s, true)
+}
+
+fn escape_with(out: &mut String, s: &str, attr: bool) {
     if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || !(0x20..0x80).contains(&b)) {
         out.push_str(s); // the common case: nothing to escape
         return;
     }
     for c in s.chars() {
         match c {
+            '\t' if attr => out.push_str("&#9;"),
+            '\n' if attr => out.push_str("&#10;"),
+            '\r' if attr => out.push_str("&#13;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -108,7 +121,7 @@ impl XmlWriter {
             self.out.push(' ');
             self.out.push_str(k);
             self.out.push_str("=\"");
-            escape_into(&mut self.out, v);
+            escape_attr_into(&mut self.out, v);
             self.out.push('"');
         }
     }

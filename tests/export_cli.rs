@@ -113,11 +113,20 @@ fn every_fact_carries_its_source_in_both_formats() {
     let targets = f["links"]["footnote"]["_"].as_array().unwrap();
     assert_eq!(targets.len(), 2, "fact {id}");
     assert!(all[targets[1].as_str().unwrap()]["value"].as_str().unwrap().starts_with("Omitted ("));
+    // The XML instance has the same footnotes, each written once; every fact is located and
+    // linked to its own, and carries its dataset record.
     let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
-    for (id, _) in &facts {
-        assert!(xml.contains(&format!("xlink:href=\"#{id}\"")), "fact {id} has no footnote in the XML instance");
+    let notes = all.values().filter(|f| is_note(f)).count();
+    assert_eq!(xml.matches("<link:footnote ").count(), notes);
+    for (id, f) in &facts {
+        for target in f["links"]["footnote"]["_"].as_array().unwrap() {
+            let loc = format!("xlink:href=\"#{id}\" xlink:label=\"to_{}\"", target.as_str().unwrap());
+            assert!(xml.contains(&loc), "fact {id} is not linked to footnote {target} in the XML instance");
+        }
+        let element = xml.lines().find(|l| l.contains(&format!(" id=\"{id}\" "))).unwrap();
+        let record = index["facts"][id.as_str()]["record"].as_str().unwrap();
+        assert!(element.contains(&format!("esgxp:record=\"{record}\"")), "{element}");
     }
-    assert_eq!(xml.matches("<link:footnote ").count(), facts.len());
 }
 
 #[test]
@@ -126,7 +135,11 @@ fn exact_decimals_survive_with_their_precision() {
     let out = tmp.path().join("out");
     esgx().args(["export"]).arg(data("minimal.json")).arg("--out").arg(&out).assert().success();
     let xml = std::fs::read_to_string(out.join("report.xbrl")).unwrap();
-    assert!(xml.contains(r#"decimals="2">1397.96</esgx:GhgEmissionsScope1And2>"#), "{xml}");
+    let total = xml.lines().find(|l| l.contains("<esgx:GhgEmissionsScope1And2 ")).unwrap();
+    assert!(
+        total.contains(r#" decimals="2" "#) && total.ends_with(">1397.96</esgx:GhgEmissionsScope1And2>"),
+        "{total}"
+    );
     let report = json(&out.join("report.json"));
     let total = report["facts"]
         .as_object()

@@ -8,6 +8,7 @@
 pub mod facts_table;
 pub mod ixbrl;
 pub mod manifest;
+mod notes;
 pub mod report_package;
 pub mod taxonomy_files;
 pub mod xbrl_csv;

@@ -14,11 +14,11 @@
 //!
 //! Written straight from the fact model with serde, without building a JSON tree first.
 
+use super::notes::{Note, Notes};
 use crate::ns::{DEFAULT_LINK_ROLE, ESGX_PROVENANCE, FACT_FOOTNOTE, OIM, XBRL_JSON_DOCUMENT_TYPE};
-use crate::report::{Fact, FactValue, Provenance, Report, short_hash};
+use crate::report::{Fact, FactValue, Report};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use std::collections::{HashMap, HashSet};
 
 /// The OIM core namespace (prefix `xbrl`), home of the footnote concept `xbrl:note`.
 /// Namespace of esgx's own extension properties (provenance) in OIM reports.
@@ -49,36 +49,6 @@ struct DocumentInfo<'a> {
     taxonomy: [&'a str; 1],
 }
 
-/// Where a figure is stated in its source: what one source footnote says, and its key.
-#[derive(Serialize, Clone, Copy, PartialEq, Eq, Hash)]
-#[serde(rename_all = "camelCase")]
-struct SourceLocation<'a> {
-    document: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    document_title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    section: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    page: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quote: Option<&'a str>,
-}
-
-impl<'a> SourceLocation<'a> {
-    fn of(p: &'a Provenance) -> Self {
-        SourceLocation {
-            document: &p.document,
-            document_title: p.document_title.as_deref(),
-            section: p.section.as_deref(),
-            page: p.page,
-            line: p.line,
-            quote: p.quote.as_deref(),
-        }
-    }
-}
-
 /// What belongs to one fact alone: its dataset record, the text as reported, and the rest.
 #[derive(Serialize)]
 struct FactSource<'a> {
@@ -91,61 +61,6 @@ struct FactSource<'a> {
     omission: Option<&'a crate::dataset::Omission>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
-}
-
-struct Note<'a> {
-    id: String,
-    text: String,
-    /// A source footnote's structured location; `None` for a footnote of details.
-    location: Option<SourceLocation<'a>>,
-}
-
-/// The footnotes of a report: one per distinct source location and one per distinct text of
-/// details, in order of first use, and which of them each fact links to.
-struct Notes<'a> {
-    notes: Vec<Note<'a>>,
-    /// Per fact (in report order): its source footnote and its details footnote, as indexes.
-    links: Vec<(usize, Option<usize>)>,
-}
-
-impl<'a> Notes<'a> {
-    fn of(report: &'a Report) -> Self {
-        let mut notes: Vec<Note<'a>> = Vec::new();
-        let mut links = Vec::with_capacity(report.facts.len());
-        let mut by_location: HashMap<SourceLocation<'a>, usize> = HashMap::new();
-        let mut by_details: HashMap<String, usize> = HashMap::new();
-        // Footnotes share the facts' id space: an id already taken gets a suffix, never reused.
-        let mut taken: HashSet<String> = report.facts.iter().map(|f| f.id.clone()).collect();
-        let mut fresh = |key: &[u8]| {
-            let base = format!("n-{}", short_hash(key));
-            let mut id = base.clone();
-            let mut n = 1;
-            while !taken.insert(id.clone()) {
-                n += 1;
-                id = format!("{base}-{n}");
-            }
-            id
-        };
-        for f in &report.facts {
-            let p = &f.provenance;
-            let loc = SourceLocation::of(p);
-            let src = *by_location.entry(loc).or_insert_with(|| {
-                let key = serde_json::to_vec(&loc).expect("serializes");
-                notes.push(Note { id: fresh(&key), text: p.location_sentence(), location: Some(loc) });
-                notes.len() - 1
-            });
-            let details = p.details_sentence().map(|text| {
-                *by_details.entry(text).or_insert_with_key(|text| {
-                    let mut key = b"details\n".to_vec();
-                    key.extend_from_slice(text.as_bytes());
-                    notes.push(Note { id: fresh(&key), text: text.clone(), location: None });
-                    notes.len() - 1
-                })
-            });
-            links.push((src, details));
-        }
-        Notes { notes, links }
-    }
 }
 
 struct Namespaces<'a>(&'a Report);

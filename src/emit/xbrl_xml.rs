@@ -1,8 +1,16 @@
 //! XBRL 2.1 instance (XML) with XBRL Dimensions: contexts and units de-duplicated by their
-//! aspects, facts in dataset order, and one footnote per fact carrying its source reference.
+//! aspects, facts in dataset order, and provenance as in xBRL-JSON: one footnote per place in a
+//! source document, shared by the facts stated there, and one per distinct text of details (a
+//! qualifier, an explained omission, a note), with the same ids as xBRL-JSON's footnotes. What
+//! belongs to one fact alone, its source document's id, its dataset record and the text as
+//! reported, are attributes of the fact in esgx's provenance namespace (`esgxp:document`,
+//! `esgxp:record`, `esgxp:reported`; XBRL 2.1 lets a fact carry any attribute of another
+//! namespace). The text as reported is left out where it is the
+//! fact's own text, as it is for most text facts: a reader takes the value then.
 
+use super::notes::Notes;
+use crate::ns::{ESGX_PROVENANCE, XBRLDI, XSI};
 use crate::ns::{LINK, XBRLI, XLINK};
-use crate::ns::{XBRLDI, XSI};
 use crate::report::{FactValue, Period, QName, Report, Unit};
 use crate::taxonomy::source::DimensionContainer;
 use crate::xml::XmlWriter;
@@ -82,6 +90,7 @@ pub fn write_to(report: &Report, out: &mut dyn std::io::Write) -> std::io::Resul
         ("xmlns:xlink".into(), XLINK.into()),
         ("xmlns:xbrldi".into(), XBRLDI.into()),
         ("xmlns:xsi".into(), XSI.into()),
+        (format!("xmlns:{PROVENANCE_PREFIX}"), ESGX_PROVENANCE.into()),
     ];
     for (p, ns) in &report.namespaces {
         if p != "xbrli" {
@@ -95,7 +104,7 @@ pub fn write_to(report: &Report, out: &mut dyn std::io::Write) -> std::io::Resul
     write_units(&mut w, &aspects.units);
     w.drain_into(out)?;
     write_facts(&mut w, report, &aspects, out)?;
-    write_footnotes(&mut w, report, out)?;
+    write_footnotes(&mut w, report, &Notes::of(report), out)?;
     out.write_all(w.finish().as_bytes())
 }
 
@@ -167,59 +176,85 @@ fn write_facts(
         }
         let decimals = f.decimals.map_or("INF".to_string(), |d| d.to_string());
         match &f.value {
-            FactValue::Nil => {
-                // A nil text fact keeps its language, as in xBRL-JSON (an OIM aspect).
-                if let Some(lang) = &f.language {
-                    a.push(("xml:lang", lang));
-                }
-                a.push(("xsi:nil", "true"));
-                w.empty(&name, &a);
-            }
-            FactValue::Number(n) => {
-                a.push(("decimals", &decimals));
-                w.text_element(&name, &a, &n.to_string());
-            }
-            FactValue::Text(t) => {
-                if let Some(lang) = &f.language {
-                    a.push(("xml:lang", lang));
-                }
-                w.text_element(&name, &a, t);
-            }
+            FactValue::Number(_) => a.push(("decimals", &decimals)),
+            // A text fact keeps its language, nil or not, as in xBRL-JSON (an OIM aspect).
+            _ => a.extend(f.language.as_deref().map(|lang| ("xml:lang", lang))),
+        }
+        if matches!(f.value, FactValue::Nil) {
+            a.push(("xsi:nil", "true"));
+        }
+        if !f.provenance.document.is_empty() {
+            a.push((DOCUMENT_ATTR, &f.provenance.document));
+        }
+        a.push((RECORD_ATTR, &f.provenance.record));
+        if let Some(r) = &f.provenance.reported
+            && !matches!(&f.value, FactValue::Text(t) if t == r)
+        {
+            a.push((REPORTED_ATTR, r));
+        }
+        match &f.value {
+            FactValue::Nil => w.empty(&name, &a),
+            FactValue::Number(n) => w.text_element(&name, &a, &n.to_string()),
+            FactValue::Text(t) => w.text_element(&name, &a, t),
         }
     }
     Ok(())
 }
 
-/// Provenance: one footnote per fact, linked with the standard fact-footnote arc.
-fn write_footnotes(w: &mut XmlWriter, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// The prefix of esgx's provenance namespace in an instance.
+const PROVENANCE_PREFIX: &str = "esgxp";
+/// The id of the source document a fact's figure comes from (its footnote names it by title).
+pub const DOCUMENT_ATTR: &str = "esgxp:document";
+/// A fact's dataset record (file and place), an attribute in esgx's provenance namespace.
+pub const RECORD_ATTR: &str = "esgxp:record";
+/// The fact's value as the source reports it, when it is not the fact's own text.
+pub const REPORTED_ATTR: &str = "esgxp:reported";
+
+/// The footnotes ([`Notes`]): each fact has a locator for every footnote it links to, labelled
+/// after that footnote, so that one arc per footnote links it to all its facts (XLink lets many
+/// locators share a label).
+fn write_footnotes(
+    w: &mut XmlWriter,
+    report: &Report,
+    notes: &Notes,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     if report.facts.is_empty() {
         return Ok(());
     }
+    let from = |id: &str| format!("to_{id}");
     w.start("link:footnoteLink", &[("xlink:type", "extended"), ("xlink:role", crate::ns::DEFAULT_LINK_ROLE)]);
-    for (i, f) in report.facts.iter().enumerate() {
+    let mut href = String::new();
+    for (i, (f, (src, details))) in report.facts.iter().zip(&notes.links).enumerate() {
         if i % FACTS_PER_PART == FACTS_PER_PART - 1 {
             w.drain_into(out)?;
         }
-        let loc = format!("loc_{}", f.id);
-        let note = format!("fn_{}", f.id);
-        w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &format!("#{}", f.id)), ("xlink:label", &loc)]);
+        href.clear();
+        href.push('#');
+        href.push_str(&f.id);
+        for n in std::iter::once(*src).chain(*details) {
+            let label = from(&notes.notes[n].id);
+            w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &href), ("xlink:label", &label)]);
+        }
+    }
+    for n in &notes.notes {
         w.text_element(
             "link:footnote",
             &[
                 ("xlink:type", "resource"),
-                ("xlink:label", &note),
+                ("xlink:label", &n.id),
                 ("xlink:role", crate::ns::FOOTNOTE_ROLE),
                 ("xml:lang", "en"),
             ],
-            &f.provenance.sentence(),
+            &n.text,
         );
         w.empty(
             "link:footnoteArc",
             &[
                 ("xlink:type", "arc"),
                 ("xlink:arcrole", crate::ns::FACT_FOOTNOTE),
-                ("xlink:from", &loc),
-                ("xlink:to", &note),
+                ("xlink:from", &from(&n.id)),
+                ("xlink:to", &n.id),
             ],
         );
     }

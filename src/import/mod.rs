@@ -406,14 +406,14 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Resu
     if errs.is_empty() { Ok(()) } else { Err(errs) }
 }
 
-fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnostic>> {
+fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnostic>> {
     let mut errs = Vec::new();
     let mut facts = Vec::with_capacity(raw.facts.len());
     let mut entity: Option<(String, String)> = None;
     let mut explicit = Vec::with_capacity(raw.facts.len());
     // Units as each fact refers to them, resolved once per reference.
     let mut units: HashMap<Option<String>, Option<Unit>> = HashMap::new();
-    for mut rf in raw.facts.into_iter() {
+    for mut rf in std::mem::take(&mut raw.facts) {
         let loc = match (&rf.origin, &rf.pointer) {
             (Some(o), _) => (**o).clone(),
             (None, Some(p)) => Location::pointer(file, p),
@@ -505,8 +505,10 @@ fn to_report(file: &str, raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnos
         };
         let mut provenance = rf.provenance.take().map(|p| *p).unwrap_or_default();
         provenance.record = record;
-        if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.get(id)) {
-            provenance.note = Some(note.clone());
+        // Taken, not copied: a fact's footnotes are often the longest text it has. (Two facts
+        // with one id are refused below, so the second needs no copy either.)
+        if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.remove(id)) {
+            provenance.note = Some(note);
         }
         let mut dimensions = std::mem::take(&mut rf.dims);
         dimensions.sort();

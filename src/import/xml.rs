@@ -4,8 +4,9 @@
 
 use super::{Raw, RawFact, RawUnit};
 use crate::diag::{Code, Diagnostic, Location};
+use crate::ns::ESGX_PROVENANCE;
 use crate::ns::{LINK, XBRLDI, XBRLI, XLINK, XSI};
-use crate::report::{Period, QName};
+use crate::report::{Period, Provenance, QName, parse_sentence};
 use chrono::NaiveDate;
 use foldhash::{HashMap, HashMapExt};
 use quick_xml::NsReader;
@@ -222,8 +223,9 @@ struct Parser<'a> {
     open: Vec<u64>,
     seen_root: bool,
     root_closed: bool,
-    /// Footnote locator label -> fact id, and the arcs (locator label, footnote label).
-    footnote_locs: HashMap<String, String>,
+    /// Footnote locator label -> the ids of the facts located by it (many locators may share a
+    /// label), and the arcs (locator label, footnote label).
+    footnote_locs: HashMap<String, Vec<String>>,
     footnote_arcs: Vec<(String, String)>,
     acc: Acc,
     names: Names,
@@ -306,7 +308,9 @@ impl<'a> Parser<'a> {
             f.line += lines_before;
             f
         }));
-        self.footnote_locs.extend(b.footnote_locs);
+        for (label, facts) in b.footnote_locs {
+            self.footnote_locs.entry(label).or_default().extend(facts);
+        }
         self.footnote_arcs.extend(b.footnote_arcs);
         self.open.clear();
         self.root_closed = true;
@@ -540,6 +544,16 @@ impl<'a> Parser<'a> {
                     nil: attrs.get_ns(XSI, "nil").is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
                     value: String::new(),
                     line,
+                    // esgx's own: the dataset record and the text as reported, beside the
+                    // footnotes that say where the figure is stated (read in `finish`).
+                    provenance: attrs.get_ns(ESGX_PROVENANCE, "record").map(|record| {
+                        Box::new(Provenance {
+                            record,
+                            document: attrs.get_ns(ESGX_PROVENANCE, "document").unwrap_or_default(),
+                            reported: attrs.get_ns(ESGX_PROVENANCE, "reported"),
+                            ..Default::default()
+                        })
+                    }),
                     ..Default::default()
                 };
                 acc.state = In::Fact(Box::new(f));
@@ -550,7 +564,7 @@ impl<'a> Parser<'a> {
             (In::Unit(_, _, _, div), XBRLI, "unitDenominator") => *div = true,
             (In::Footnotes, LINK, "loc") => {
                 if let (Some(label), Some(href)) = (attrs.get_ns(XLINK, "label"), attrs.get_ns(XLINK, "href")) {
-                    self.footnote_locs.insert(label, href.trim_start_matches('#').to_string());
+                    self.footnote_locs.entry(label).or_default().push(href.trim_start_matches('#').to_string());
                 }
             }
             (In::Footnotes, LINK, "footnote") => acc.footnote_label = attrs.get_ns(XLINK, "label"),
@@ -587,8 +601,64 @@ impl<'a> Parser<'a> {
         self.text_buf.clear();
     }
 
+    /// Each fact's footnotes. A fact with esgx's record (an attribute) has its source reference
+    /// read back from the text of its footnotes into fields ([`parse_sentence`]), once per set of
+    /// footnotes however many facts share it; any other fact keeps the text of its footnotes,
+    /// in the order linked, as its note.
+    fn link_footnotes(&mut self) {
+        let acc = &mut self.acc;
+        let mut linked: HashMap<&str, Vec<&str>> = HashMap::with_capacity(acc.raw.facts.len());
+        for (from, to) in &self.footnote_arcs {
+            if let Some(facts) = self.footnote_locs.get(from)
+                && acc.footnotes.contains_key(to)
+            {
+                for fact in facts {
+                    linked.entry(fact).or_default().push(to);
+                }
+            }
+        }
+        // esgx links a fact to its source footnote and then to its details, but its arcs come
+        // one per footnote in order of first use: the source is put first again.
+        for f in acc.raw.facts.iter().filter(|f| f.provenance.is_some()) {
+            if let Some(labels) = f.id.as_deref().and_then(|id| linked.get_mut(id)) {
+                labels.sort_by_key(|l| !acc.footnotes.get(*l).is_some_and(|t| t.starts_with("Source: ")));
+            }
+        }
+        // How many facts link to each footnote: the text of one linked once is moved, not copied.
+        let mut uses: HashMap<&str, usize> = HashMap::with_capacity(acc.footnotes.len());
+        for label in linked.values().flatten() {
+            *uses.entry(label).or_default() += 1;
+        }
+        let mut read: HashMap<&[&str], Option<Provenance>> = HashMap::new();
+        for f in &mut acc.raw.facts {
+            let Some(labels) = f.id.as_deref().and_then(|id| linked.get(id)) else { continue };
+            // (A text already moved belongs to another fact of the same id, an error found later.)
+            let joined = || {
+                let texts: Vec<&str> =
+                    labels.iter().filter_map(|l| acc.footnotes.get(*l)).map(String::as_str).collect();
+                texts.join(" ")
+            };
+            if let Some(p) = f.provenance.as_mut() {
+                let source = read.entry(labels).or_insert_with(|| parse_sentence(&joined()));
+                if let Some(source) = source {
+                    let Provenance { record, document, reported, .. } = std::mem::take(&mut **p);
+                    // A document without a title is named by its id in the footnote.
+                    let document_title = source.document_title.clone().filter(|t| *t != document);
+                    **p = Provenance { record, document, reported, document_title, ..source.clone() };
+                    continue;
+                }
+            }
+            let note = match labels.as_slice() {
+                [one] if uses[one] == 1 => acc.footnotes.remove(*one).unwrap_or_default(),
+                _ => joined(),
+            };
+            acc.raw.footnotes.insert(f.id.clone().unwrap_or_default(), note);
+        }
+    }
+
     /// After the last event: footnotes linked to their facts, contexts and units resolved.
     fn finish(mut self) -> Result<Raw, Vec<Diagnostic>> {
+        self.link_footnotes();
         let acc = &mut self.acc;
         if acc.raw.schema_refs.is_empty() {
             acc.errs.push(Diagnostic::error(
@@ -596,18 +666,6 @@ impl<'a> Parser<'a> {
                 Location::file(self.file),
                 "the instance has no link:schemaRef".to_string(),
             ));
-        }
-        // Footnotes become each fact's provenance note.
-        acc.raw.footnotes.reserve(self.footnote_arcs.len());
-        for (from, to) in std::mem::take(&mut self.footnote_arcs) {
-            if let (Some(fact), Some(text)) = (self.footnote_locs.get(&from), acc.footnotes.get(&to)) {
-                // A fact with several footnotes keeps them all, in the order linked.
-                let note = acc.raw.footnotes.entry(fact.clone()).or_default();
-                if !note.is_empty() {
-                    note.push(' ');
-                }
-                note.push_str(text);
-            }
         }
         acc.resolve_references(self.file);
         if acc.errs.is_empty() { Ok(std::mem::take(&mut acc.raw)) } else { Err(std::mem::take(&mut acc.errs)) }
@@ -735,6 +793,10 @@ impl Acc {
             }
             (In::Fact(mut f), _, _) if depth == 2 => {
                 f.value = text.to_owned();
+                // A text fact's text as reported is left out where it is the fact's own text.
+                if let Some(p) = f.provenance.as_mut().filter(|_| f.unit.is_none() && !f.nil) {
+                    p.reported.get_or_insert_with(|| f.value.clone());
+                }
                 raw.facts.push(*f);
             }
             (In::Footnotes, LINK, "footnoteLink") => {}
