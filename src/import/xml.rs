@@ -906,6 +906,65 @@ mod tests {
         }
     }
 
+    /// Footnotes linked the way esgx writes them: locators share a label per footnote, one arc
+    /// per footnote, a fact's details footnote first used before its source footnote.
+    fn shared_footnotes(fact_attrs: &str) -> String {
+        let facts: String = (0..3)
+            .map(|i| format!("  <e:Waste id=\"f{i}\" contextRef=\"c{i}\" unitRef=\"t\" decimals=\"2\"{fact_attrs}>{i}.25</e:Waste>\n"))
+            .collect();
+        let mut t = instance(3, |_| String::new());
+        let start = t.find("  <link:footnoteLink").unwrap();
+        let end = t.find("</xbrli:xbrl>").unwrap();
+        t.replace_range(
+            start..end,
+            &format!(
+                "{facts}  <link:footnoteLink xlink:type=\"extended\" xlink:role=\"http://www.xbrl.org/2003/role/link\">\n\
+                 <link:loc xlink:type=\"locator\" xlink:href=\"#f0\" xlink:label=\"to_a\"/>\n\
+                 <link:loc xlink:type=\"locator\" xlink:href=\"#f1\" xlink:label=\"to_a\"/>\n\
+                 <link:loc xlink:type=\"locator\" xlink:href=\"#f1\" xlink:label=\"to_b\"/>\n\
+                 <link:loc xlink:type=\"locator\" xlink:href=\"#f2\" xlink:label=\"to_c\"/>\n\
+                 <link:loc xlink:type=\"locator\" xlink:href=\"#f2\" xlink:label=\"to_a\"/>\n\
+                 <link:footnote xlink:type=\"resource\" xlink:label=\"a\">Note: estimated.</link:footnote>\n\
+                 <link:footnoteArc xlink:type=\"arc\" xlink:from=\"to_a\" xlink:to=\"a\"/>\n\
+                 <link:footnote xlink:type=\"resource\" xlink:label=\"b\">Source: Report, page 4.</link:footnote>\n\
+                 <link:footnoteArc xlink:type=\"arc\" xlink:from=\"to_b\" xlink:to=\"b\"/>\n\
+                 <link:footnote xlink:type=\"resource\" xlink:label=\"c\">Source: Report, section &quot;Waste&quot;.</link:footnote>\n\
+                 <link:footnoteArc xlink:type=\"arc\" xlink:from=\"to_c\" xlink:to=\"c\"/>\n\
+                 </link:footnoteLink>\n"
+            ),
+        );
+        t
+    }
+
+    #[test]
+    fn locators_that_share_a_label_link_every_fact_they_locate() {
+        // Another tool's facts keep the text of their footnotes, in the order linked.
+        let raw = read("x.xbrl", &shared_footnotes("")).expect("reads");
+        let note = |id: &str| raw.footnotes.get(id).map(String::as_str);
+        assert_eq!(note("f0"), Some("Note: estimated."));
+        assert_eq!(note("f1"), Some("Note: estimated. Source: Report, page 4."));
+        assert_eq!(note("f2"), Some("Note: estimated. Source: Report, section \"Waste\"."));
+        assert!(raw.facts.iter().all(|f| f.provenance.is_none()));
+    }
+
+    #[test]
+    fn esgx_facts_read_their_source_back_into_fields() {
+        let attrs = " xmlns:p=\"https://esgx.dev/oim/provenance/1.0\" p:document=\"ar\" p:record=\"d.json#/facts/1\" p:reported=\"1.250\"";
+        let raw = read("x.xbrl", &shared_footnotes(attrs)).expect("reads");
+        let p = |i: usize| raw.facts[i].provenance.as_deref().expect("esgx provenance");
+        // A fact whose footnotes are no source sentence keeps their text as its note.
+        assert_eq!(raw.footnotes.keys().collect::<Vec<_>>(), ["f0"]);
+        assert_eq!((p(0).document.as_str(), p(0).document_title.as_deref()), ("ar", None));
+        assert_eq!(
+            (p(1).document.as_str(), p(1).document_title.as_deref(), p(1).page),
+            ("ar", Some("Report"), Some(4))
+        );
+        assert_eq!(p(1).note.as_deref(), Some("estimated."));
+        assert_eq!((p(1).record.as_str(), p(1).reported.as_deref()), ("d.json#/facts/1", Some("1.250")));
+        // The source footnote comes first whatever the order of the arcs.
+        assert_eq!((p(2).section.as_deref(), p(2).note.as_deref()), (Some("Waste"), Some("estimated.")));
+    }
+
     #[test]
     fn a_large_instance_read_in_halves_equals_one_read_whole() {
         let text = instance(1_200, fact);
