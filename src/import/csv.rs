@@ -237,7 +237,7 @@ impl TableContext<'_> {
                 "entity" => {
                     let (p, id) = v.split_once(':').ok_or_else(|| format!("entity {v:?} is not scheme:identifier"))?;
                     let scheme = self.raw_ns(p).ok_or_else(|| format!("entity {v:?} has an undeclared prefix"))?;
-                    rf.entity = Some((scheme.to_string(), id.to_string()));
+                    rf.entity = Some((scheme.to_string(), id.to_string()).into());
                 }
                 "period" => {
                     rf.period =
@@ -246,7 +246,7 @@ impl TableContext<'_> {
                 "unit" => {
                     let ru = self.parse_unit(&v).ok_or_else(|| format!("unit {v:?} cannot be read"))?;
                     rf.unit = Some(v);
-                    rf.unit_def = Some(ru);
+                    rf.unit_def = Some(ru.into());
                 }
                 "language" => {}
                 _ if k.contains(':') => rf.dims.push((qname(k)?, qname(&v)?)),

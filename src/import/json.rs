@@ -242,7 +242,7 @@ impl<'a> Reader<'a> {
         }
         if let Some(e) = dims.get("entity").and_then(Value::as_str) {
             match e.split_once(':').and_then(|(p, v)| Some((self.raw.namespaces.get(p)?.clone(), v.to_string()))) {
-                Some(x) => rf.entity = Some(x),
+                Some(x) => rf.entity = Some(x.into()),
                 None => errs.push(err("/dimensions/entity", format!("entity {e:?} has an undeclared prefix"))),
             }
         }
@@ -254,7 +254,7 @@ impl<'a> Reader<'a> {
             match parse_unit(&self.raw, u) {
                 Some(ru) => {
                     rf.unit = Some(u.to_string());
-                    rf.unit_def = Some(ru);
+                    rf.unit_def = Some(ru.into());
                 }
                 None => errs.push(err("/dimensions/unit", format!("unit {u:?} cannot be read"))),
             }

@@ -18,6 +18,7 @@ use crate::taxonomy::source::DataType;
 use crate::value::parse_xs_decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The character an entity reference stands for: XML's five predefined entities and character
 /// references to characters XML allows. Anything else is refused, with its code and why: esgx
@@ -73,8 +74,8 @@ pub struct RawFact {
     pub context: String,
     /// The unit as the filing refers to it: an XML unit id or an OIM unit string.
     pub unit: Option<String>,
-    /// The unit's measures, once resolved.
-    pub unit_def: Option<RawUnit>,
+    /// The unit's measures, once resolved (shared by the facts of one unit).
+    pub unit_def: Option<Arc<RawUnit>>,
     /// The `decimals` as written (an integer or `INF`), if any.
     pub decimals: Option<String>,
     /// The `precision` as written, if any (XBRL 2.1 allows it; esgx refuses it beside `decimals`).
@@ -87,8 +88,9 @@ pub struct RawFact {
     pub line: u64,
     /// The JSON pointer of the fact in an xBRL-JSON filing.
     pub pointer: Option<String>,
-    /// The entity as (scheme, identifier), once its context is resolved.
-    pub entity: Option<(String, String)>,
+    /// The entity as (scheme, identifier), once its context is resolved (shared by the facts of
+    /// one context).
+    pub entity: Option<Arc<(String, String)>>,
     /// The period, once its context is resolved.
     pub period: Option<Period>,
     /// The breakdown: (axis, member) pairs.
@@ -336,7 +338,7 @@ fn read_bytes_against(
 /// (or one made from the reference); `pure` for a numeric OIM fact without one.
 fn fact_unit(rf: &RawFact, pure: bool, tax: &Taxonomy) -> Option<Unit> {
     let pure_unit = RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
-    let u = rf.unit_def.as_ref().or(pure.then_some(&pure_unit))?;
+    let u = rf.unit_def.as_deref().or(pure.then_some(&pure_unit))?;
     let mut numerator = u.numerator.clone();
     let mut denominator = u.denominator.clone();
     numerator.sort();
@@ -409,7 +411,7 @@ fn check_schema_refs(raw: &Raw, tax: &Taxonomy, root: &Path, file: &str) -> Resu
 fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Diagnostic>> {
     let mut errs = Vec::new();
     let mut facts = Vec::with_capacity(raw.facts.len());
-    let mut entity: Option<(String, String)> = None;
+    let mut entity: Option<Arc<(String, String)>> = None;
     let mut explicit = Vec::with_capacity(raw.facts.len());
     // Units as each fact refers to them, resolved once per reference.
     let mut units: HashMap<Option<String>, Option<Unit>> = HashMap::new();
@@ -541,7 +543,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     if !errs.is_empty() {
         return Err(errs);
     }
-    let (scheme, identifier) = entity.unwrap_or_default();
+    let (scheme, identifier) = entity.map(Arc::unwrap_or_clone).unwrap_or_default();
     Ok(Report {
         entity: Entity { scheme, identifier, name: String::new() },
         facts,

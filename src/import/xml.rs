@@ -52,6 +52,8 @@ impl Names {
 struct Context {
     scheme: String,
     identifier: String,
+    /// (scheme, identifier), made at the context's end for its facts to share.
+    entity: std::sync::Arc<(String, String)>,
     period: Option<Period>,
     dims: Vec<(QName, QName)>,
     typed: bool,
@@ -62,7 +64,8 @@ enum In {
     Nothing,
     Context(String, Context),
     Unit(String, Vec<QName>, Vec<QName>, bool),
-    Fact(Box<RawFact>),
+    /// A fact: the last of the facts read (`true`), or one that is not read (no context).
+    Fact(bool),
     Footnotes,
 }
 
@@ -530,33 +533,36 @@ impl<'a> Parser<'a> {
                     let msg = format!("{name} has no contextRef (tuples are not supported)");
                     acc.errs.push(Diagnostic::error(Code::E0003, Location::line(self.file, line), msg));
                     if !empty {
-                        acc.state = In::Fact(Box::default());
+                        acc.state = In::Fact(false);
                     }
                     return;
                 };
-                let f = RawFact {
-                    id: attrs.get("id"),
-                    concept,
-                    context: ctx,
-                    unit: attrs.get("unitRef"),
-                    decimals: attrs.get("decimals"),
-                    precision: attrs.get("precision"),
-                    nil: attrs.get_ns(XSI, "nil").is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
-                    value: String::new(),
-                    line,
-                    // esgx's own: the dataset record and the text as reported, beside the
-                    // footnotes that say where the figure is stated (read in `finish`).
-                    provenance: attrs.get_ns(ESGX_PROVENANCE, "record").map(|record| {
-                        Box::new(Provenance {
-                            record,
-                            document: attrs.get_ns(ESGX_PROVENANCE, "document").unwrap_or_default(),
-                            reported: attrs.get_ns(ESGX_PROVENANCE, "reported"),
-                            ..Default::default()
-                        })
-                    }),
-                    ..Default::default()
-                };
-                acc.state = In::Fact(Box::new(f));
+                // The fact's attributes in one pass over them (a fact has several; looking each
+                // up in turn compared names over and over).
+                let mut f = RawFact { concept, context: ctx, line, ..Default::default() };
+                let mut esgx = (None, None, None);
+                for (ns, local, v) in &attrs.0 {
+                    match (*ns, *local) {
+                        ("", "id") => f.id = Some(v.to_string()),
+                        ("", "unitRef") => f.unit = Some(v.to_string()),
+                        ("", "decimals") => f.decimals = Some(v.to_string()),
+                        ("", "precision") => f.precision = Some(v.to_string()),
+                        (XSI, "nil") => f.nil = v.trim() == "true" || v.trim() == "1",
+                        // esgx's own: the source document, the dataset record and the text as
+                        // reported, beside the footnotes that say where the figure is stated (read
+                        // in `finish`).
+                        (ESGX_PROVENANCE, "document") => esgx.0 = Some(v.to_string()),
+                        (ESGX_PROVENANCE, "record") => esgx.1 = Some(v.to_string()),
+                        (ESGX_PROVENANCE, "reported") => esgx.2 = Some(v.to_string()),
+                        _ => {}
+                    }
+                }
+                if let (document, Some(record), reported) = esgx {
+                    let document = document.unwrap_or_default();
+                    f.provenance = Some(Box::new(Provenance { record, document, reported, ..Default::default() }));
+                }
+                acc.raw.facts.push(f);
+                acc.state = In::Fact(true);
             }
             (In::Context(_, c), XBRLI, "identifier") => c.scheme = attrs.get("scheme").unwrap_or_default(),
             (In::Context(_, c), XBRLDI, "typedMember") => c.typed = true,
@@ -692,7 +698,7 @@ struct Acc {
     state: In,
     raw: Raw,
     contexts: HashMap<String, Context>,
-    units: HashMap<String, RawUnit>,
+    units: HashMap<String, std::sync::Arc<RawUnit>>,
     /// Footnote resource label -> text.
     footnotes: HashMap<String, String>,
     footnote_label: Option<String>,
@@ -728,7 +734,7 @@ impl Acc {
         let Acc { state, raw, contexts, units, footnotes, footnote_label, errs } = self;
         let date = |t: &str, errs: &mut Vec<Diagnostic>| period_date(t, errs, (file, line));
         match (std::mem::replace(state, In::Nothing), nsu, local) {
-            (In::Context(id, c), XBRLI, "context") => {
+            (In::Context(id, mut c), XBRLI, "context") => {
                 if contexts.contains_key(&id) {
                     errs.push(Diagnostic::error(
                         Code::E0222,
@@ -736,6 +742,7 @@ impl Acc {
                         format!("context id {id:?} is defined twice"),
                     ));
                 }
+                c.entity = (std::mem::take(&mut c.scheme), std::mem::take(&mut c.identifier)).into();
                 contexts.insert(id, c);
             }
             (In::Context(id, mut c), XBRLI, "identifier") => {
@@ -777,7 +784,7 @@ impl Acc {
                         format!("unit id {id:?} is defined twice"),
                     ));
                 }
-                units.insert(id, RawUnit { numerator: num, denominator: den });
+                units.insert(id, RawUnit { numerator: num, denominator: den }.into());
             }
             (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
                 match qname_in_scope(ns, names, text) {
@@ -791,13 +798,14 @@ impl Acc {
                 }
                 *state = In::Unit(id, num, den, div);
             }
-            (In::Fact(mut f), _, _) if depth == 2 => {
-                f.value = text.to_owned();
-                // A text fact's text as reported is left out where it is the fact's own text.
-                if let Some(p) = f.provenance.as_mut().filter(|_| f.unit.is_none() && !f.nil) {
-                    p.reported.get_or_insert_with(|| f.value.clone());
+            (In::Fact(read), _, _) if depth == 2 => {
+                if let Some(f) = raw.facts.last_mut().filter(|_| read) {
+                    f.value = text.to_owned();
+                    // A text fact's text as reported is left out where it is the fact's own text.
+                    if let Some(p) = f.provenance.as_mut().filter(|_| f.unit.is_none() && !f.nil) {
+                        p.reported.get_or_insert_with(|| f.value.clone());
+                    }
                 }
-                raw.facts.push(*f);
             }
             (In::Footnotes, LINK, "footnoteLink") => {}
             (In::Footnotes, LINK, "footnote") => {
@@ -827,7 +835,7 @@ impl Acc {
                     format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
                 )),
                 Some(c) => {
-                    f.entity = Some((c.scheme.clone(), c.identifier.clone()));
+                    f.entity = Some(c.entity.clone());
                     f.period = c.period.clone();
                     f.dims = c.dims.clone();
                     if f.period.is_none() {
