@@ -9,9 +9,9 @@
 
 use crate::report::{Fact, FactValue, Period, Report};
 use crate::taxonomy::Taxonomy;
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The version of the table's columns; the JSON Schema's `$id` carries it.

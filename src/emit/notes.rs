@@ -4,8 +4,8 @@
 //! xBRL-JSON and the XML instance write the same footnotes with the same ids.
 
 use crate::report::{Provenance, Report, short_hash};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// Where a figure is stated in its source: what one source footnote says, and its key.
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,12 +63,13 @@ impl<'a> Notes<'a> {
         let mut by_location: HashMap<SourceLocation<'a>, usize> = HashMap::new();
         let mut by_details: HashMap<String, usize> = HashMap::new();
         // Footnotes share the facts' id space: an id already taken gets a suffix, never reused.
-        let mut taken: HashSet<String> = report.facts.iter().map(|f| f.id.clone()).collect();
+        let facts: HashSet<&str> = report.facts.iter().map(|f| f.id.as_str()).collect();
+        let mut taken: HashSet<String> = HashSet::new();
         let mut fresh = |key: &[u8]| {
             let base = format!("n-{}", short_hash(key));
             let mut id = base.clone();
             let mut n = 1;
-            while !taken.insert(id.clone()) {
+            while facts.contains(id.as_str()) || !taken.insert(id.clone()) {
                 n += 1;
                 id = format!("{base}-{n}");
             }

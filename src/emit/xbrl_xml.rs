@@ -14,7 +14,7 @@ use crate::ns::{LINK, XBRLI, XLINK};
 use crate::report::{FactValue, Period, QName, Report, Unit};
 use crate::taxonomy::source::DimensionContainer;
 use crate::xml::XmlWriter;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 type Dims = [(QName, QName)];
 
