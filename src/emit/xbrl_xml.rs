@@ -5,8 +5,8 @@
 //! belongs to one fact alone, its source document's id, its dataset record and the text as
 //! reported, are attributes of the fact in esgx's provenance namespace (`esgxp:document`,
 //! `esgxp:record`, `esgxp:reported`; XBRL 2.1 lets a fact carry any attribute of another
-//! namespace). The text as reported is left out where it is the
-//! fact's own text, as it is for most text facts: a reader takes the value then.
+//! namespace). The text as reported is left out where it is the fact's own text, as it is for
+//! most text facts: a reader takes the value then.
 
 use super::notes::Notes;
 use crate::ns::{ESGX_PROVENANCE, XBRLDI, XSI};

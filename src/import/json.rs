@@ -162,6 +162,28 @@ struct Reader<'a> {
     notes: HashMap<String, String>,
     /// Per raw fact, the footnotes it links to: (note id, pointer of the link).
     linked: Vec<Vec<(String, String)>>,
+    /// What the facts repeat, each read once and then shared: names (`prefix:local`), units,
+    /// entities and periods as written. A report of 100,000 facts writes a few hundred of each;
+    /// made anew for every fact, they were a good part of the reading's time and memory.
+    seen: Seen,
+}
+
+#[derive(Default)]
+struct Seen {
+    names: foldhash::HashMap<String, Option<QName>>,
+    units: foldhash::HashMap<String, Option<std::sync::Arc<RawUnit>>>,
+    entities: foldhash::HashMap<String, Option<std::sync::Arc<(String, String)>>>,
+    periods: foldhash::HashMap<String, Option<Period>>,
+}
+
+/// The value `make` gives for `key`, made once per distinct key.
+fn once<T: Clone>(seen: &mut foldhash::HashMap<String, T>, key: &str, make: impl FnOnce() -> T) -> T {
+    if let Some(v) = seen.get(key) {
+        return v.clone();
+    }
+    let v = make();
+    seen.insert(key.to_string(), v.clone());
+    v
 }
 
 impl<'a> Reader<'a> {
@@ -181,12 +203,23 @@ impl<'a> Reader<'a> {
             .and_then(Value::as_object)
             .map(|m| m.iter().filter(|(_, u)| u.as_str() == Some(FACT_FOOTNOTE)).map(|(k, _)| k.clone()).collect())
             .unwrap_or_default();
-        Ok(Reader { file, raw, errs: Vec::new(), footnote_types, notes: HashMap::new(), linked: Vec::new() })
+        Ok(Reader {
+            file,
+            raw,
+            errs: Vec::new(),
+            footnote_types,
+            notes: HashMap::new(),
+            linked: Vec::new(),
+            seen: Seen::default(),
+        })
     }
 
-    fn qname(&self, s: &str) -> Option<QName> {
-        let (p, l) = s.split_once(':')?;
-        Some(QName::new(p, self.raw.namespaces.get(p)?, l))
+    fn qname(&mut self, s: &str) -> Option<QName> {
+        let namespaces = &self.raw.namespaces;
+        once(&mut self.seen.names, s, || {
+            let (p, l) = s.split_once(':')?;
+            Some(QName::new(p, namespaces.get(p)?, l))
+        })
     }
 
     /// One fact of the `facts` object: its id and its value.
@@ -241,20 +274,25 @@ impl<'a> Reader<'a> {
             }
         }
         if let Some(e) = dims.get("entity").and_then(Value::as_str) {
-            match e.split_once(':').and_then(|(p, v)| Some((self.raw.namespaces.get(p)?.clone(), v.to_string()))) {
-                Some(x) => rf.entity = Some(x.into()),
+            let namespaces = &self.raw.namespaces;
+            let entity = once(&mut self.seen.entities, e, || {
+                e.split_once(':').and_then(|(p, v)| Some((namespaces.get(p)?.clone(), v.to_string()).into()))
+            });
+            match entity {
+                Some(x) => rf.entity = Some(x),
                 None => errs.push(err("/dimensions/entity", format!("entity {e:?} has an undeclared prefix"))),
             }
         }
-        match dims.get("period").and_then(Value::as_str).map(parse_period) {
+        match dims.get("period").and_then(Value::as_str).map(|p| once(&mut self.seen.periods, p, || parse_period(p))) {
             Some(Some(p)) => rf.period = Some(p),
             _ => errs.push(err("/dimensions/period", "missing or unreadable period".into())),
         }
         if let Some(u) = dims.get("unit").and_then(Value::as_str) {
-            match parse_unit(&self.raw, u) {
+            let raw = &self.raw;
+            match once(&mut self.seen.units, u, || parse_unit(raw, u).map(Into::into)) {
                 Some(ru) => {
                     rf.unit = Some(u.to_string());
-                    rf.unit_def = Some(ru.into());
+                    rf.unit_def = Some(ru);
                 }
                 None => errs.push(err("/dimensions/unit", format!("unit {u:?} cannot be read"))),
             }
