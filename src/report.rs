@@ -424,10 +424,12 @@ pub struct Report {
     pub origin: crate::diag::Location,
 }
 
-/// The esgx source reference an XML instance carries as a footnote sentence
-/// ([`Provenance::sentence`]) read back into its fields. `None` when the text is not such a
-/// sentence: only a reading that writes the very same sentence again is taken. The document is
-/// known by its title there; `document` is left empty for the caller to name.
+/// The esgx source reference footnotes carry, read back into its fields: the one sentence per fact
+/// of an XML instance from esgx before 2026-12 ([`Provenance::sentence`]), or the text of the
+/// shared footnotes a fact links to now (its source sentence, then its details; the record and
+/// the text as reported are attributes of the fact). `None` when the text is not such a sentence:
+/// only a reading that writes the very same sentence again is taken. The document is known by
+/// its title there; `document` is left empty for the caller to name.
 pub fn parse_sentence(text: &str) -> Option<Provenance> {
     let body = text.strip_prefix("Source: ")?;
     // An Inline XBRL page's notes say where a figure is stated but not its dataset record.
