@@ -84,7 +84,7 @@ def make_inputs(esgx, root):
     # The third fact, by position (ids are derived from the facts' aspects).
     fact = [l for l in report.splitlines() if "contextRef=" in l][2]
     fact_id = 'id="' + fact.split(' id="')[1].split('"')[0] + '"'
-    text_open = 'xml:lang="en">Qifu Technology integrates'
+    text_open = '">Qifu Technology integrates'
 
     cases = {}
 
@@ -131,6 +131,18 @@ def make_inputs(esgx, root):
     # Prefixed elements, so that each is resolved: quadratic before the namespace fix.
     depth = SIZE // len("<xbrli:a></xbrli:a>")
     filing("deep-nesting", report_text=replace_once(report, text_open, text_open + "<xbrli:a>" * depth + "</xbrli:a>" * depth))
+    # Footnote links that multiply: locators sharing one label, arcs from it to many footnotes
+    # (n * n links from 2n elements), refused before they are made (E0007, exit 1).
+    link_start = report.index("<link:footnoteLink ")
+    link_open = report.index(">", link_start) + 1
+    link_end = report.index("</link:footnoteLink>")
+    first = report[report.index(' id="f-') + 5:].split('"')[0]
+    arcrole = "http://www.xbrl.org/2003/arcrole/fact-footnote"
+    unit = (f'<link:loc xlink:type="locator" xlink:href="#{first}" xlink:label="all"/>'
+            f'<link:footnote xlink:type="resource" xlink:label="nNNNNN" xml:lang="en">n</link:footnote>'
+            f'<link:footnoteArc xlink:type="arc" xlink:arcrole="{arcrole}" xlink:from="all" xlink:to="nNNNNN"/>\n')
+    links = "".join(unit.replace("NNNNN", str(i)) for i in range(SIZE // len(unit)))
+    filing("footnote-links-multiplied", report_text=report[:link_open] + links + report[link_end:], expect=1)
     # 5. An input over the size limit is refused before it is read.
     big = os.path.join(root, "big.json")
     with open(big, "wb") as f:

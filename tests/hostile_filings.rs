@@ -343,3 +343,59 @@ fn a_huge_value_is_not_echoed_whole() {
     assert!(out.contains("E0213") && out.contains("more characters"), "{}", &out[..out.len().min(3000)]);
     assert!(out.len() < 50_000, "the output is {} bytes", out.len());
 }
+
+/// The filing's footnote link replaced by `link` (the elements inside `link:footnoteLink`).
+fn with_footnote_link(filing: &Path, link: &str) {
+    let text = std::fs::read_to_string(filing).unwrap();
+    let start = text.find("<link:footnoteLink ").unwrap();
+    let open_end = start + text[start..].find('>').unwrap() + 1;
+    let end = text.find("</link:footnoteLink>").unwrap();
+    std::fs::write(filing, format!("{}{link}{}", &text[..open_end], &text[end..])).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn footnote_links_that_multiply_are_refused_before_they_are_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = plain_filing(tmp.path());
+    let first = nth_fact_id(&f, 1);
+    // 3,000 locators sharing one label and 3,000 arcs from it: nine million links from 6,000
+    // elements (a few hundred kilobytes).
+    let mut link = String::new();
+    for i in 0..3_000 {
+        link += &format!("<link:loc xlink:type=\"locator\" xlink:href=\"#{first}\" xlink:label=\"all\"/>\n");
+        link += &format!(
+            "<link:footnote xlink:type=\"resource\" xlink:label=\"n{i}\" xml:lang=\"en\">Note {i}.</link:footnote>\n"
+        );
+        link += &format!(
+            "<link:footnoteArc xlink:type=\"arc\" xlink:arcrole=\"http://www.xbrl.org/2003/arcrole/fact-footnote\" xlink:from=\"all\" xlink:to=\"n{i}\"/>\n"
+        );
+    }
+    with_footnote_link(&f, &link);
+    let (code, text) = validate_capped(&f, 1024);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("E0007") && text.contains("footnote links make 9000000 fact-footnote relationships"),
+        "{text}"
+    );
+    // A few footnotes of a megabyte each, linked to every fact: few links, but each fact's note
+    // would copy them all (a gigabyte).
+    let ids: Vec<String> = (1..=262).map(|n| nth_fact_id(&f, n)).collect();
+    let mut link = String::new();
+    for id in &ids {
+        link += &format!("<link:loc xlink:type=\"locator\" xlink:href=\"#{id}\" xlink:label=\"all\"/>\n");
+    }
+    for i in 0..4 {
+        let big = "x".repeat(1 << 20);
+        link += &format!(
+            "<link:footnote xlink:type=\"resource\" xlink:label=\"n{i}\" xml:lang=\"en\">{big}</link:footnote>\n"
+        );
+        link += &format!(
+            "<link:footnoteArc xlink:type=\"arc\" xlink:arcrole=\"http://www.xbrl.org/2003/arcrole/fact-footnote\" xlink:from=\"all\" xlink:to=\"n{i}\"/>\n"
+        );
+    }
+    with_footnote_link(&f, &link);
+    let (code, text) = validate_capped(&f, 1024);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("E0007") && text.contains("copied to each fact"), "{text}");
+}

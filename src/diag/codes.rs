@@ -41,7 +41,7 @@ codes! {
     E0004 => "unknown input file type",
     E0005 => "a CSV header names an unknown column, names one twice, or lacks a required one",
     E0006 => "a CSV row is malformed, or a dimension cell is not Axis=Member",
-    E0007 => "the filing uses a construct esgx refuses to read (DTD, entities, external resources)",
+    E0007 => "the filing uses a construct esgx refuses to read (DTD, entities, external resources, footnote links that multiply)",
     E0008 => "the dataset holds a character an XBRL filing cannot carry (a control character such as NUL or ESC)",
     E0100 => "the document breaks its JSON Schema",
     E0101 => "a taxonomy source file cannot be read into the taxonomy model",

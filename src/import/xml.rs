@@ -109,6 +109,19 @@ fn read_whole(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
     p.finish()
 }
 
+/// Footnote links a filing may make per fact or footnote, on average: esgx links a fact to one or
+/// two, other tools to a few.
+const LINKS_A_FACT_AT_MOST: usize = 16;
+
+/// The text of footnotes copied into facts' notes, at most, per byte of the filing read.
+const NOTE_BYTES_PER_TEXT_BYTE_AT_MOST: usize = 4;
+
+/// A filing refused for what reading it would cost.
+fn refused(file: &str, why: String) -> Diagnostic {
+    Diagnostic::error(Code::E0007, Location::file(file), format!("the instance is refused: {why}"))
+        .with_hint("a filing links each fact to a few footnotes; this one multiplies them past any real need")
+}
+
 /// The fewest bytes a fact of an ordinary filing takes, with its context (about 1 KB in esgx's own).
 const BYTES_A_FACT_AT_LEAST: usize = 256;
 
@@ -613,6 +626,23 @@ impl<'a> Parser<'a> {
     /// in the order linked, as its note.
     fn link_footnotes(&mut self) {
         let acc = &mut self.acc;
+        // An arc links every locator of its label to its footnote, so a few elements can make
+        // millions of links (n locators sharing a label, n arcs from it): counted before any is
+        // made, and refused past what any real filing needs.
+        let links: usize = (self.footnote_arcs.iter())
+            .filter(|(_, to)| acc.footnotes.contains_key(to))
+            .map(|(from, _)| self.footnote_locs.get(from).map_or(0, Vec::len))
+            .sum();
+        let most = LINKS_A_FACT_AT_MOST * (acc.raw.facts.len() + acc.footnotes.len()) + 1024;
+        if links > most {
+            let (facts, notes) = (acc.raw.facts.len(), acc.footnotes.len());
+            let why = format!(
+                "its footnote links make {links} fact-footnote relationships; for {facts} facts and {notes} \
+                 footnotes esgx reads at most {most}"
+            );
+            acc.errs.push(refused(self.file, why));
+            return;
+        }
         let mut linked: HashMap<&str, Vec<&str>> = HashMap::with_capacity(acc.raw.facts.len());
         for (from, to) in &self.footnote_arcs {
             if let Some(facts) = self.footnote_locs.get(from)
@@ -636,6 +666,7 @@ impl<'a> Parser<'a> {
             *uses.entry(label).or_default() += 1;
         }
         let mut read: HashMap<&[&str], Option<Provenance>> = HashMap::new();
+        let (mut copied, copies_at_most) = (0, NOTE_BYTES_PER_TEXT_BYTE_AT_MOST * self.text.len() + (1 << 20));
         for f in &mut acc.raw.facts {
             let Some(labels) = f.id.as_deref().and_then(|id| linked.get(id)) else { continue };
             // (A text already moved belongs to another fact of the same id, an error found later.)
@@ -658,6 +689,15 @@ impl<'a> Parser<'a> {
                 [one] if uses[one] == 1 => acc.footnotes.remove(*one).unwrap_or_default(),
                 _ => joined(),
             };
+            // A footnote shared by many facts is copied into each one's note: bounded too.
+            copied += note.len();
+            if copied > copies_at_most {
+                let why = format!(
+                    "the text of its footnotes, copied to each fact they belong to, exceeds {copies_at_most} bytes"
+                );
+                acc.errs.push(refused(self.file, why));
+                return;
+            }
             acc.raw.footnotes.insert(f.id.clone().unwrap_or_default(), note);
         }
     }
