@@ -514,6 +514,39 @@ mod tests {
         assert_eq!(d.location.pointer.as_deref(), Some("/facts/f2/value"));
     }
 
+    /// `n` facts, f0 .. f(n-1), each in its own year.
+    fn many(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    r#""f{i}": {{"value": "{i}.5", "decimals": 1, "dimensions": {{"concept": "e:Waste", "entity": "e:X", "period": "{}-01-01T00:00:00/{}-01-01T00:00:00", "unit": "iso4217:HKD"}}}}"#,
+                    1000 + i,
+                    1001 + i
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",\n")
+    }
+
+    #[test]
+    fn many_facts_read_while_parsed_come_in_order_and_equal_the_trees() {
+        // Each fact in its own period, all sharing a concept, entity and unit (read once).
+        let facts = many(1_700);
+        let Ok(Parsed::Report(Ok(streamed))) = parse("r.json", &report(true, &facts)) else { panic!("streamed") };
+        let Ok(Parsed::Other(doc)) = parse("r.json", &report(false, &facts)) else { panic!("a tree") };
+        let tree = read("r.json", doc).unwrap();
+        assert_eq!(streamed.facts.len(), 1_700);
+        assert_eq!(streamed.facts[1_699].value, "1699.5");
+        assert_eq!(format!("{:?}", streamed.facts), format!("{:?}", tree.facts));
+        // Found late in the facts, a fact id given twice and broken syntax.
+        let twice = report(true, &format!("{facts},\n\"f1200\": {{\"value\": \"2\"}}"));
+        let d = parse("r.json", &twice).err().expect("a fact id given twice");
+        assert_eq!(d.location.pointer.as_deref(), Some("/facts/f1200"));
+        let broken = report(true, &facts.replacen("\"f1300\": {", "\"f1300\": {{", 1));
+        let d = parse("r.json", &broken).err().expect("broken syntax");
+        assert!(d.message.starts_with("invalid JSON"), "{}", d.message);
+    }
+
     #[test]
     fn periods() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
