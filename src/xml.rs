@@ -229,3 +229,28 @@ impl NsScope {
         self.by_prefix.iter().filter_map(|(p, s)| s.last().map(|n| (p.as_str(), n.as_str())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::XmlWriter;
+
+    #[test]
+    fn attribute_values_keep_their_tabs_and_line_ends() {
+        let value = "1,397.96\tper year\r\nestimated \"about\" & <rounded>";
+        let mut w = XmlWriter::new();
+        w.empty("e", &[("a", value)]);
+        let text = w.finish();
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let read = loop {
+            match reader.read_event().unwrap() {
+                quick_xml::events::Event::Empty(e) => {
+                    let a = e.attributes().next().unwrap().unwrap();
+                    break a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
+                }
+                quick_xml::events::Event::Eof => panic!("no element"),
+                _ => {}
+            }
+        };
+        assert_eq!(read, value);
+    }
+}
