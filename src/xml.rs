@@ -16,7 +16,7 @@ pub fn escape_into(out: &mut String, s: &str) {
     escape_with(out, s, false)
 }
 
-/// [`escape_into`] for an attribute value: tabs and line ends are written as character
+/// [`escape_into`] for an attribute value: tabs and line feeds are written as character
 /// references too, which a reader keeps (it turns the characters themselves into spaces).
 pub fn escape_attr_into(out: &mut String, s: &str) {
     escape_with(out, s, true)
@@ -31,7 +31,8 @@ fn escape_with(out: &mut String, s: &str, attr: bool) {
         match c {
             '\t' if attr => out.push_str("&#9;"),
             '\n' if attr => out.push_str("&#10;"),
-            '\r' if attr => out.push_str("&#13;"),
+            // A reader turns a carriage return into a line end, or a space in an attribute.
+            '\r' => out.push_str("&#13;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -252,5 +253,10 @@ mod tests {
             }
         };
         assert_eq!(read, value);
+        // In text a carriage return is written as a reference too: a reader makes CR LF a
+        // line feed.
+        let mut w = XmlWriter::new();
+        w.text_element("e", &[], "a\r\nb");
+        assert!(w.finish().contains(">a&#13;\nb</e>"));
     }
 }
