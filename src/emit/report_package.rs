@@ -55,8 +55,8 @@ type Zip = zip::ZipWriter<io::Cursor<Vec<u8>>>;
 fn zip_options() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        // Level 3, not the default 6: at 100,000 facts a tenth less CPU for the whole export
-        // (deflate was a tenth of it, perf), for packages 5 to 10% larger.
+        // Level 3, not the default 6: at 100,000 facts about 8% less CPU for the whole export
+        // (deflate was a tenth of it, perf), for packages 5 to 10% larger (4.6% to 10% measured).
         .compression_level(Some(3))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
