@@ -8,7 +8,9 @@ Arelle (the venv arelle-check installs) reads the page offline and saves it as x
 (numbers as exact decimals). Footnotes (xbrl:note) are compared apart: every fact of the page
 must lead to at least one. Exit 1 on any difference.
 """
-import decimal, json, os, subprocess, sys, tempfile
+import decimal, json, os, sys, tempfile
+
+from arelle_oim import arelle_oim
 
 def key(f):
     d = dict(f["dimensions"])
@@ -38,11 +40,7 @@ def main():
     page, report = args
     venv = os.environ.get("ARELLE_VENV", "/tmp/arelle-venv")
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "page.json")
-        subprocess.run([f"{venv}/bin/arelleCmdLine", "--plugins", "saveLoadableOIM", "--file", page, "--workOffline",
-                        "--xdgConfigHome", os.path.join(tmp, "config"), "--disablePersistentConfig",
-                        "--saveLoadableOIM", out, *pkgs], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        got = json.load(open(out, encoding="utf-8"))
+        got = arelle_oim(venv, page, tmp, pkgs)
     want = json.load(open(report, encoding="utf-8"))
     g, w = facts(got), facts(want)
     gk, wk = sorted(map(key, g)), sorted(map(key, w))

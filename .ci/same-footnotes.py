@@ -7,17 +7,15 @@ xBRL-JSON report's.
 
 usage: same-footnotes.py ARELLE_VENV A B
 """
-import html, json, os, subprocess, sys, tempfile
+import html, sys, tempfile
+
+from arelle_oim import arelle_oim
 
 venv, a, b = sys.argv[1:4]
 
 
 def notes(path, tmp):
-    out = os.path.join(tmp, os.path.basename(path) + ".oim.json")
-    subprocess.run([os.path.join(venv, "bin", "arelleCmdLine"), "--plugins", "saveLoadableOIM", "--file", path,
-                    "--workOffline", "--xdgConfigHome", os.path.join(tmp, "config"), "--disablePersistentConfig",
-                    "--saveLoadableOIM", out], check=True, capture_output=True)
-    facts = json.load(open(out, encoding="utf-8"))["facts"]
+    facts = arelle_oim(venv, path, tmp)["facts"]
     text = {f["dimensions"]["noteId"]: " ".join(html.unescape(f["value"]).split())
             for f in facts.values() if f["dimensions"].get("concept") == "xbrl:note"}
     return {k: sorted(text[n] for n in f.get("links", {}).get("footnote", {}).get("_", []))

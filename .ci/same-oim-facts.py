@@ -4,17 +4,15 @@ their facts (footnotes aside) must be the same: same aspects, values and decimal
 
 usage: same-oim-facts.py ARELLE_VENV A B
 """
-import collections, json, os, subprocess, sys, tempfile
+import collections, json, sys, tempfile
+
+from arelle_oim import arelle_oim
 
 venv, a, b = sys.argv[1:4]
 
 
 def facts(path, tmp):
-    out = os.path.join(tmp, os.path.basename(path) + ".oim.json")
-    subprocess.run([os.path.join(venv, "bin", "arelleCmdLine"), "--plugins", "saveLoadableOIM", "--file", path,
-                    "--workOffline", "--xdgConfigHome", os.path.join(tmp, "config"), "--disablePersistentConfig",
-                    "--saveLoadableOIM", out], check=True, capture_output=True)
-    doc = json.load(open(out, encoding="utf-8"))
+    doc = arelle_oim(venv, path, tmp)
     return collections.Counter(
         (json.dumps(f["dimensions"], sort_keys=True), json.dumps(f.get("value")), f.get("decimals"))
         for f in doc["facts"].values() if f["dimensions"].get("concept") != "xbrl:note")
