@@ -353,25 +353,35 @@ fn with_footnote_link(filing: &Path, link: &str) {
     std::fs::write(filing, format!("{}{link}{}", &text[..open_end], &text[end..])).unwrap();
 }
 
+/// A footnote link in which every locator (one per fact id in `facts`) shares one label, and one
+/// arc from that label leads to each footnote of `notes`: `facts.len() * notes.len()` links.
+fn links_from_one_label(facts: &[String], notes: &[String]) -> String {
+    let arcrole = "http://www.xbrl.org/2003/arcrole/fact-footnote";
+    let mut link = String::new();
+    for id in facts {
+        link += &format!("<link:loc xlink:type=\"locator\" xlink:href=\"#{id}\" xlink:label=\"all\"/>\n");
+    }
+    for (i, text) in notes.iter().enumerate() {
+        link += &format!(
+            "<link:footnote xlink:type=\"resource\" xlink:label=\"n{i}\" xml:lang=\"en\">{text}</link:footnote>\n"
+        );
+        link += &format!(
+            "<link:footnoteArc xlink:type=\"arc\" xlink:arcrole=\"{arcrole}\" xlink:from=\"all\" xlink:to=\"n{i}\"/>\n"
+        );
+    }
+    link
+}
+
 #[cfg(unix)]
 #[test]
 fn footnote_links_that_multiply_are_refused_before_they_are_made() {
     let tmp = tempfile::tempdir().unwrap();
     let f = plain_filing(tmp.path());
-    let first = nth_fact_id(&f, 1);
-    // 3,000 locators sharing one label and 3,000 arcs from it: nine million links from 6,000
+    // 3,000 locators sharing one label and 3,000 arcs from it: nine million links from 9,000
     // elements (a few hundred kilobytes).
-    let mut link = String::new();
-    for i in 0..3_000 {
-        link += &format!("<link:loc xlink:type=\"locator\" xlink:href=\"#{first}\" xlink:label=\"all\"/>\n");
-        link += &format!(
-            "<link:footnote xlink:type=\"resource\" xlink:label=\"n{i}\" xml:lang=\"en\">Note {i}.</link:footnote>\n"
-        );
-        link += &format!(
-            "<link:footnoteArc xlink:type=\"arc\" xlink:arcrole=\"http://www.xbrl.org/2003/arcrole/fact-footnote\" xlink:from=\"all\" xlink:to=\"n{i}\"/>\n"
-        );
-    }
-    with_footnote_link(&f, &link);
+    let first = vec![nth_fact_id(&f, 1); 3_000];
+    let notes: Vec<String> = (0..3_000).map(|i| format!("Note {i}.")).collect();
+    with_footnote_link(&f, &links_from_one_label(&first, &notes));
     let (code, text) = validate_capped(&f, 1024);
     assert_eq!(code, Some(1), "{text}");
     assert!(
@@ -381,20 +391,7 @@ fn footnote_links_that_multiply_are_refused_before_they_are_made() {
     // A few footnotes of a megabyte each, linked to every fact: few links, but each fact's note
     // would copy them all (a gigabyte).
     let ids: Vec<String> = (1..=262).map(|n| nth_fact_id(&f, n)).collect();
-    let mut link = String::new();
-    for id in &ids {
-        link += &format!("<link:loc xlink:type=\"locator\" xlink:href=\"#{id}\" xlink:label=\"all\"/>\n");
-    }
-    for i in 0..4 {
-        let big = "x".repeat(1 << 20);
-        link += &format!(
-            "<link:footnote xlink:type=\"resource\" xlink:label=\"n{i}\" xml:lang=\"en\">{big}</link:footnote>\n"
-        );
-        link += &format!(
-            "<link:footnoteArc xlink:type=\"arc\" xlink:arcrole=\"http://www.xbrl.org/2003/arcrole/fact-footnote\" xlink:from=\"all\" xlink:to=\"n{i}\"/>\n"
-        );
-    }
-    with_footnote_link(&f, &link);
+    with_footnote_link(&f, &links_from_one_label(&ids, &vec!["x".repeat(1 << 20); 4]));
     let (code, text) = validate_capped(&f, 1024);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("E0007") && text.contains("copied to each fact"), "{text}");
