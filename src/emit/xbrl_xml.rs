@@ -222,7 +222,8 @@ fn write_footnotes(
     if report.facts.is_empty() {
         return Ok(());
     }
-    let from = |id: &str| format!("to_{id}");
+    // The label of each footnote's locators, made once per footnote (not once per fact).
+    let from: Vec<String> = notes.notes.iter().map(|n| format!("to_{}", n.id)).collect();
     w.start("link:footnoteLink", &[("xlink:type", "extended"), ("xlink:role", crate::ns::DEFAULT_LINK_ROLE)]);
     let mut href = String::new();
     for (i, (f, (src, details))) in report.facts.iter().zip(&notes.links).enumerate() {
@@ -233,11 +234,10 @@ fn write_footnotes(
         href.push('#');
         href.push_str(&f.id);
         for n in std::iter::once(*src).chain(*details) {
-            let label = from(&notes.notes[n].id);
-            w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &href), ("xlink:label", &label)]);
+            w.empty("link:loc", &[("xlink:type", "locator"), ("xlink:href", &href), ("xlink:label", &from[n])]);
         }
     }
-    for n in &notes.notes {
+    for (n, from) in notes.notes.iter().zip(&from) {
         w.text_element(
             "link:footnote",
             &[
@@ -253,7 +253,7 @@ fn write_footnotes(
             &[
                 ("xlink:type", "arc"),
                 ("xlink:arcrole", crate::ns::FACT_FOOTNOTE),
-                ("xlink:from", &from(&n.id)),
+                ("xlink:from", from),
                 ("xlink:to", &n.id),
             ],
         );
