@@ -53,7 +53,7 @@ struct Context {
     scheme: String,
     identifier: String,
     /// (scheme, identifier), made at the context's end for its facts to share.
-    entity: std::sync::Arc<(String, String)>,
+    entity: Option<std::sync::Arc<(String, String)>>,
     period: Option<Period>,
     dims: Vec<(QName, QName)>,
     typed: bool,
@@ -782,7 +782,7 @@ impl Acc {
                         format!("context id {id:?} is defined twice"),
                     ));
                 }
-                c.entity = (std::mem::take(&mut c.scheme), std::mem::take(&mut c.identifier)).into();
+                c.entity = Some((std::mem::take(&mut c.scheme), std::mem::take(&mut c.identifier)).into());
                 contexts.insert(id, c);
             }
             (In::Context(id, mut c), XBRLI, "identifier") => {
@@ -875,7 +875,7 @@ impl Acc {
                     format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
                 )),
                 Some(c) => {
-                    f.entity = Some(c.entity.clone());
+                    f.entity = c.entity.clone();
                     f.period = c.period.clone();
                     f.dims = c.dims.clone();
                     if f.period.is_none() {
