@@ -31,8 +31,8 @@ pub struct ValidateOptions {
 /// Validate. `Err` is a usage or I/O problem (exit 2); findings, errors included, come back in
 /// the result.
 pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
-    let mut filing_bytes = pipeline::read_if_filing(&opts.input)?;
-    let is_filing = filing_bytes.is_some();
+    let mut filing = pipeline::read_if_filing(&opts.input)?;
+    let is_filing = filing.is_some();
     let mut result = ValidationResult {
         input: opts.input.display(),
         kind: if is_filing { "filing" } else { "dataset" },
@@ -57,7 +57,10 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
     };
     let read = |path: &std::path::Path| match package {
         Some(tax) => crate::import::read_with_taxonomy(path, tax),
-        None => crate::import::read_bytes(path, filing_bytes.take().unwrap_or_default(), opts.taxonomy_dir.as_deref()),
+        None => match filing.take() {
+            Some(f) => f.read(path, opts.taxonomy_dir.as_deref()),
+            None => crate::import::read_bytes(path, Vec::new(), opts.taxonomy_dir.as_deref()),
+        },
     };
     match (&opts.input, is_filing) {
         (Input::Path(_) | Input::Bytes { .. }, true) => match read(&filing_path(&opts.input)) {
@@ -73,8 +76,13 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 imported.report.framework = Some(fw.clone());
                 imported.report.reporting_period = pipeline::latest_duration(&imported.report);
                 let rules = validate::Options { filing: true, ..opts.rules.clone() };
-                let (d, c) =
-                    pipeline::check(&imported.report, &imported.taxonomy, &rules, Vec::new(), &imported.inputs);
+                let (d, c) = pipeline::check(
+                    &imported.report,
+                    &imported.taxonomy,
+                    &rules,
+                    Vec::new(),
+                    &crate::input::held_kept(&imported.inputs),
+                );
                 result.framework = fw;
                 result.diagnostics = d;
                 result.coverage = c;

@@ -40,8 +40,8 @@ pub use crate::pipeline::Error as LoadError;
 pub fn load(input: &Input, taxonomy_dir: Option<&Path>) -> Result<Side, LoadError> {
     let filing = crate::pipeline::read_if_filing(input).map_err(LoadError::Io)?;
     match (input, filing) {
-        (Input::Path(path), Some(bytes)) => {
-            let mut imported = crate::import::read_bytes(path, bytes, taxonomy_dir).map_err(|d| {
+        (Input::Path(path), Some(filing)) => {
+            let mut imported = filing.read(path, taxonomy_dir).map_err(|d| {
                 if crate::pipeline::is_usage_problem(&d) {
                     LoadError::Io(d[0].to_string())
                 } else {

@@ -14,12 +14,7 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 /// [`decode_text`] without a copy: the text borrowed from `bytes`.
 pub fn decode_str<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::error(
-            Code::E0002,
-            Location::file(file),
-            "the file is UTF-16 encoded; esgx reads UTF-8 text",
-        )
-        .with_hint("save the file as UTF-8 (in a spreadsheet: CSV UTF-8)"));
+        return Err(utf16_error(file));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
@@ -27,14 +22,25 @@ pub fn decode_str<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic
         Err(e) => {
             let offset = e.valid_up_to();
             let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            Err(Diagnostic::error(
-                Code::E0002,
-                Location::line(file, line),
-                format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
-            )
-            .with_hint("save the file as UTF-8"))
+            Err(utf8_error(file, offset as u64, line))
         }
     }
+}
+
+/// A UTF-16 file (by its byte order mark), refused.
+pub fn utf16_error(file: &str) -> Diagnostic {
+    Diagnostic::error(Code::E0002, Location::file(file), "the file is UTF-16 encoded; esgx reads UTF-8 text")
+        .with_hint("save the file as UTF-8 (in a spreadsheet: CSV UTF-8)")
+}
+
+/// Bytes that are not UTF-8 at `offset` (after any byte order mark), on `line`.
+pub fn utf8_error(file: &str, offset: u64, line: u64) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0002,
+        Location::line(file, line),
+        format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
+    )
+    .with_hint("save the file as UTF-8")
 }
 
 /// Parse JSON text; a syntax error points at its line.
@@ -275,10 +281,9 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
     if ft.is_dir() { "a folder" } else { "not a regular file" }
 }
 
-/// Read a whole input file, refusing what is not a regular file (a FIFO would block, a device
-/// never ends) and what is larger than [`max_input_bytes`], before reading it.
-pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
+/// Open an input file for reading, refusing what is not a regular file (a FIFO would block, a
+/// device never ends) and what is larger than [`max_input_bytes`]; with its size.
+pub fn open_file(path: &std::path::Path, shown: &str) -> Result<(std::fs::File, u64), Diagnostic> {
     let err = |msg: String| Diagnostic::error(Code::E0001, Location::file(shown), msg);
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
@@ -294,21 +299,75 @@ pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnos
     if !meta.is_file() {
         return Err(err(format!("{shown} is {}; esgx reads regular files only", file_kind(&meta.file_type()))));
     }
-    let limit = max_input_bytes();
-    let too_big = |n: u64| {
-        err(format!("{shown} is {n} bytes, over the input size limit of {limit} bytes"))
-            .with_hint("set ESGX_MAX_INPUT_BYTES to a larger number of bytes to read it anyway")
-    };
-    if meta.len() > limit {
-        return Err(too_big(meta.len()));
+    if meta.len() > max_input_bytes() {
+        return Err(too_big(shown, meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    Ok((file, meta.len()))
+}
+
+fn too_big(shown: &str, n: u64) -> Diagnostic {
+    let limit = max_input_bytes();
+    Diagnostic::error(
+        Code::E0001,
+        Location::file(shown),
+        format!("{shown} is {n} bytes, over the input size limit of {limit} bytes"),
+    )
+    .with_hint("set ESGX_MAX_INPUT_BYTES to a larger number of bytes to read it anyway")
+}
+
+/// Read a whole input file, checked as [`open_file`] checks it.
+pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let (file, len) = open_file(path, shown)?;
+    let limit = max_input_bytes();
+    let mut bytes = Vec::with_capacity(len as usize);
     // A file that grows while it is read stops at the limit too.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| err(format!("cannot read {shown}: {e}")))?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::error(Code::E0001, Location::file(shown), format!("cannot read {shown}: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(too_big(bytes.len() as u64));
+        return Err(too_big(shown, bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// An input as kept for the findings about it: its bytes, or the path of a file that was read as
+/// a stream (a large filing is not held in memory), read again for the lines findings show.
+#[derive(Debug, Clone)]
+pub enum Kept {
+    /// The input's bytes.
+    Bytes(Vec<u8>),
+    /// The file the input was read from.
+    File(std::path::PathBuf),
+}
+
+/// A view of a [`Kept`] input (or of bytes kept elsewhere).
+#[derive(Debug, Clone, Copy)]
+pub enum Held<'a> {
+    /// The input's bytes.
+    Bytes(&'a [u8]),
+    /// The file the input was read from.
+    File(&'a std::path::Path),
+}
+
+/// Views of inputs held as bytes.
+pub fn held_bytes(inputs: &[(String, Vec<u8>)]) -> Vec<(&str, Held<'_>)> {
+    inputs.iter().map(|(f, b)| (f.as_str(), Held::Bytes(b))).collect()
+}
+
+/// Views of kept inputs.
+pub fn held_kept(inputs: &[(String, Kept)]) -> Vec<(&str, Held<'_>)> {
+    inputs.iter().map(|(f, k)| (f.as_str(), k.held())).collect()
+}
+
+impl Kept {
+    /// A view of it.
+    pub fn held(&self) -> Held<'_> {
+        match self {
+            Kept::Bytes(b) => Held::Bytes(b),
+            Kept::File(p) => Held::File(p),
+        }
+    }
 }
 
 /// Read standard input whole, within [`max_input_bytes`] (a pipe has no size to check first).

@@ -6,60 +6,130 @@
 //! field (`/facts/12/unit`) underlines that field.
 
 use crate::diag::Diagnostic;
+use crate::input::Held;
 use crate::jsonpos::Span;
 use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::Path;
 
 /// Fill in line, columns and source text for every finding that points into one of `inputs`.
 /// Each file is read once, however many findings point into it.
-pub fn locate(diags: &mut [Diagnostic], inputs: &[(String, Vec<u8>)]) {
-    for (file, bytes) in inputs {
+pub fn locate(diags: &mut [Diagnostic], inputs: &[(&str, Held<'_>)]) {
+    for (file, held) in inputs {
         let mine: Vec<usize> = (0..diags.len()).filter(|&i| diags[i].location.file == *file).collect();
         if mine.is_empty() {
             continue;
         }
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
         let lower = file.to_ascii_lowercase();
-        let lines = Lines::new(text);
-        let json = !lower.ends_with(".csv") && !lower.ends_with(".xbrl") && !lower.ends_with(".xml");
-        let spans = if json {
-            let mut wanted: Vec<String> = Vec::new();
-            for &i in &mine {
-                if let Some(p) = &diags[i].location.pointer {
-                    wanted.push(p.clone());
-                    wanted.push(format!("{p}/value"));
+        let kind = if lower.ends_with(".csv") {
+            Kind::Csv
+        } else if lower.ends_with(".xbrl") || lower.ends_with(".xml") {
+            Kind::Xml
+        } else {
+            Kind::Json
+        };
+        match held {
+            Held::Bytes(bytes) => {
+                let Ok(text) = std::str::from_utf8(bytes) else { continue };
+                in_text(diags, &mine, kind, text);
+            }
+            // A file read as a stream (an XML instance) is read again for the lines shown only.
+            Held::File(path) => {
+                let Ok(shown) = lines_of(path, mine.iter().filter_map(|&i| diags[i].location.line), kind) else {
+                    continue;
+                };
+                for &i in &mine {
+                    let Some(line) = diags[i].location.line else { continue };
+                    let Some(row) = shown.get(&line).cloned() else { continue };
+                    // The line alone (a CSV row after its header), as a text of its own.
+                    let (text, at) = match (kind, shown.get(&1)) {
+                        (Kind::Csv, Some(header)) if line > 1 => (format!("{header}\n{row}"), 2),
+                        _ => (row, 1),
+                    };
+                    let loc = &mut diags[i].location;
+                    loc.line = Some(at);
+                    in_text(std::slice::from_mut(&mut diags[i]), &[0], kind, &text);
+                    let loc = &mut diags[i].location;
+                    loc.line = loc.line.map(|l| l - at + line);
                 }
             }
-            let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
-            crate::jsonpos::spans(text, &refs)
-        } else {
-            Default::default()
+        }
+    }
+}
+
+/// How an input is written.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Json,
+    Csv,
+    Xml,
+}
+
+/// The text of the lines `wanted` of a file (and of its header, for a CSV file), read through
+/// once.
+fn lines_of(path: &Path, wanted: impl Iterator<Item = u64>, kind: Kind) -> std::io::Result<HashMap<u64, String>> {
+    let mut wanted: std::collections::BTreeSet<u64> = wanted.collect();
+    if kind == Kind::Csv {
+        wanted.insert(1);
+    }
+    let last = wanted.last().copied().unwrap_or(0);
+    let mut out = HashMap::new();
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut buf = Vec::new();
+    let mut line = 0;
+    while line < last {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line += 1;
+        if wanted.contains(&line) {
+            let mut text = String::from_utf8_lossy(&buf).into_owned();
+            let end = text.trim_end_matches('\n').len();
+            text.truncate(end);
+            out.insert(line, text);
+        }
+    }
+    Ok(out)
+}
+
+/// [`locate`] for the findings `mine` of one input whose text is at hand.
+fn in_text(diags: &mut [Diagnostic], mine: &[usize], kind: Kind, text: &str) {
+    let lines = Lines::new(text);
+    let spans = if kind == Kind::Json {
+        let mut wanted: Vec<String> = Vec::new();
+        for &i in mine {
+            if let Some(p) = &diags[i].location.pointer {
+                wanted.push(p.clone());
+                wanted.push(format!("{p}/value"));
+            }
+        }
+        let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        crate::jsonpos::spans(text, &refs)
+    } else {
+        Default::default()
+    };
+    for &i in mine {
+        let loc = &mut diags[i].location;
+        let found = match kind {
+            Kind::Csv => loc.line.and_then(|l| csv_cell(&lines, l, loc.pointer.as_deref())),
+            Kind::Json => loc.pointer.as_deref().and_then(|p| json_value(text, &spans, p)),
+            Kind::Xml => loc.line.and_then(|l| xml_text(&lines, l)),
         };
-        for i in mine {
-            let loc = &mut diags[i].location;
-            let found = if lower.ends_with(".csv") {
-                loc.line.and_then(|l| csv_cell(&lines, l, loc.pointer.as_deref()))
-            } else if json {
-                loc.pointer.as_deref().and_then(|p| json_value(text, &spans, p))
-            } else {
-                loc.line.and_then(|l| xml_text(&lines, l))
-            };
-            let mut window = None;
-            if let Some((line, start, end)) = found {
-                loc.line = Some(line);
-                let (line_start, line_text) = lines.at(line);
-                let end = end.min(line_start + line_text.len());
-                loc.column = Some(lines.chars(line_start, start) + 1);
-                loc.end_column = Some(lines.chars(line_start, end) + 1);
-                window = Some((start - line_start, end - line_start));
-            }
-            if let Some(l) = loc.line {
-                let (line_start, line_text) = lines.at(l);
-                let (from, shown) = excerpt(line_text, window, &|to| lines.chars(line_start, line_start + to));
-                loc.source_from = from;
-                loc.source_line = Some(shown);
-            }
+        let mut window = None;
+        if let Some((line, start, end)) = found {
+            loc.line = Some(line);
+            let (line_start, line_text) = lines.at(line);
+            let end = end.min(line_start + line_text.len());
+            loc.column = Some(lines.chars(line_start, start) + 1);
+            loc.end_column = Some(lines.chars(line_start, end) + 1);
+            window = Some((start - line_start, end - line_start));
+        }
+        if let Some(l) = loc.line {
+            let (line_start, line_text) = lines.at(l);
+            let (from, shown) = excerpt(line_text, window, &|to| lines.chars(line_start, line_start + to));
+            loc.source_from = from;
+            loc.source_line = Some(shown);
         }
     }
 }
@@ -216,7 +286,7 @@ mod tests {
 
     fn at(file: &str, text: &str, loc: Location) -> Location {
         let mut d = vec![Diagnostic::error(Code::E0001, loc, "x")];
-        locate(&mut d, &[(file.to_string(), text.as_bytes().to_vec())]);
+        locate(&mut d, &[(file, Held::Bytes(text.as_bytes()))]);
         d.pop().unwrap().location
     }
 
@@ -278,6 +348,34 @@ mod tests {
         loc.pointer = Some("/unit".into());
         let l = at("d.csv", t, loc);
         assert_eq!((l.column, l.end_column), (Some(14), Some(19)));
+    }
+
+    /// A file read again for its lines gives what its text in memory gives.
+    #[test]
+    fn a_file_read_again_is_located_as_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (
+                "r.xbrl",
+                "<x>\r\n  <esg:A contextRef=\"c\">1397.96</esg:A>\r\n  <esg:B contextRef=\"c\">é 2</esg:B>\n</x>",
+                vec![2, 3, 3, 4],
+            ),
+            ("d.csv", "concept,value,unit\nA,\"1,397.96\",tCO2e\nB,7,t\n", vec![3, 2, 1]),
+        ];
+        for (name, text, lines) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let diags = || -> Vec<Diagnostic> {
+                let loc = |l| Location::line(name, l);
+                lines.iter().map(|&l| Diagnostic::error(Code::E0001, loc(l), "x")).collect()
+            };
+            let (mut a, mut b) = (diags(), diags());
+            locate(&mut a, &[(name, Held::File(&path))]);
+            locate(&mut b, &[(name, Held::Bytes(text.as_bytes()))]);
+            let shown = |d: &[Diagnostic]| format!("{:?}", d.iter().map(|d| &d.location).collect::<Vec<_>>());
+            assert_eq!(shown(&a), shown(&b));
+            assert!(a[0].location.column.is_some(), "{}", shown(&a));
+        }
     }
 
     #[test]

@@ -44,11 +44,13 @@ impl std::error::Error for Error {}
 /// Read a path given as input, within the input limits (size, no FIFO or device), and tell a
 /// filing from a dataset: the filing's bytes come back, so that it is read once; `None` is a
 /// dataset (or a bundled example), which its reader opens itself.
-pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Vec<u8>>, String> {
+pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Filing>, String> {
     match input {
+        // An XML file is a filing by its name: read later, as a stream, not here.
+        dataset::Input::Path(p) if crate::import::is_xml_name(p) => Ok(Some(Filing::File)),
         dataset::Input::Path(p) => {
             let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
-            Ok(crate::import::looks_like_filing(p, &bytes).then_some(bytes))
+            Ok(crate::import::looks_like_filing(p, &bytes).then_some(Filing::Bytes(bytes)))
         }
         dataset::Input::Example(_) => Ok(None),
         // Without a file name, by content: XML, or JSON with an xBRL-JSON `documentInfo`.
@@ -56,7 +58,30 @@ pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Vec<u8>>, String>
             let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_string();
             let t = head.trim_start_matches('\u{feff}').trim_start();
             let filing = t.starts_with('<') || (t.starts_with('{') && crate::import::json_is_filing(bytes));
-            Ok(filing.then(|| bytes.to_vec()))
+            Ok(filing.then(|| Filing::Bytes(bytes.to_vec())))
+        }
+    }
+}
+
+/// A filing found by [`read_if_filing`]: its bytes, read to tell it from a dataset, or a file
+/// that is one by its name, left to be read (as a stream) by [`Filing::read`].
+pub enum Filing {
+    /// The filing's bytes.
+    Bytes(Vec<u8>),
+    /// The filing is the input's file.
+    File,
+}
+
+impl Filing {
+    /// Read the filing at `path` (for bytes, the name they are read as).
+    pub fn read(
+        self,
+        path: &std::path::Path,
+        taxonomy_dir: Option<&std::path::Path>,
+    ) -> Result<crate::import::Imported, Vec<Diagnostic>> {
+        match self {
+            Filing::Bytes(bytes) => crate::import::read_bytes(path, bytes, taxonomy_dir),
+            Filing::File => crate::import::read(path, taxonomy_dir),
         }
     }
 }
@@ -82,7 +107,7 @@ pub fn check(
     taxonomy: &Taxonomy,
     opts: &validate::Options,
     earlier: Vec<Diagnostic>,
-    inputs: &[(String, Vec<u8>)],
+    inputs: &[(&str, crate::input::Held<'_>)],
 ) -> (Vec<Diagnostic>, Vec<validate::CoverageRow>) {
     let mut diagnostics = earlier;
     let mut coverage = Vec::new();
@@ -138,7 +163,7 @@ pub fn prepare(
     if let Some(fw) = framework {
         report.framework = Some(fw.to_string());
     }
-    let (diagnostics, coverage) = check(&report, &taxonomy, opts, mapped, &dataset.inputs);
+    let (diagnostics, coverage) = check(&report, &taxonomy, opts, mapped, &crate::input::held_bytes(&dataset.inputs));
     Ok(Prepared { dataset, taxonomy, report, diagnostics, coverage })
 }
 

@@ -233,3 +233,22 @@ fn control_characters_are_refused_so_xml_and_json_outputs_cannot_disagree() {
         assert!(s.contains(&format!("/facts/0/{field}")), "{s}");
     }
 }
+
+/// Whether an XML file is Inline XBRL is told by its first 8 KiB; a character that straddles
+/// that mark once made `validate` panic (a byte index inside a character).
+#[test]
+fn a_character_across_the_look_at_an_xml_files_start_is_no_panic() {
+    let t = tempfile::tempdir().unwrap();
+    let head = "<?xml version=\"1.0\"?>\n<!--";
+    let text = format!("{head}{}中中 -->\n<a/>\n", "x".repeat(8191 - head.len()));
+    assert_eq!(text.find('中'), Some(8191));
+    for name in ["wide.xbrl", "wide.xhtml"] {
+        let p = write(t.path(), name, text.as_bytes());
+        // Not an XBRL instance (E0004): not a filing esgx reads, exit 2; a panic would be 101.
+        let assert = esgx().arg("validate").arg(&p).assert().code(2);
+        let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string()
+            + &String::from_utf8_lossy(&assert.get_output().stderr);
+        assert!(!out.contains("panicked"), "{out}");
+        assert!(out.contains("error[E0004]") && out.contains(name), "{out}");
+    }
+}

@@ -404,12 +404,12 @@ pub(crate) fn from_value(
     let doc = match read {
         Ok(doc) if errs.is_empty() => doc,
         Ok(_) => {
-            crate::locate::locate(&mut errs, &inputs);
+            crate::locate::locate(&mut errs, &crate::input::held_bytes(&inputs));
             return Err(errs);
         }
         Err(mut found) => {
             found.append(&mut errs);
-            crate::locate::locate(&mut found, &inputs);
+            crate::locate::locate(&mut found, &crate::input::held_bytes(&inputs));
             return Err(found);
         }
     };

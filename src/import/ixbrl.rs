@@ -16,9 +16,17 @@ use quick_xml::events::Event;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
+/// How much of a document's start tells Inline XBRL from an XBRL instance.
+pub const HEAD_BYTES: usize = 8192;
+
 /// Does this text look like an Inline XBRL document (an XHTML root that uses the ix namespace)?
+/// Only its start is looked at.
 pub fn is_inline(text: &str) -> bool {
-    let head = &text[..text.len().min(8192)];
+    let mut end = text.len().min(HEAD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
     head.contains(IX) && head.contains("<html")
 }
 

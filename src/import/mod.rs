@@ -8,6 +8,7 @@ mod dts;
 pub mod ixbrl;
 pub mod json;
 pub mod report_package;
+mod source;
 pub mod xml;
 
 use crate::diag::Code;
@@ -181,16 +182,25 @@ pub struct Imported {
     pub report: Report,
     /// The taxonomy the filing uses: the base with the company extension it references, if any.
     pub taxonomy: Taxonomy,
-    /// Every file read (the filing and the extension's files), with its bytes, for hashing.
-    pub inputs: Vec<(String, Vec<u8>)>,
+    /// Every file read (the filing and the extension's files), with its bytes, or its path
+    /// where it was read as a stream (an XML instance in a file), for showing its lines.
+    pub inputs: Vec<(String, crate::input::Kept)>,
+}
+
+/// Is this the name of an XML file (`.xbrl`, `.xml`): an XBRL instance, or Inline XBRL?
+pub fn is_xml_name(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("xbrl" | "xml"))
 }
 
 /// Is this file a filing (rather than a dataset)? XML and Inline XBRL files and report packages
 /// are; JSON files are when they have an xBRL-JSON `documentInfo`, zips when they hold a
 /// `reportPackage.json`.
 pub fn looks_like_filing(path: &Path, bytes: &[u8]) -> bool {
+    if is_xml_name(path) {
+        return true;
+    }
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("xbrl" | "xml" | "xhtml" | "html" | "htm" | "xbri" | "xbr") => true,
+        Some("xhtml" | "html" | "htm" | "xbri" | "xbr") => true,
         Some("zip") => report_package::is_report_package(bytes),
         Some("json") => json_is_filing(bytes),
         _ => false,
@@ -238,8 +248,30 @@ fn read_against(
     given: Option<Taxonomy>,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
+    if let Some(raw) = stream_instance(path, &file)? {
+        let inputs = vec![(file, crate::input::Kept::File(path.to_path_buf()))];
+        return with_taxonomy(path, raw, inputs, taxonomy_dir, given);
+    }
     let bytes = crate::input::read_file(path, &file).map_err(|d| vec![d])?;
     read_bytes_against(path, bytes, taxonomy_dir, given)
+}
+
+/// An XML instance in a file (by its extension, and not Inline XBRL by its start) read as a
+/// stream, never held whole; `None` for anything else, read whole.
+fn stream_instance(path: &Path, file: &str) -> Result<Option<Raw>, Vec<Diagnostic>> {
+    use std::io::Read;
+    if !is_xml_name(path) {
+        return Ok(None);
+    }
+    let (f, len) = crate::input::open_file(path, file).map_err(|d| vec![d])?;
+    let mut head = Vec::new();
+    f.take(ixbrl::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| vec![Diagnostic::error(Code::E0001, Location::file(file), format!("cannot read {file}: {e}"))])?;
+    if ixbrl::is_inline(&String::from_utf8_lossy(&head)) {
+        return Ok(None);
+    }
+    xml::read_file(file, path, len).map(Some)
 }
 
 /// [`read`] of a filing whose bytes are already read (by [`crate::input::read_file`]).
@@ -283,8 +315,22 @@ fn read_bytes_against(
             json::Parsed::Other(doc) => json::read(&file, doc)?,
         }
     };
-    let mut inputs = vec![(file.clone(), bytes)];
-    inputs.extend(tables_read);
+    let mut inputs = vec![(file.clone(), crate::input::Kept::Bytes(bytes))];
+    inputs.extend(tables_read.into_iter().map(|(f, b)| (f, crate::input::Kept::Bytes(b))));
+    with_taxonomy(path, raw, inputs, taxonomy_dir, given)
+}
+
+/// The rest of reading a filing, once its facts are read: the taxonomy it uses (the bundled one
+/// of its namespace, the folder given, or `given`) with the extension it references, and its
+/// facts checked against them.
+fn with_taxonomy(
+    path: &Path,
+    raw: Raw,
+    mut inputs: Vec<(String, crate::input::Kept)>,
+    taxonomy_dir: Option<&Path>,
+    given: Option<Taxonomy>,
+) -> Result<Imported, Vec<Diagnostic>> {
+    let file = path.display().to_string();
     // The taxonomy: the bundled one whose namespace the filing uses (or the folder given), plus
     // the extension schema it references.
     let mut tax = match (given, taxonomy_dir) {
@@ -321,7 +367,8 @@ fn read_bytes_against(
         .any(|h| !h.contains("://") && h.ends_with(".xsd") && dts::framework_of(&tax, h).is_none());
     if uses_unknown || references_extension {
         for href in &raw.schema_refs {
-            inputs.extend(dts::load_extension(&mut tax, &root, dir, href, &prefixes, &file)?);
+            let read = dts::load_extension(&mut tax, &root, dir, href, &prefixes, &file)?;
+            inputs.extend(read.into_iter().map(|(f, b)| (f, crate::input::Kept::Bytes(b))));
         }
     }
     let framework = raw

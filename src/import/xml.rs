@@ -2,6 +2,7 @@
 //! reader; a DOCTYPE is refused and no entity beyond XML's five is ever expanded; nothing is
 //! fetched.
 
+use super::source::{Broken, Checked, Source};
 use super::{Raw, RawFact, RawUnit};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::ns::ESGX_PROVENANCE;
@@ -13,6 +14,7 @@ use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceResolver, ResolveResult};
 use std::borrow::Cow;
+use std::io::{BufRead, Read};
 
 /// Past this many errors a filing is not worth reading further.
 const MAX_ERRORS: usize = 200;
@@ -89,24 +91,65 @@ impl Attrs<'_, '_> {
 type Stop = Vec<Diagnostic>;
 
 /// Read an XBRL 2.1 instance's text into raw facts; `file` is how findings name it.
-///
+pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
+    read_source(file, Source::Text(text))
+}
+
+/// Read an XBRL 2.1 instance from a file of `len` bytes (opened and checked by
+/// [`crate::input::open_file`]) as a stream: its text is never held whole.
+pub fn read_file(file: &str, path: &std::path::Path, len: u64) -> Result<Raw, Vec<Diagnostic>> {
+    read_source(file, Source::File(path, len))
+}
+
 /// A large filing is read in two halves side by side when it can be split safely between two
 /// children of the root (see [`read_halves`]); otherwise, and whenever a half finds anything
 /// wrong, it is read from start to end, so findings are always those of one reading in order.
-pub fn read(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
-    match read_halves(file, text) {
+fn read_source(file: &str, src: Source<'_>) -> Result<Raw, Vec<Diagnostic>> {
+    match read_halves(file, src) {
         Some(raw) => Ok(raw),
-        None => read_whole(file, text),
+        None => read_whole(file, src),
     }
 }
 
+/// What the bytes break, as a finding: UTF-8 and the characters XML allows are checked first,
+/// whatever a reading of the rest would find.
+fn broken(file: &str, b: Broken) -> Diagnostic {
+    match b {
+        Broken::Utf16 => crate::input::utf16_error(file),
+        Broken::Utf8 { offset, line } => crate::input::utf8_error(file, offset, line),
+        Broken::Char { c, line } => Diagnostic::error(
+            Code::E0003,
+            Location::line(file, line),
+            format!("malformed XML: the character U+{:04X} is not allowed in XML", c as u32),
+        ),
+    }
+}
+
+fn unreadable(file: &str, e: std::io::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(Code::E0001, Location::file(file), format!("cannot read {file}: {e}"))]
+}
+
 /// Read the document from start to end in one go.
-fn read_whole(file: &str, text: &str) -> Result<Raw, Vec<Diagnostic>> {
-    super::check_xml_chars(file, text).map_err(|d| vec![d])?;
-    let mut p = Parser::new(file, text);
-    let mut reader = p.reader(text);
-    p.run(&mut reader)?;
+fn read_whole(file: &str, src: Source<'_>) -> Result<Raw, Vec<Diagnostic>> {
+    let part = src.part(0, src.len()).map_err(|e| unreadable(file, e))?;
+    let mut reader = reader(Checked::new(part, matches!(src, Source::File(..))));
+    let mut p = Parser::new(file, src.len());
+    let read = p.run(&mut reader);
+    let checked = reader.get_mut();
+    checked.check_rest();
+    if let Some(b) = checked.broken {
+        return Err(vec![broken(file, b)]);
+    }
+    read?;
     p.finish()
+}
+
+/// A namespace-aware reader with the binding limit.
+fn reader<R: BufRead>(inner: R) -> NsReader<R> {
+    let mut reader = NsReader::from_reader(inner);
+    reader.resolver_mut().set_max_namespace_bindings(super::MAX_NAMESPACE_BINDINGS);
+    reader.config_mut().trim_text(false);
+    reader
 }
 
 /// Footnote links a filing may make per fact or footnote, on average: esgx links a fact to one or
@@ -129,6 +172,11 @@ const BYTES_A_FACT_AT_LEAST: usize = 256;
 /// smaller ones).
 const HALVES_FROM_BYTES: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
 
+/// How much of the start and of the end of a filing is looked at to split it, and how far from
+/// its middle a place to split it is looked for.
+const HEAD_BYTES: u64 = 1 << 20;
+const SPLIT_WINDOW: u64 = 1 << 20;
+
 /// Read a well-formed filing in two halves at once, one on each core: the text is split at a
 /// line that starts a child of the root (found by the indentation of the root's first child),
 /// the first half read as usual up to there and the second from there to the root's end tag,
@@ -136,38 +184,63 @@ const HALVES_FROM_BYTES: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
 /// unless each half ends where it should, at the root's level with nothing open, neither finds
 /// anything wrong, the halves define no context or unit twice between them, and only the root's
 /// end tag follows.
-fn read_halves(file: &str, text: &str) -> Option<Raw> {
-    if text.len() < HALVES_FROM_BYTES || rayon::current_num_threads() < 2 {
+fn read_halves(file: &str, src: Source<'_>) -> Option<Raw> {
+    let len = src.len();
+    if len < HALVES_FROM_BYTES as u64 || rayon::current_num_threads() < 2 {
         return None;
     }
-    let (root, root_end) = root_start(text)?;
-    let end = text.rfind("</")?;
-    if !only_root_end(&text[end..], root.name().into_inner()) {
+    let head = src.window(0, HEAD_BYTES).ok()?;
+    let bom = if matches!(src, Source::File(..)) && head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let head = utf8_prefix(&head[bom..]);
+    let (root, root_end) = root_start(head)?;
+    let tail_from = len.saturating_sub(HEAD_BYTES);
+    let tail = src.window(tail_from, len).ok()?;
+    // The window may start inside a character: from the next one.
+    let skip = tail.iter().take(3).take_while(|b| (**b as i8) < -0x40).count();
+    let tail = std::str::from_utf8(&tail[skip..]).ok()?;
+    let end_in_tail = tail.rfind("</")?;
+    if !only_root_end(&tail[end_in_tail..], root.name().into_inner()) {
         return None;
     }
-    let mid = split_point(text, root_end, end)?;
-    let (a, b) = rayon::join(|| read_half(file, &text[..mid], None), || read_half(file, &text[mid..end], Some(&root)));
-    let (mut a, b) = (a?, b?);
-    let lines_before = a.line_at.line(mid as u64) - 1;
+    let end = tail_from + (skip + end_in_tail) as u64;
+    let mid = split_point(src, &head[root_end..], bom as u64 + root_end as u64, end)?;
+    let (a, b) = rayon::join(|| read_half(file, src, 0, mid, None), || read_half(file, src, mid, end, Some(&root)));
+    let ((mut a, lines_before), (b, _)) = (a?, b?);
     a.join(b, lines_before)?;
     a.finish().ok()
 }
 
-/// One half of [`read_halves`], read as a fragment that ends with the root still open: the first
-/// from the document's start, the second (`root` given, whose start tag lies before it) inside
-/// the root, in its namespace scope. `None` when it is not clean.
-fn read_half<'t>(file: &'t str, part: &'t str, root: Option<&BytesStart>) -> Option<Parser<'t>> {
-    crate::xml::first_illegal_char(part).is_none().then_some(())?;
-    let mut p = Parser::new(file, part);
+/// The longest start of `bytes` that is whole UTF-8.
+fn utf8_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// One half of [`read_halves`] (`from..to` of the source), read as a fragment that ends with the
+/// root still open: the first from the document's start, the second (`root` given, whose start
+/// tag lies before it) inside the root, in its namespace scope. With the line breaks it read;
+/// `None` when it is not clean.
+fn read_half<'t>(
+    file: &'t str,
+    src: Source<'_>,
+    from: u64,
+    to: u64,
+    root: Option<&BytesStart>,
+) -> Option<(Parser<'t>, u64)> {
+    let part = src.part(from, to).ok()?;
+    let mut reader = reader(Checked::new(part, from == 0 && matches!(src, Source::File(..))));
+    let mut p = Parser::new(file, src.len());
     p.fragment = true;
-    let mut reader = p.reader(part);
     if let Some(root) = root {
         p.seen_root = true;
-        p.open.push(0);
+        p.push_open(root.name().into_inner());
         reader.resolver_mut().push(root).ok()?;
     }
     p.run(&mut reader).ok()?;
-    Some(p)
+    let checked = reader.get_ref();
+    checked.broken.is_none().then_some((p, checked.lines))
 }
 
 /// The root's start tag and the offset just after it; `None` for a document that does not start
@@ -200,43 +273,39 @@ fn only_root_end(tail: &str, root: &str) -> bool {
     }
 }
 
-/// Where to split `text` between `from` (just after the root's start tag) and `to` (its end
-/// tag): the start of the line nearest the middle that begins, at the indentation of the root's
-/// first child, with a start tag. `None` when the document is not written one element a line.
-fn split_point(text: &str, from: usize, to: usize) -> Option<usize> {
-    let lead = &text[from..to];
+/// Where to split the source between `from` (just after the root's start tag, where `lead`
+/// starts) and `to` (its end tag): the start of the line nearest the middle that begins, at the
+/// indentation of the root's first child, with a start tag. `None` when the document is not
+/// written one element a line.
+fn split_point(src: Source<'_>, lead: &str, from: u64, to: u64) -> Option<u64> {
     let first_child = lead.find('<')?;
     let indent = &lead[lead[..first_child].rfind('\n')? + 1..first_child];
     let mark = format!("\n{indent}<");
-    let starts_tag = |at: usize| {
-        let next = text.as_bytes().get(at + mark.len()).copied().unwrap_or(b'/');
-        !matches!(next, b'/' | b'!' | b'?') && !next.is_ascii_whitespace()
-    };
     let middle = from + (to - from) / 2;
-    let mut after = text[middle..to].match_indices(&mark).map(|(i, _)| middle + i).filter(|&i| starts_tag(i));
-    let mut before = text[from..middle].rmatch_indices(&mark).map(|(i, _)| from + i).filter(|&i| starts_tag(i));
-    let at = match (after.next(), before.next()) {
-        (Some(a), Some(b)) => {
-            if a - middle <= middle - b {
-                a
-            } else {
-                b
-            }
-        }
-        (a, b) => a.or(b)?,
+    let start = middle.saturating_sub(SPLIT_WINDOW).max(from);
+    let window = src.window(start, (middle + SPLIT_WINDOW).min(to)).ok()?;
+    let starts_tag = |at: usize| {
+        let next = window.get(at + mark.len()).copied().unwrap_or(b'/');
+        window[at..].starts_with(mark.as_bytes()) && !matches!(next, b'/' | b'!' | b'?') && !next.is_ascii_whitespace()
     };
+    let at = (0..window.len())
+        .filter(|&i| window[i] == b'\n' && starts_tag(i))
+        .map(|i| start + i as u64)
+        .min_by_key(|&i| i.abs_diff(middle))?;
     Some(at + 1).filter(|&m| m > from && m < to)
 }
 
 /// The reader's state between events.
 struct Parser<'a> {
     file: &'a str,
-    text: &'a str,
-    line_at: crate::input::LineCounter<'a>,
+    /// The filing's size in bytes.
+    size: u64,
     /// The text of the element being read.
     text_buf: String,
-    /// Where each open element starts in the text.
-    open: Vec<u64>,
+    /// The names of the open elements, one after the other in `open_names`, each starting where
+    /// `open` says.
+    open: Vec<usize>,
+    open_names: String,
     seen_root: bool,
     root_closed: bool,
     /// Footnote locator label -> the ids of the facts located by it (many locators may share a
@@ -250,18 +319,18 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(file: &'a str, text: &'a str) -> Self {
+    fn new(file: &'a str, size: u64) -> Self {
         let mut acc = Acc::default();
         // Room for the facts up front: a fact is large, and growing the list by doubling copied
         // each one several times and faulted in fresh pages for every copy (perf). A filing
         // takes well over this many bytes a fact; room not used is never touched.
-        acc.raw.facts.reserve(text.len() / BYTES_A_FACT_AT_LEAST);
+        acc.raw.facts.reserve(size as usize / BYTES_A_FACT_AT_LEAST);
         Parser {
             file,
-            text,
-            line_at: crate::input::LineCounter::new(text),
+            size,
             text_buf: String::new(),
             open: Vec::new(),
+            open_names: String::new(),
             seen_root: false,
             root_closed: false,
             footnote_locs: HashMap::new(),
@@ -272,28 +341,33 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A namespace-aware reader of `text`, with the binding limit.
-    fn reader(&self, text: &'a str) -> NsReader<&'a [u8]> {
-        let mut reader = NsReader::from_str(text);
-        reader.resolver_mut().set_max_namespace_bindings(super::MAX_NAMESPACE_BINDINGS);
-        reader.config_mut().trim_text(false);
-        reader
+    fn push_open(&mut self, name: &str) {
+        self.open.push(self.open_names.len());
+        self.open_names.push_str(name);
+    }
+
+    fn pop_open(&mut self) {
+        if let Some(at) = self.open.pop() {
+            self.open_names.truncate(at);
+        }
     }
 
     /// Read every event to the end (or to a stop).
-    fn run(&mut self, reader: &mut NsReader<&'a [u8]>) -> Result<(), Vec<Diagnostic>> {
+    fn run<R: Read>(&mut self, reader: &mut NsReader<Checked<R>>) -> Result<(), Vec<Diagnostic>> {
+        let mut buf = Vec::new();
         loop {
-            let pos = reader.buffer_position();
-            let ev = match reader.read_event() {
+            buf.clear();
+            // Events follow each other without a gap: the line of this one's start is after the
+            // line breaks of those before it.
+            let line = reader.get_ref().lines + 1;
+            let ev = match reader.read_event_into(&mut buf) {
                 Ok(e) => e,
                 Err(e) => {
-                    let line = self.line_at.line(pos);
                     self.acc.errs.push(self.err(line, Code::E0003, format!("malformed XML: {e}")));
                     return Err(std::mem::take(&mut self.acc.errs));
                 }
             };
-            let line = self.line_at.line(pos);
-            if !self.event(reader.resolver(), ev, pos, line)? {
+            if !self.event(reader.resolver(), ev, line)? {
                 return Ok(());
             }
         }
@@ -329,6 +403,7 @@ impl<'a> Parser<'a> {
         }
         self.footnote_arcs.extend(b.footnote_arcs);
         self.open.clear();
+        self.open_names.clear();
         self.root_closed = true;
         Some(())
     }
@@ -338,7 +413,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Handle one event; false when reading should stop (the end, or too many errors).
-    fn event(&mut self, ns: &NamespaceResolver, ev: Event<'_>, pos: u64, line: u64) -> Result<bool, Stop> {
+    fn event(&mut self, ns: &NamespaceResolver, ev: Event<'_>, line: u64) -> Result<bool, Stop> {
         match ev {
             Event::DocType(_) => {
                 return Err(vec![
@@ -362,10 +437,10 @@ impl<'a> Parser<'a> {
                 self.text_buf.push_str(&t);
             }
             Event::CData(t) => self.text_buf.push_str(&t.xml10_content()),
-            Event::Start(e) if !self.start(ns, &e, pos, line, false)? => return Ok(false),
+            Event::Start(e) if !self.start(ns, &e, line, false)? => return Ok(false),
             Event::Start(_) => {}
             Event::Empty(e) => {
-                if !self.start(ns, &e, pos, line, true)? {
+                if !self.start(ns, &e, line, true)? {
                     return Ok(false);
                 }
                 self.end(ns, &e, line);
@@ -385,7 +460,7 @@ impl<'a> Parser<'a> {
                     &self.text_buf,
                     at,
                 );
-                self.open.pop();
+                self.pop_open();
                 self.text_buf.clear();
             }
             Event::Eof if self.fragment => {
@@ -394,11 +469,8 @@ impl<'a> Parser<'a> {
             }
             Event::Eof => {
                 if let Some(&at) = self.open.last() {
-                    let name: String = self.text[at as usize + 1..]
-                        .chars()
-                        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-                        .collect();
-                    let local = name.rsplit(':').next().unwrap_or(&name).to_string();
+                    let name = &self.open_names[at..];
+                    let local = name.rsplit(':').next().unwrap_or(name).to_string();
                     self.acc.errs.push(self.err(
                         line,
                         Code::E0003,
@@ -461,14 +533,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A start tag (or an empty element); false when reading should stop.
-    fn start(
-        &mut self,
-        ns: &NamespaceResolver,
-        e: &BytesStart<'_>,
-        pos: u64,
-        line: u64,
-        empty: bool,
-    ) -> Result<bool, Stop> {
+    fn start(&mut self, ns: &NamespaceResolver, e: &BytesStart<'_>, line: u64, empty: bool) -> Result<bool, Stop> {
         let attrs = self.attributes(ns, e, line)?;
         let name = e.name().into_inner();
         let depth = self.open.len();
@@ -491,7 +556,7 @@ impl<'a> Parser<'a> {
             return Ok(false);
         }
         self.text_buf.clear();
-        self.open.push(pos);
+        self.push_open(name);
         let Some((nsu, local)) = q else {
             self.acc.errs.push(self.err(line, Code::E0003, format!("element {name} uses an undeclared prefix")));
             return Ok(true);
@@ -616,7 +681,7 @@ impl<'a> Parser<'a> {
         };
         let at = (self.file, line);
         self.acc.end_element(ns, &mut self.names, (nsu, local), self.open.len(), &self.text_buf, at);
-        self.open.pop();
+        self.pop_open();
         self.text_buf.clear();
     }
 
@@ -666,7 +731,7 @@ impl<'a> Parser<'a> {
             *uses.entry(label).or_default() += 1;
         }
         let mut read: HashMap<&[&str], Option<Provenance>> = HashMap::new();
-        let (mut copied, copies_at_most) = (0, NOTE_BYTES_PER_TEXT_BYTE_AT_MOST * self.text.len() + (1 << 20));
+        let (mut copied, copies_at_most) = (0, NOTE_BYTES_PER_TEXT_BYTE_AT_MOST * self.size as usize + (1 << 20));
         for f in &mut acc.raw.facts {
             let Some(labels) = f.id.as_deref().and_then(|id| linked.get(id)) else { continue };
             // (A text already moved belongs to another fact of the same id, an error found later.)
@@ -1017,13 +1082,13 @@ mod tests {
     fn a_large_instance_read_in_halves_equals_one_read_whole() {
         let text = instance(1_200, fact);
         assert!(text.len() > HALVES_FROM_BYTES);
-        let halves = read_halves("big.xbrl", &text).expect("a plainly written instance is split");
+        let halves = read_halves("big.xbrl", Source::Text(&text)).expect("a plainly written instance is split");
         assert_eq!(halves.facts.len(), 1_200);
         // The second half's facts carry their lines in the whole document.
         let last = halves.facts.last().unwrap();
         let line = text.lines().position(|l| l.contains("id=\"f1199\"")).unwrap() as u64 + 1;
         assert_eq!(last.line, line);
-        assert_eq!(shown(&Ok(halves)), shown(&read_whole("big.xbrl", &text)));
+        assert_eq!(shown(&Ok(halves)), shown(&read_whole("big.xbrl", Source::Text(&text))));
     }
 
     #[test]
@@ -1037,10 +1102,10 @@ mod tests {
             instance(1_200, fact).replace("</xbrli:xbrl>", &format!("  <xbrli:context{}</xbrli:xbrl>", context("c0")));
         let bad_char = instance(1_200, fact).replace("page 1100 ", "page &#1; ");
         for text in [undefined, twice, bad_char] {
-            assert!(read_halves("big.xbrl", &text).is_none());
+            assert!(read_halves("big.xbrl", Source::Text(&text)).is_none());
             let r = read("big.xbrl", &text);
             assert!(r.is_err());
-            assert_eq!(shown(&r), shown(&read_whole("big.xbrl", &text)));
+            assert_eq!(shown(&r), shown(&read_whole("big.xbrl", Source::Text(&text))));
         }
     }
 
@@ -1048,11 +1113,55 @@ mod tests {
     fn an_instance_that_cannot_be_split_is_read_whole() {
         // All on one line: no line starts a child of the root.
         let text = instance(1_200, fact).replace('\n', " ");
-        assert!(read_halves("big.xbrl", &text).is_none());
+        assert!(read_halves("big.xbrl", Source::Text(&text)).is_none());
         assert_eq!(read("big.xbrl", &text).unwrap().facts.len(), 1_200);
         // Something after the root's end tag.
         let text = instance(1_200, fact) + "<x/>";
-        assert!(read_halves("big.xbrl", &text).is_none());
+        assert!(read_halves("big.xbrl", Source::Text(&text)).is_none());
         assert!(read("big.xbrl", &text).is_err());
+    }
+
+    /// A filing in a file, read as a stream (whole or in halves), as its text is read in memory:
+    /// the same facts and lines, and the same findings for text that is not UTF-8 or has a
+    /// character XML does not allow, wherever it is.
+    #[test]
+    fn a_file_is_read_as_its_text_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let from_file = |bytes: &[u8]| {
+            let path = dir.path().join("f.xbrl");
+            std::fs::write(&path, bytes).unwrap();
+            read_file("f.xbrl", &path, bytes.len() as u64)
+        };
+        let from_text = |bytes: &[u8]| match crate::input::decode_str("f.xbrl", bytes) {
+            Ok(text) => read("f.xbrl", text),
+            Err(d) => Err(vec![d]),
+        };
+        let big = instance(1_200, fact);
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend_from_slice(big.as_bytes());
+        let mut not_utf8 = big.clone().into_bytes();
+        let at = big.find("page 1100 ").unwrap();
+        not_utf8[at] = 0xFF;
+        let cases: Vec<Vec<u8>> = vec![
+            big.clone().into_bytes(),
+            with_bom,
+            instance(3, fact).into_bytes(),
+            big.replace("page 1100 ", "page \u{1} ").into_bytes(),
+            big.replace("page 3 ", "page \u{1} ").into_bytes(),
+            not_utf8,
+            big.as_bytes()[..big.len() - 200].to_vec(),
+            vec![0xFF, 0xFE, b'<', 0],
+        ];
+        for (i, bytes) in cases.iter().enumerate() {
+            let (a, b) = (from_file(bytes), from_text(bytes));
+            assert_eq!(shown(&a), shown(&b), "case {i}");
+            assert_eq!(a.is_ok(), i < 3, "case {i}: {}", shown(&a));
+        }
+        // The large one was read in halves from the file.
+        let path = dir.path().join("f.xbrl");
+        std::fs::write(&path, &big).unwrap();
+        assert!(read_halves("f.xbrl", Source::File(&path, big.len() as u64)).is_some());
+        let line = big.lines().position(|l| l.contains("id=\"f1199\"")).unwrap() as u64 + 1;
+        assert_eq!(from_file(big.as_bytes()).unwrap().facts.last().unwrap().line, line);
     }
 }
