@@ -133,7 +133,7 @@ fn unreadable(file: &str, e: std::io::Error) -> Vec<Diagnostic> {
 fn read_whole(file: &str, src: Source<'_>) -> Result<Raw, Vec<Diagnostic>> {
     let part = src.part(0, src.len()).map_err(|e| unreadable(file, e))?;
     let mut reader = reader(Checked::new(part, matches!(src, Source::File(..))));
-    let mut p = Parser::new(file, src.len());
+    let mut p = Parser::new(file, src.len(), src.len());
     let read = p.run(&mut reader);
     let checked = reader.get_mut();
     checked.check_rest();
@@ -231,7 +231,7 @@ fn read_half<'t>(
 ) -> Option<(Parser<'t>, u64)> {
     let part = src.part(from, to).ok()?;
     let mut reader = reader(Checked::new(part, from == 0 && matches!(src, Source::File(..))));
-    let mut p = Parser::new(file, src.len());
+    let mut p = Parser::new(file, src.len(), to - from);
     p.fragment = true;
     if let Some(root) = root {
         p.seen_root = true;
@@ -319,12 +319,13 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(file: &'a str, size: u64) -> Self {
+    /// A parser of `part` bytes of a filing of `size`.
+    fn new(file: &'a str, size: u64, part: u64) -> Self {
         let mut acc = Acc::default();
         // Room for the facts up front: a fact is large, and growing the list by doubling copied
         // each one several times and faulted in fresh pages for every copy (perf). A filing
         // takes well over this many bytes a fact; room not used is never touched.
-        acc.raw.facts.reserve(size as usize / BYTES_A_FACT_AT_LEAST);
+        acc.raw.facts.reserve(part as usize / BYTES_A_FACT_AT_LEAST);
         Parser {
             file,
             size,
@@ -807,6 +808,8 @@ struct Acc {
     /// Footnote resource label -> text.
     footnotes: HashMap<String, String>,
     footnote_label: Option<String>,
+    /// The entity of the last context read.
+    last_entity: Option<std::sync::Arc<(String, String)>>,
     errs: Vec<Diagnostic>,
 }
 
@@ -819,6 +822,7 @@ impl Default for Acc {
             units: HashMap::new(),
             footnotes: HashMap::new(),
             footnote_label: None,
+            last_entity: None,
             errs: Vec::new(),
         }
     }
@@ -836,7 +840,7 @@ impl Acc {
         text: &str,
         (file, line): (&str, u64),
     ) {
-        let Acc { state, raw, contexts, units, footnotes, footnote_label, errs } = self;
+        let Acc { state, raw, contexts, units, footnotes, footnote_label, last_entity, errs } = self;
         let date = |t: &str, errs: &mut Vec<Diagnostic>| period_date(t, errs, (file, line));
         match (std::mem::replace(state, In::Nothing), nsu, local) {
             (In::Context(id, mut c), XBRLI, "context") => {
@@ -847,7 +851,12 @@ impl Acc {
                         format!("context id {id:?} is defined twice"),
                     ));
                 }
-                c.entity = Some((std::mem::take(&mut c.scheme), std::mem::take(&mut c.identifier)).into());
+                // A filing has one entity, named again in each of its contexts: made once.
+                let entity = (std::mem::take(&mut c.scheme), std::mem::take(&mut c.identifier));
+                c.entity = match last_entity {
+                    Some(e) if **e == entity => Some(e.clone()),
+                    _ => Some(last_entity.insert(entity.into()).clone()),
+                };
                 contexts.insert(id, c);
             }
             (In::Context(id, mut c), XBRLI, "identifier") => {
