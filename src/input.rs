@@ -294,8 +294,8 @@ pub fn open_file(path: &std::path::Path, shown: &str) -> Result<(std::fs::File, 
         // and the check below refuses it.
         opts.custom_flags(libc::O_NONBLOCK);
     }
-    let file = opts.open(path).map_err(|e| err(format!("cannot read {shown}: {e}")))?;
-    let meta = file.metadata().map_err(|e| err(format!("cannot read {shown}: {e}")))?;
+    let file = opts.open(path).map_err(|e| cannot_read(shown, e))?;
+    let meta = file.metadata().map_err(|e| cannot_read(shown, e))?;
     if !meta.is_file() {
         return Err(err(format!("{shown} is {}; esgx reads regular files only", file_kind(&meta.file_type()))));
     }
@@ -303,6 +303,11 @@ pub fn open_file(path: &std::path::Path, shown: &str) -> Result<(std::fs::File, 
         return Err(too_big(shown, meta.len()));
     }
     Ok((file, meta.len()))
+}
+
+/// An input that could not be read, and why.
+pub fn cannot_read(shown: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::E0001, Location::file(shown), format!("cannot read {shown}: {e}"))
 }
 
 fn too_big(shown: &str, n: u64) -> Diagnostic {
@@ -322,9 +327,7 @@ pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnos
     let limit = max_input_bytes();
     let mut bytes = Vec::with_capacity(len as usize);
     // A file that grows while it is read stops at the limit too.
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::error(Code::E0001, Location::file(shown), format!("cannot read {shown}: {e}")))?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, e))?;
     if bytes.len() as u64 > limit {
         return Err(too_big(shown, bytes.len() as u64));
     }

@@ -40,20 +40,25 @@ pub(crate) fn entity_char(r: &quick_xml::events::BytesRef) -> Result<char, (Code
     }
 }
 
-/// Refuse a document with a character XML does not allow, at its line.
 /// How many namespace bindings may be in scope at once in a filing or a taxonomy document: far
 /// more than any real one declares, while a hostile one cannot grow the reader's scope without
 /// bound (each binding costs once, not per element).
 pub(crate) const MAX_NAMESPACE_BINDINGS: usize = 10_000;
 
+/// Refuse a document with a character XML does not allow, at its line.
 pub(crate) fn check_xml_chars(file: &str, text: &str) -> Result<(), Diagnostic> {
     let Some((at, c)) = crate::xml::first_illegal_char(text) else { return Ok(()) };
     let line = text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-    Err(Diagnostic::error(
+    Err(illegal_char(file, line, c))
+}
+
+/// A character XML does not allow, on `line`.
+pub(crate) fn illegal_char(file: &str, line: u64, c: char) -> Diagnostic {
+    Diagnostic::error(
         Code::E0003,
         Location::line(file, line),
         format!("malformed XML: the character U+{:04X} is not allowed in XML", c as u32),
-    ))
+    )
 }
 
 /// An attribute value with a character reference to a character XML does not allow.
@@ -265,9 +270,7 @@ fn stream_instance(path: &Path, file: &str) -> Result<Option<Raw>, Vec<Diagnosti
     }
     let (f, len) = crate::input::open_file(path, file).map_err(|d| vec![d])?;
     let mut head = Vec::new();
-    f.take(ixbrl::HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| vec![Diagnostic::error(Code::E0001, Location::file(file), format!("cannot read {file}: {e}"))])?;
+    f.take(ixbrl::HEAD_BYTES as u64).read_to_end(&mut head).map_err(|e| vec![crate::input::cannot_read(file, e)])?;
     if ixbrl::is_inline(&String::from_utf8_lossy(&head)) {
         return Ok(None);
     }

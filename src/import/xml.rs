@@ -117,21 +117,13 @@ fn broken(file: &str, b: Broken) -> Diagnostic {
     match b {
         Broken::Utf16 => crate::input::utf16_error(file),
         Broken::Utf8 { offset, line } => crate::input::utf8_error(file, offset, line),
-        Broken::Char { c, line } => Diagnostic::error(
-            Code::E0003,
-            Location::line(file, line),
-            format!("malformed XML: the character U+{:04X} is not allowed in XML", c as u32),
-        ),
+        Broken::Char { c, line } => super::illegal_char(file, line, c),
     }
-}
-
-fn unreadable(file: &str, e: std::io::Error) -> Vec<Diagnostic> {
-    vec![Diagnostic::error(Code::E0001, Location::file(file), format!("cannot read {file}: {e}"))]
 }
 
 /// Read the document from start to end in one go.
 fn read_whole(file: &str, src: Source<'_>) -> Result<Raw, Vec<Diagnostic>> {
-    let part = src.part(0, src.len()).map_err(|e| unreadable(file, e))?;
+    let part = src.part(0, src.len()).map_err(|e| vec![crate::input::cannot_read(file, e)])?;
     let mut reader = reader(Checked::new(part, matches!(src, Source::File(..))));
     let mut p = Parser::new(file, src.len(), src.len());
     let read = p.run(&mut reader);
