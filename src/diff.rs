@@ -662,7 +662,7 @@ mod tests {
             concept: crate::report::QName::new("x", "urn:x", "C"),
             period: Period::Instant(NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()),
             unit: None,
-            dimensions: Vec::new(),
+            dimensions: Vec::new().into(),
             value: FactValue::Number(Decimal::from_str(v).unwrap()),
             decimals,
             numeric: true,

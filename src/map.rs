@@ -4,13 +4,14 @@
 use crate::dataset::{Dataset, DecimalsSpec, FactRecord};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
-use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
+use crate::report::{Breakdowns, Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
 use crate::taxonomy::contract::{self, Breach};
 use crate::taxonomy::source::{DataType, PeriodType};
 use crate::taxonomy::{Concept, Taxonomy, lookup};
 use crate::value::parse_reported;
 use chrono::NaiveDate;
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
 pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
@@ -20,12 +21,14 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
     let mut placeholders = 0;
     let suggester = OnceCell::new();
+    let mut breakdowns = Breakdowns::default();
     for (i, rec) in doc.facts.iter().enumerate() {
         if rec.value.is_none() && rec.omission.is_none() {
             placeholders += 1; // an unfilled template row
             continue;
         }
-        let mut m = Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new() };
+        let mut m =
+            Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), breakdowns: &mut breakdowns };
         match m.fact() {
             Some(f) if m.errs.is_empty() => {
                 facts.push(f);
@@ -166,6 +169,7 @@ struct Mapping<'a, 't> {
     i: usize,
     rec: &'a FactRecord,
     errs: Vec<Diagnostic>,
+    breakdowns: &'a mut Breakdowns,
 }
 
 impl<'t> Mapping<'_, 't> {
@@ -201,6 +205,7 @@ impl<'t> Mapping<'_, 't> {
         let (value, decimals) = self.value(concept);
         let unit = self.unit(concept);
         let dimensions = self.dimensions(concept);
+        let dimensions = self.breakdowns.dims(dimensions);
         self.source_and_qualifier(concept);
         Some(Fact {
             id: rec.id.clone().unwrap_or_default(), // or derived from its aspects, once all are mapped
@@ -307,7 +312,7 @@ impl<'t> Mapping<'_, 't> {
     }
 
     /// The unit the record names (or the concept's only one), if the concept accepts it.
-    fn unit(&mut self, concept: &Concept) -> Option<Unit> {
+    fn unit(&mut self, concept: &Concept) -> Option<Arc<Unit>> {
         let (rec, def, tax) = (self.rec, &concept.def, self.tax);
         if !concept.is_numeric() {
             if rec.unit.is_some() {
@@ -339,7 +344,7 @@ impl<'t> Mapping<'_, 't> {
             return None;
         };
         let resolved = tax.resolved_unit(&u.id);
-        match contract::unit(tax, concept, resolved) {
+        match contract::unit(tax, concept, resolved.map(|u| &**u)) {
             Ok(()) => resolved.cloned(),
             Err(b) => {
                 let msg = format!("unit {} is not allowed for {}", u.id, def.name);

@@ -249,6 +249,41 @@ impl Provenance {
     }
 }
 
+/// A breakdown: (axis, member) pairs, sorted by axis. A report has far fewer breakdowns than
+/// facts, so its facts share them.
+pub type Dimensions = Arc<[(QName, QName)]>;
+
+/// One shared copy of each breakdown (and of each unit) a report's facts use: a fact then holds
+/// a pointer, not its own list of names.
+#[derive(Default)]
+pub struct Breakdowns {
+    dims: std::collections::HashMap<Vec<(QName, QName)>, Dimensions>,
+    units: std::collections::HashMap<Unit, Arc<Unit>>,
+}
+
+impl Breakdowns {
+    /// The shared copy of this breakdown, sorted by axis.
+    pub fn dims(&mut self, mut dims: Vec<(QName, QName)>) -> Dimensions {
+        dims.sort();
+        if let Some(d) = self.dims.get(&dims) {
+            return d.clone();
+        }
+        let shared: Dimensions = dims.as_slice().into();
+        self.dims.insert(dims, shared.clone());
+        shared
+    }
+
+    /// The shared copy of this unit.
+    pub fn unit(&mut self, unit: Unit) -> Arc<Unit> {
+        if let Some(u) = self.units.get(&unit) {
+            return u.clone();
+        }
+        let shared = Arc::new(unit.clone());
+        self.units.insert(unit, shared.clone());
+        shared
+    }
+}
+
 /// A fact: a concept's value for the entity in a period, with its unit, breakdown, precision and
 /// provenance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,10 +295,10 @@ pub struct Fact {
     pub concept: QName,
     /// The fact's period: an instant or a duration.
     pub period: Period,
-    /// The fact's unit; `None` for non-numeric facts.
-    pub unit: Option<Unit>,
-    /// (axis, member), sorted by axis.
-    pub dimensions: Vec<(QName, QName)>,
+    /// The fact's unit; `None` for non-numeric facts. Shared by the facts of one unit.
+    pub unit: Option<Arc<Unit>>,
+    /// (axis, member), sorted by axis. Shared by the facts of one breakdown (see [`Breakdowns`]).
+    pub dimensions: Dimensions,
     /// The fact's value: a number, text or nil.
     pub value: FactValue,
     /// `None` for non-numeric facts, nil facts and exact (INF) values.
@@ -292,7 +327,7 @@ impl Fact {
         if let Some(u) = &self.unit {
             let _ = writeln!(k, "unit {}", u.oim());
         }
-        for (axis, member) in &self.dimensions {
+        for (axis, member) in self.dimensions.iter() {
             let _ = writeln!(k, "dimension {axis} {member}");
         }
         if let Some(l) = &self.language {
@@ -552,12 +587,12 @@ mod tests {
             id: String::new(),
             concept: q(concept),
             period: Period::Duration { start: d(1, 1), end: d(12, 31) },
-            unit: Some(Unit {
+            unit: Some(Arc::new(Unit {
                 id: "t".into(),
                 numerator: vec![QName::new("utr", crate::ns::UTR, "t")],
                 denominator: vec![],
-            }),
-            dimensions: member.map(|m| vec![(q("StatementAxis"), q(m))]).unwrap_or_default(),
+            })),
+            dimensions: member.map(|m| vec![(q("StatementAxis"), q(m))]).unwrap_or_default().into(),
             value: FactValue::Number(Decimal::ONE),
             decimals: Some(0),
             numeric: true,

@@ -282,7 +282,7 @@ fn record(
         u => u.as_ref().map(|u| u.id.clone()),
     };
     let mut dimensions = BTreeMap::new();
-    for (axis, member) in &f.dimensions {
+    for (axis, member) in f.dimensions.iter() {
         let known = tax.axis(&axis.local).is_some_and(|a| tax.axes[a].member(&member.local).is_some());
         if !known {
             return Err(format!("{axis} = {member} is no axis and member of the taxonomy or its extension"));

@@ -203,7 +203,7 @@ struct Dims<'a>(&'a Fact);
 impl Serialize for Dims<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.dimensions.len()))?;
-        for (axis, member) in &self.0.dimensions {
+        for (axis, member) in self.0.dimensions.iter() {
             m.serialize_entry(&axis.to_string(), &member.to_string())?;
         }
         m.end()

@@ -220,7 +220,7 @@ impl Serialize for Dimensions<'_> {
         if let Some(lang) = &f.language {
             m.serialize_entry("language", lang)?;
         }
-        for (axis, member) in &f.dimensions {
+        for (axis, member) in f.dimensions.iter() {
             m.serialize_entry(&axis.to_string(), &member.to_string())?;
         }
         m.end()

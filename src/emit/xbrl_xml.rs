@@ -32,7 +32,7 @@ pub(super) fn aspects(report: &Report) -> Aspects<'_> {
     let mut fact_contexts = Vec::with_capacity(report.facts.len());
     let mut units: Vec<&Unit> = Vec::new();
     for f in &report.facts {
-        let key = (&f.period, f.dimensions.as_slice());
+        let key = (&f.period, &*f.dimensions);
         let i = *index.entry(key).or_insert_with(|| {
             contexts.push((key.0, key.1, context_id(&f.period, contexts.len() + 1, !f.dimensions.is_empty())));
             contexts.len() - 1

@@ -464,7 +464,9 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     let mut entity: Option<Arc<(String, String)>> = None;
     let mut explicit = Vec::with_capacity(raw.facts.len());
     // Units as each fact refers to them, resolved once per reference.
-    let mut units: HashMap<Option<String>, Option<Unit>> = HashMap::new();
+    let mut units: HashMap<Option<String>, Option<Arc<Unit>>> = HashMap::new();
+    // One shared copy of each breakdown and unit (a filing has far fewer than facts).
+    let mut shared = crate::report::Breakdowns::default();
     for mut rf in std::mem::take(&mut raw.facts) {
         let loc = match (&rf.origin, &rf.pointer) {
             (Some(o), _) => (**o).clone(),
@@ -552,8 +554,11 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
         let pure = rf.unit_def.is_none() && numeric && rf.oim;
         let unit = match (&rf.unit, units.get(&rf.unit)) {
             (Some(_), Some(u)) => u.clone(),
-            (Some(r), None) => units.entry(Some(r.clone())).or_insert(fact_unit(&rf, pure, tax)).clone(),
-            (None, _) => fact_unit(&rf, pure, tax),
+            (Some(r), None) => {
+                let u = fact_unit(&rf, pure, tax).map(|u| shared.unit(u));
+                units.entry(Some(r.clone())).or_insert(u).clone()
+            }
+            (None, _) => fact_unit(&rf, pure, tax).map(|u| shared.unit(u)),
         };
         let mut provenance = rf.provenance.take().map(|p| *p).unwrap_or_default();
         provenance.record = record;
@@ -562,8 +567,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
         if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.remove(id)) {
             provenance.note = Some(note);
         }
-        let mut dimensions = std::mem::take(&mut rf.dims);
-        dimensions.sort();
+        let dimensions = shared.dims(std::mem::take(&mut rf.dims));
         explicit.push(rf.id.is_some());
         let language = concept
             .filter(|c| matches!(c.def.data_type, DataType::String | DataType::TextBlock))

@@ -207,7 +207,7 @@ pub struct Taxonomy {
     /// Prefix -> namespace, kept in step with the layers.
     ns: BTreeMap<String, String>,
     /// Each unit with its measures resolved to namespaces, in the order of `units`.
-    resolved_units: Vec<crate::report::Unit>,
+    resolved_units: Vec<std::sync::Arc<crate::report::Unit>>,
     /// (namespace, local name) of a measure -> the measure its unit converts to and the factor
     /// (1 t = 1000 kg), from the units' `conversion`.
     conversions: HashMap<(String, String), ((String, String), rust_decimal::Decimal)>,
@@ -751,7 +751,7 @@ impl Taxonomy {
                 let mut denominator: Vec<QName> = u.denominator.iter().map(q).collect();
                 numerator.sort();
                 denominator.sort();
-                crate::report::Unit { id: u.id.clone(), numerator, denominator }
+                std::sync::Arc::new(crate::report::Unit { id: u.id.clone(), numerator, denominator })
             })
             .collect();
         let single = |u: &crate::report::Unit| match (u.numerator.as_slice(), u.denominator.is_empty()) {
@@ -786,7 +786,7 @@ impl Taxonomy {
     }
 
     /// A unit by id or alias, with its measures resolved (as facts carry it).
-    pub fn resolved_unit(&self, key: &str) -> Option<&crate::report::Unit> {
+    pub fn resolved_unit(&self, key: &str) -> Option<&std::sync::Arc<crate::report::Unit>> {
         self.unit_index.get(key).and_then(|i| self.resolved_units.get(*i))
     }
 

@@ -74,11 +74,11 @@ fn check_fact(f: &Fact, tax: &Taxonomy) -> Vec<Diagnostic> {
     if let Err(b) = contract::value(c, &f.value) {
         breach(b, None);
     }
-    if let Err(b) = contract::unit(tax, c, f.unit.as_ref()) {
+    if let Err(b) = contract::unit(tax, c, f.unit.as_deref()) {
         let hint = (b == Breach::UnitNotAccepted).then(|| format!("{} accepts {}", def.name, def.units.join(", ")));
         breach(b, hint);
     }
-    for (axis, member) in &f.dimensions {
+    for (axis, member) in f.dimensions.iter() {
         let Some(ai) = tax
             .axis(&axis.local)
             .filter(|i| tax.axes[*i].qname.namespace == axis.namespace && tax.axes[*i].name() == &*axis.local)

@@ -171,7 +171,7 @@ impl<'a> FactIndex<'a> {
         let mut by_aspects: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         let mut by_name: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
         for &f in &facts {
-            let key = ContextKey { period: &f.period, unit: f.unit.as_ref(), dimensions: &f.dimensions };
+            let key = ContextKey { period: &f.period, unit: f.unit.as_deref(), dimensions: &f.dimensions };
             by_aspects.entry((&f.concept, key)).or_default().push(f);
             by_name.entry(name_key(&f.concept.local, &f.period, &dims_of(f))).or_default().push(f);
         }
@@ -186,7 +186,7 @@ impl<'a> FactIndex<'a> {
         let mut kept: HashMap<(&QName, ContextKey), Vec<&Fact>> = HashMap::with_capacity(self.facts.len());
         let mut facts = Vec::with_capacity(self.facts.len());
         for &f in &self.facts {
-            let key = ContextKey { period: &f.period, unit: f.unit.as_ref(), dimensions: &f.dimensions };
+            let key = ContextKey { period: &f.period, unit: f.unit.as_deref(), dimensions: &f.dimensions };
             let group = kept.entry((&f.concept, key)).or_default();
             if group.len() >= MAX_DISTINCT_DUPLICATES
                 || group.iter().any(|g| g.value == f.value && g.decimals == f.decimals)

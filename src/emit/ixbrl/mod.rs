@@ -488,7 +488,7 @@ impl Page<'_, '_> {
             if periods.len() > 1 {
                 label.push(self.w.year(plan::column_of(&f.period)));
             }
-            for (axis, member) in &f.dimensions {
+            for (axis, member) in f.dimensions.iter() {
                 let tax = self.f.taxonomy;
                 if let Some(m) = tax.axis(&axis.local).and_then(|a| tax.axes[a].member(&member.local).map(|m| (a, m))) {
                     let l = self.w.pick(&tax.axes[m.0].members[m.1].def.labels);

@@ -329,7 +329,7 @@ fn member_depth(tax: &Taxonomy, axis: usize, member: usize) -> usize {
 /// not know one of them (the fact is then hidden rather than misplaced).
 fn dim_indexes(tax: &Taxonomy, f: &Fact) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::with_capacity(f.dimensions.len());
-    for (axis, member) in &f.dimensions {
+    for (axis, member) in f.dimensions.iter() {
         let a = tax.axis(&axis.local)?;
         let m = tax.axes[a].member(&member.local)?;
         out.push((a, m));
