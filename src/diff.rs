@@ -668,7 +668,7 @@ mod tests {
             numeric: true,
             language: None,
             provenance: Provenance::default(),
-            origin: crate::diag::Location::file("x"),
+            origin: (&crate::diag::Location::file("x")).into(),
         }
     }
 

@@ -22,13 +22,22 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let mut placeholders = 0;
     let suggester = OnceCell::new();
     let mut breakdowns = Breakdowns::default();
+    let mut origin_file: Arc<str> = dataset.file.as_str().into(); // shared by the facts' origins
     for (i, rec) in doc.facts.iter().enumerate() {
         if rec.value.is_none() && rec.omission.is_none() {
             placeholders += 1; // an unfilled template row
             continue;
         }
-        let mut m =
-            Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), breakdowns: &mut breakdowns };
+        let mut m = Mapping {
+            ds: dataset,
+            tax,
+            suggester: &suggester,
+            i,
+            rec,
+            errs: Vec::new(),
+            breakdowns: &mut breakdowns,
+            origin_file: &mut origin_file,
+        };
         match m.fact() {
             Some(f) if m.errs.is_empty() => {
                 facts.push(f);
@@ -170,6 +179,7 @@ struct Mapping<'a, 't> {
     rec: &'a FactRecord,
     errs: Vec<Diagnostic>,
     breakdowns: &'a mut Breakdowns,
+    origin_file: &'a mut Arc<str>,
 }
 
 impl<'t> Mapping<'_, 't> {
@@ -218,7 +228,7 @@ impl<'t> Mapping<'_, 't> {
             numeric: concept.is_numeric(),
             language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
             provenance: self.provenance(),
-            origin: ds.fact_locations[self.i].clone(),
+            origin: crate::diag::Origin::shared(&ds.fact_locations[self.i], self.origin_file),
         })
     }
 

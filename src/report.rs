@@ -310,7 +310,7 @@ pub struct Fact {
     /// Where the figure was stated in the source documents, and how.
     pub provenance: Provenance,
     /// Where the fact was read from (file and line or pointer), for findings about it.
-    pub origin: crate::diag::Location,
+    pub origin: crate::diag::Origin,
 }
 
 impl Fact {
@@ -598,7 +598,7 @@ mod tests {
             numeric: true,
             language: None,
             provenance: Provenance::default(),
-            origin: crate::diag::Location::file("x"),
+            origin: (&crate::diag::Location::file("x")).into(),
         }
     }
 

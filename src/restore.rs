@@ -190,7 +190,7 @@ pub fn to_dataset(imported: &Imported, file: &str, manifest: Option<&ManifestFac
             Err(why) => diags.push(
                 Diagnostic::warning(
                     Code::W0701,
-                    f.origin,
+                    f.origin.location(),
                     format!("fact {} ({}) was left out: {why}", f.id, f.concept),
                 )
                 .with_hint("a dataset holds reported figures and explained omissions of esgx taxonomy concepts"),
@@ -526,7 +526,7 @@ fn verify(restored: &Restored, imported: &Imported, name: &str, bytes: Vec<u8>) 
             diags.push(
                 Diagnostic::warning(
                     Code::W0702,
-                    want.origin.clone(),
+                    want.origin.location(),
                     format!("fact {} ({}): {what}", want.id, want.concept),
                 )
                 .with_hint("the dataset holds the fact as near as its format allows; check it before exporting"),

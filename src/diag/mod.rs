@@ -103,6 +103,76 @@ impl fmt::Display for Location {
     }
 }
 
+/// Where a fact was read from: a file, and in it a line, a JSON pointer or a workbook cell.
+///
+/// A [`Location`] cut down to what a fact needs, since every fact holds one: the file's name is
+/// shared by the facts read from one file, and there is no room for columns or the quoted line
+/// (a finding about the fact gets those from [`Origin::location`] and the input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    file: std::sync::Arc<str>,
+    place: Place,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    File,
+    Line(u64),
+    Pointer(Box<str>),
+    Cell(Box<str>),
+}
+
+impl Origin {
+    /// The origin `loc` names, sharing `file` (and replacing it, for the next fact) when `loc`
+    /// is in a file of another name. A location with a cell keeps the cell; one with a pointer,
+    /// the pointer; otherwise the line.
+    pub fn shared(loc: &Location, file: &mut std::sync::Arc<str>) -> Origin {
+        if *loc.file != **file {
+            *file = loc.file.as_str().into();
+        }
+        let place = match (&loc.cell, &loc.pointer, loc.line) {
+            (Some(c), _, _) => Place::Cell(c.as_str().into()),
+            (None, Some(p), _) => Place::Pointer(p.as_str().into()),
+            (None, None, Some(l)) => Place::Line(l),
+            (None, None, None) => Place::File,
+        };
+        Origin { file: file.clone(), place }
+    }
+
+    /// The file the fact was read from.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The origin as a location, for a finding about the fact.
+    pub fn location(&self) -> Location {
+        let file = self.file.to_string();
+        match &self.place {
+            Place::File => Location::file(file),
+            Place::Line(l) => Location::line(file, *l),
+            Place::Pointer(p) => Location::pointer(file, &**p),
+            Place::Cell(c) => Location { file, cell: Some(c.to_string()), ..Default::default() },
+        }
+    }
+}
+
+impl From<&Location> for Origin {
+    fn from(loc: &Location) -> Origin {
+        Origin::shared(loc, &mut std::sync::Arc::from(loc.file.as_str()))
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.place {
+            Place::Cell(c) => write!(f, "[{}]{c}", self.file),
+            Place::File => f.write_str(&self.file),
+            Place::Line(l) => write!(f, "{}:{l}", self.file),
+            Place::Pointer(p) => write!(f, "{}#{p}", self.file),
+        }
+    }
+}
+
 /// A finding: what esgx found (code, severity, message), where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -354,4 +424,37 @@ impl Summary {
 /// Whether any finding is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn an_origin_reads_and_shows_as_the_location_it_was_made_from() {
+        let cell = Location::cell("book.xlsx", "Facts", "C7");
+        for loc in
+            [Location::file("a.xbrl"), Location::line("a.csv", 12), Location::pointer("d.json", "/facts/3"), cell]
+        {
+            let o = Origin::from(&loc);
+            assert_eq!(o.location(), loc);
+            assert_eq!(o.to_string(), loc.to_string());
+        }
+        // Columns and the quoted line are a finding's, not a fact's: they are not kept.
+        let mut wide = Location::line("a.csv", 4);
+        wide.column = Some(3);
+        assert_eq!(Origin::from(&wide).location(), Location::line("a.csv", 4));
+    }
+
+    #[test]
+    fn facts_of_one_file_share_its_name() {
+        let mut file: Arc<str> = "d.json".into();
+        let a = Origin::shared(&Location::pointer("d.json", "/facts/0"), &mut file);
+        let b = Origin::shared(&Location::pointer("d.json", "/facts/1"), &mut file);
+        assert!(Arc::ptr_eq(&a.file, &b.file));
+        let c = Origin::shared(&Location::line("m.csv", 2), &mut file);
+        assert_eq!((c.file(), &*file), ("m.csv", "m.csv"));
+        assert!(!Arc::ptr_eq(&a.file, &c.file));
+    }
 }

@@ -467,6 +467,8 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     let mut units: HashMap<Option<String>, Option<Arc<Unit>>> = HashMap::new();
     // One shared copy of each breakdown and unit (a filing has far fewer than facts).
     let mut shared = crate::report::Breakdowns::default();
+    // One shared copy of the file name for the facts' origins.
+    let mut origin_file: Arc<str> = file.into();
     for mut rf in std::mem::take(&mut raw.facts) {
         let loc = match (&rf.origin, &rf.pointer) {
             (Some(o), _) => (**o).clone(),
@@ -474,7 +476,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
             (None, None) => Location::line(file, rf.line),
         };
         let record = loc.to_string();
-        let origin = loc.clone();
+        let origin = crate::diag::Origin::shared(&loc, &mut origin_file);
         if let Some(e) = &rf.entity {
             match &entity {
                 None => entity = Some(e.clone()),
@@ -590,7 +592,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     for clash in crate::report::assign_ids(&mut facts, &explicit) {
         errs.push(Diagnostic::error(
             Code::E0220,
-            facts[clash.second].origin.clone(),
+            facts[clash.second].origin.location(),
             format!("fact id {:?} is used twice", clash.id),
         ));
     }

@@ -40,9 +40,15 @@ pub fn fingerprint(d: &Diagnostic) -> String {
 /// Give each finding about facts an identity made of what the facts are (concept, period,
 /// breakdown), so that it survives facts being added, removed or renumbered.
 pub fn assign_fingerprints(diags: &mut [Diagnostic], report: &crate::report::Report) {
+    // Only the facts the findings name: a large filing has far more facts than findings.
+    let named: std::collections::HashSet<String> = diags.iter().flat_map(|d| d.facts.iter().cloned()).collect();
+    if named.is_empty() {
+        return;
+    }
     let key: std::collections::HashMap<&str, String> = report
         .facts
         .iter()
+        .filter(|f| named.contains(f.id.as_str()))
         .map(|f| {
             let dims: Vec<String> = f.dimensions.iter().map(|(a, m)| format!("{}={}", a, m)).collect();
             (f.id.as_str(), format!("{}@{}[{}]", f.concept, f.period, dims.join(",")))

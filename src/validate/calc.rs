@@ -11,9 +11,8 @@ use rust_decimal::Decimal;
 /// warning (a finding about the source report) in a dataset.
 pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut totals: Vec<_> = index.by_aspects.iter().collect();
-    totals.sort_by_key(|(_, fs)| &fs[0].id);
-    for ((concept, ctx), total_facts) in totals {
+    for total_facts in index.groups() {
+        let concept = &total_facts[0].concept;
         let Some(def) = tax.concept(&concept.local).filter(|c| !c.def.summation.is_empty()) else {
             continue;
         };
@@ -29,8 +28,9 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, filing: bool) -> Vec<Diagnostic>
                 continue;
             };
             let q = &item.qname;
-            let key = ContextKey { period: ctx.period, unit: ctx.unit, dimensions: ctx.dimensions };
-            let Some(fs) = index.by_aspects.get(&(q, key)) else {
+            let t = total_facts[0];
+            let key = ContextKey { period: &t.period, unit: t.unit.as_deref(), dimensions: &t.dimensions };
+            let Some(fs) = index.group(q, &key) else {
                 continue;
             };
             let Some((a, b)) = bound(fs) else {

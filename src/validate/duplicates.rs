@@ -13,9 +13,7 @@ use crate::value::interval;
 /// the report that differ from the primary statement.
 pub fn check(index: &FactIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut groups: Vec<_> = index.by_aspects.values().filter(|g| g.len() > 1).collect();
-    groups.sort_by_key(|g| &g[0].id);
-    for group in groups {
+    for group in index.groups().filter(|g| g.len() > 1) {
         let first = group[0];
         let figures = figures(index, group);
         let ids = group.iter().map(|f| f.id.clone());

@@ -20,7 +20,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 // foldhash: the hasher of hashbrown, several times faster than SipHash on these short keys
 // (perf showed SipHash at 4 to 10% of a validation), still seeded per process.
-use foldhash::{HashMap, HashMapExt};
 
 pub use completeness::{Coverage, CoverageRow};
 
@@ -133,13 +132,26 @@ pub struct ContextKey<'a> {
 pub type Interval = (Decimal, Decimal);
 
 /// Facts indexed once, shared by the rules.
+///
+/// Kept in flat arrays rather than a map of lists, since it holds every fact of the report
+/// (twice: all facts, then the distinct ones): facts are grouped by concept and context, and
+/// found by sorted hashes, whose collisions cost only time (lookups compare the facts).
 pub struct FactIndex<'a> {
     /// Every fact of the report, in report order.
     pub facts: Vec<&'a Fact>,
-    /// (concept, context) -> facts, for duplicates and calculations.
-    pub by_aspects: HashMap<(&'a QName, ContextKey<'a>), Vec<&'a Fact>>,
-    /// Hash of (concept local name, period, dimensions as local names) -> facts, unit aside.
-    by_name: HashMap<u64, Vec<&'a Fact>>,
+    /// The facts group by group (one concept in one context), groups in the order of their
+    /// first fact, each group in report order.
+    grouped: Vec<&'a Fact>,
+    /// Where each group starts in `grouped`, and at the end the length of `grouped`.
+    starts: Vec<usize>,
+    /// The group of each fact of `facts`.
+    group_of: Vec<u32>,
+    /// (hash of concept and context, group), sorted: finds a group by its aspects.
+    by_aspects: Vec<(u64, u32)>,
+    /// (hash of concept local name, period and breakdown by local names, position in `facts`),
+    /// sorted: finds the facts of a concept in a context, unit aside.
+    by_name: Vec<(u64, u32)>,
+    hasher: foldhash::fast::RandomState,
     /// The taxonomy's statement axis (local name), whose members mark differing figures.
     pub statement_axis: Option<String>,
     /// How the report names periods and prints figures, for messages.
@@ -149,16 +161,41 @@ pub struct FactIndex<'a> {
 /// A breakdown as (axis, member) local names.
 pub type Dims<'a> = Vec<(&'a str, &'a str)>;
 
-/// A hash key for a concept in a context; lookups compare the facts themselves, so a collision
-/// costs only time.
-fn name_key(concept: &str, period: &Period, dims: &[(&str, &str)]) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::default().hash_one((concept, period, dims))
-}
-
 /// A fact's breakdown as (axis, member) local names.
 pub fn dims_of(f: &Fact) -> Dims<'_> {
     f.dimensions.iter().map(|(a, m)| (&*a.local, &*m.local)).collect()
+}
+
+/// The concept and context of a fact, as the groups of a [`FactIndex`] are keyed.
+fn aspects(f: &Fact) -> (&QName, ContextKey<'_>) {
+    (&f.concept, ContextKey { period: &f.period, unit: f.unit.as_deref(), dimensions: &f.dimensions })
+}
+
+/// The hash a [`FactIndex`] finds facts by name with: concept local name, period, breakdown.
+fn name_hash<'n>(
+    hasher: &foldhash::fast::RandomState,
+    concept: &str,
+    period: &Period,
+    dims: impl ExactSizeIterator<Item = (&'n str, &'n str)>,
+) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = hasher.build_hasher();
+    concept.hash(&mut h);
+    period.hash(&mut h);
+    h.write_usize(dims.len());
+    for (a, m) in dims {
+        a.hash(&mut h);
+        m.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The entries of a sorted (hash, position) list with hash `h`.
+fn with_hash(sorted: &[(u64, u32)], h: u64) -> impl Iterator<Item = usize> + '_ {
+    sorted[sorted.partition_point(|&(k, _)| k < h)..]
+        .iter()
+        .take_while(move |&&(k, _)| k == h)
+        .map(|&(_, i)| i as usize)
 }
 
 impl<'a> FactIndex<'a> {
@@ -168,14 +205,84 @@ impl<'a> FactIndex<'a> {
     }
 
     fn of(facts: Vec<&'a Fact>, terms: terms::Terms<'a>, tax: &Taxonomy) -> Self {
-        let mut by_aspects: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
-        let mut by_name: HashMap<_, Vec<&Fact>> = HashMap::with_capacity(facts.len());
-        for &f in &facts {
-            let key = ContextKey { period: &f.period, unit: f.unit.as_deref(), dimensions: &f.dimensions };
-            by_aspects.entry((&f.concept, key)).or_default().push(f);
-            by_name.entry(name_key(&f.concept.local, &f.period, &dims_of(f))).or_default().push(f);
+        use std::hash::BuildHasher;
+        let hasher = foldhash::fast::RandomState::default();
+        // Facts with one concept and context are next to one another once sorted by its hash;
+        // each is then grouped with the first fact of that run that has the same aspects.
+        let mut order: Vec<(u64, u32)> =
+            facts.iter().enumerate().map(|(i, f)| (hasher.hash_one(aspects(f)), i as u32)).collect();
+        order.sort_unstable();
+        let mut head = vec![0u32; facts.len()]; // each fact's group's first fact
+        let mut heads: Vec<u32> = Vec::new();
+        let mut by_aspects = Vec::new();
+        for run in order.chunk_by(|a, b| a.0 == b.0) {
+            heads.clear();
+            for &(h, i) in run {
+                let f = aspects(facts[i as usize]);
+                match heads.iter().find(|&&j| aspects(facts[j as usize]) == f) {
+                    Some(&j) => head[i as usize] = j,
+                    None => {
+                        heads.push(i);
+                        head[i as usize] = i;
+                        by_aspects.push((h, i)); // the fact's position, made a group number below
+                    }
+                }
+            }
         }
-        FactIndex { facts, by_aspects, by_name, statement_axis: tax.info.statement_axis.clone(), terms }
+        drop(order);
+        // Groups are numbered in the order of their first fact.
+        let mut group_of = vec![0u32; facts.len()];
+        let mut sizes: Vec<usize> = Vec::new();
+        for i in 0..facts.len() {
+            let g = if head[i] as usize == i {
+                sizes.push(0);
+                sizes.len() as u32 - 1
+            } else {
+                group_of[head[i] as usize]
+            };
+            group_of[i] = g;
+            sizes[g as usize] += 1;
+        }
+        drop(head);
+        for e in &mut by_aspects {
+            e.1 = group_of[e.1 as usize];
+        }
+        let (grouped, starts) = place(&facts, &group_of, &sizes);
+        let mut by_name: Vec<(u64, u32)> = facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let dims = f.dimensions.iter().map(|(a, m)| (&*a.local, &*m.local));
+                (name_hash(&hasher, &f.concept.local, &f.period, dims), i as u32)
+            })
+            .collect();
+        by_name.sort_unstable();
+        FactIndex {
+            facts,
+            grouped,
+            starts,
+            group_of,
+            by_aspects,
+            by_name,
+            hasher,
+            statement_axis: tax.info.statement_axis.clone(),
+            terms,
+        }
+    }
+
+    /// The groups of facts that share concept and context, in the order of their first fact,
+    /// each in report order.
+    pub fn groups(&self) -> impl Iterator<Item = &[&'a Fact]> + '_ {
+        self.starts.windows(2).map(|w| &self.grouped[w[0]..w[1]])
+    }
+
+    /// The facts of `concept` in context `key`, duplicates included (in report order).
+    pub fn group(&self, concept: &QName, key: &ContextKey) -> Option<&[&'a Fact]> {
+        use std::hash::BuildHasher;
+        let h = self.hasher.hash_one((concept, key));
+        with_hash(&self.by_aspects, h)
+            .map(|g| &self.grouped[self.starts[g]..self.starts[g + 1]])
+            .find(|fs| aspects(fs[0]) == (concept, key.clone()))
     }
 
     /// The index without repeats: of the facts that share concept and context, those with the
@@ -183,30 +290,59 @@ impl<'a> FactIndex<'a> {
     /// duplicates rule sees them all; the rules that relate facts to one another then do work in
     /// proportion to the distinct figures, not to how often a filing repeats them.
     pub fn distinct(&self, tax: &Taxonomy) -> FactIndex<'a> {
-        let mut kept: HashMap<(&QName, ContextKey), Vec<&Fact>> = HashMap::with_capacity(self.facts.len());
-        let mut facts = Vec::with_capacity(self.facts.len());
-        for &f in &self.facts {
-            let key = ContextKey { period: &f.period, unit: f.unit.as_deref(), dimensions: &f.dimensions };
-            let group = kept.entry((&f.concept, key)).or_default();
-            if group.len() >= MAX_DISTINCT_DUPLICATES
-                || group.iter().any(|g| g.value == f.value && g.decimals == f.decimals)
+        // Each group's kept facts are written over the start of its own place in `kept`.
+        let mut kept = self.grouped.clone();
+        let mut sizes = vec![0usize; self.starts.len() - 1];
+        let mut keep = vec![false; self.facts.len()];
+        for (i, &f) in self.facts.iter().enumerate() {
+            let g = self.group_of[i] as usize;
+            let (at, n) = (self.starts[g], sizes[g]);
+            if n >= MAX_DISTINCT_DUPLICATES
+                || kept[at..at + n].iter().any(|k| k.value == f.value && k.decimals == f.decimals)
             {
                 continue;
             }
-            group.push(f);
-            facts.push(f);
+            kept[at + n] = f;
+            sizes[g] += 1;
+            keep[i] = true;
         }
-        FactIndex::of(facts, self.terms.clone(), tax)
+        // Positions in the new `facts` of the facts kept.
+        let mut new_pos = vec![u32::MAX; self.facts.len()];
+        let mut facts = Vec::new();
+        let mut group_of = Vec::new();
+        for (i, &f) in self.facts.iter().enumerate().filter(|&(i, _)| keep[i]) {
+            new_pos[i] = facts.len() as u32;
+            facts.push(f);
+            group_of.push(self.group_of[i]);
+        }
+        let mut grouped = Vec::with_capacity(facts.len());
+        let mut starts = Vec::with_capacity(sizes.len() + 1);
+        for (g, &n) in sizes.iter().enumerate() {
+            starts.push(grouped.len());
+            grouped.extend_from_slice(&kept[self.starts[g]..self.starts[g] + n]);
+        }
+        starts.push(grouped.len());
+        // The hashes stay; positions are renumbered in order, so the lists stay sorted.
+        let by_name =
+            self.by_name.iter().filter(|e| keep[e.1 as usize]).map(|&(h, i)| (h, new_pos[i as usize])).collect();
+        FactIndex {
+            facts,
+            grouped,
+            starts,
+            group_of,
+            by_aspects: self.by_aspects.clone(),
+            by_name,
+            hasher: self.hasher.clone(),
+            statement_axis: tax.info.statement_axis.clone(),
+            terms: self.terms.clone(),
+        }
     }
 
-    /// The facts of a concept in a context (any unit), duplicates included.
+    /// The facts of a concept in a context (any unit), duplicates included, in report order.
     pub fn get(&self, concept: &str, period: &Period, dims: &[(&str, &str)]) -> Vec<&'a Fact> {
-        let Some(bucket) = self.by_name.get(&name_key(concept, period, dims)) else {
-            return Vec::new();
-        };
-        bucket
-            .iter()
-            .copied()
+        let h = name_hash(&self.hasher, concept, period, dims.iter().copied());
+        with_hash(&self.by_name, h)
+            .map(|i| self.facts[i])
             .filter(|f| {
                 &*f.concept.local == concept
                     && &f.period == period
@@ -231,6 +367,25 @@ impl<'a> FactIndex<'a> {
     pub fn primary_dims<'f>(&self, f: &'f Fact) -> Dims<'f> {
         dims_of(f).into_iter().filter(|(a, _)| Some(*a) != self.statement_axis.as_deref()).collect()
     }
+}
+
+/// The facts laid out group by group (`group_of` each, groups of `sizes`), each group in the
+/// order of `facts`; and where each group starts, with the total at the end.
+fn place<'a>(facts: &[&'a Fact], group_of: &[u32], sizes: &[usize]) -> (Vec<&'a Fact>, Vec<usize>) {
+    let mut starts = Vec::with_capacity(sizes.len() + 1);
+    let mut at = 0;
+    for &n in sizes {
+        starts.push(at);
+        at += n;
+    }
+    starts.push(at);
+    let mut next = starts.clone();
+    let mut grouped: Vec<Option<&Fact>> = vec![None; facts.len()];
+    for (&f, &g) in facts.iter().zip(group_of) {
+        grouped[next[g as usize]] = Some(f);
+        next[g as usize] += 1;
+    }
+    (grouped.into_iter().flatten().collect(), starts)
 }
 
 /// A count of whole things (a headcount, a number of suppliers) reported to the unit: exact,
@@ -327,5 +482,137 @@ pub fn validate(report: &Report, tax: &Taxonomy, opts: &Options) -> (Vec<Diagnos
 
 /// Where a fact's record is, for a diagnostic about it.
 pub(crate) fn fact_location(f: &Fact) -> Location {
-    f.origin.clone()
+    f.origin.location()
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::report::{Entity, Provenance};
+    use chrono::NaiveDate;
+    use std::sync::Arc;
+
+    /// Facts of a few concepts, years, units and breakdowns, many of them repeated, some with
+    /// another value: every way two facts can share or differ in concept and context.
+    fn report(n: usize) -> Report {
+        let q = |l: &str| QName::new("esgx", "urn:x", l);
+        let unit = |m: &str| {
+            Arc::new(Unit { id: m.into(), numerator: vec![QName::new("utr", "urn:u", m)], denominator: vec![] })
+        };
+        let units = [unit("t"), unit("kg")];
+        let mut seed = 7u64;
+        let mut next = |k: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % k
+        };
+        let facts = (0..n)
+            .map(|i| {
+                let year = 2020 + next(3) as i32;
+                let dims: Vec<(QName, QName)> = match next(4) {
+                    0 => vec![],
+                    1 => vec![(q("SiteAxis"), q("HongKongMember"))],
+                    2 => vec![(q("SiteAxis"), q("ShanghaiMember"))],
+                    _ => vec![(q("SiteAxis"), q("HongKongMember")), (q("StatementAxis"), q("OtherStatementMember"))],
+                };
+                Fact {
+                    id: format!("f{i}"),
+                    concept: q(["Waste", "Water", "Energy"][next(3) as usize]),
+                    period: Period::Instant(NaiveDate::from_ymd_opt(year, 12, 31).unwrap()),
+                    unit: Some(units[next(2) as usize].clone()),
+                    dimensions: dims.into(),
+                    value: FactValue::Number(Decimal::from(next(3))),
+                    decimals: Some(next(2) as i32),
+                    numeric: true,
+                    language: None,
+                    provenance: Provenance::default(),
+                    origin: (&Location::file("x")).into(),
+                }
+            })
+            .collect();
+        Report {
+            entity: Entity { scheme: String::new(), identifier: String::new(), name: String::new() },
+            facts,
+            namespaces: Default::default(),
+            schema_ref: String::new(),
+            dimension_container: crate::report::DimensionContainer::Segment,
+            framework: None,
+            reporting_period: None,
+            period_names: Default::default(),
+            origin: Location::file("x"),
+        }
+    }
+
+    fn same(a: &Fact, b: &Fact) -> bool {
+        aspects(a) == aspects(b)
+    }
+
+    /// Groups as a list of lists would make them: in the order of their first fact.
+    fn naive_groups<'a>(facts: &[&'a Fact]) -> Vec<Vec<&'a Fact>> {
+        let mut groups: Vec<Vec<&Fact>> = Vec::new();
+        for &f in facts {
+            match groups.iter_mut().find(|g| same(g[0], f)) {
+                Some(g) => g.push(f),
+                None => groups.push(vec![f]),
+            }
+        }
+        groups
+    }
+
+    fn ids(fs: &[&Fact]) -> Vec<String> {
+        fs.iter().map(|f| f.id.clone()).collect()
+    }
+
+    #[test]
+    fn the_index_groups_and_finds_facts_as_a_list_of_lists_would() {
+        let tax = Taxonomy::bundled("hkex-esg").unwrap();
+        let report = report(600);
+        let index = FactIndex::new(&report, &tax);
+        let naive = naive_groups(&index.facts);
+        let got: Vec<Vec<String>> = index.groups().map(ids).collect();
+        assert_eq!(got, naive.iter().map(|g| ids(g)).collect::<Vec<_>>());
+        assert!(naive.iter().any(|g| g.len() > 1) && naive.len() > 20, "the data repeats and differs");
+        for g in &naive {
+            let (c, key) = aspects(g[0]);
+            assert_eq!(ids(index.group(c, &key).unwrap()), ids(g));
+            // By name: any unit, in report order.
+            let dims = dims_of(g[0]);
+            let want: Vec<&Fact> = index
+                .facts
+                .iter()
+                .copied()
+                .filter(|f| f.concept == g[0].concept && f.period == g[0].period && dims_of(f) == dims)
+                .collect();
+            assert_eq!(ids(&index.get(&c.local, &g[0].period, &dims)), ids(&want));
+        }
+        let gone = Period::Instant(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap());
+        assert!(index.get("Waste", &gone, &[]).is_empty());
+        let key = ContextKey { period: &gone, unit: None, dimensions: &[] };
+        assert!(index.group(&report.facts[0].concept, &key).is_none());
+    }
+
+    #[test]
+    fn the_distinct_index_keeps_one_of_each_figure_and_at_most_a_few() {
+        let tax = Taxonomy::bundled("hkex-esg").unwrap();
+        let report = report(600);
+        let index = FactIndex::new(&report, &tax);
+        let distinct = index.distinct(&tax);
+        let mut want: Vec<&Fact> = Vec::new();
+        for &f in &index.facts {
+            let kin: Vec<&&Fact> = want.iter().filter(|k| same(k, f)).collect();
+            if kin.len() < MAX_DISTINCT_DUPLICATES
+                && !kin.iter().any(|k| k.value == f.value && k.decimals == f.decimals)
+            {
+                want.push(f);
+            }
+        }
+        assert!(want.len() < index.facts.len(), "some facts repeat a figure");
+        assert_eq!(ids(&distinct.facts), ids(&want));
+        let got: Vec<Vec<String>> = distinct.groups().map(ids).collect();
+        assert_eq!(got, naive_groups(&want).iter().map(|g| ids(g)).collect::<Vec<_>>());
+        for &f in &want {
+            let (c, key) = aspects(f);
+            assert!(distinct.group(c, &key).unwrap().iter().any(|g| g.id == f.id));
+            assert!(distinct.get(&c.local, &f.period, &dims_of(f)).iter().any(|g| g.id == f.id));
+        }
+    }
 }
