@@ -257,20 +257,33 @@ pub type Dimensions = Arc<[(QName, QName)]>;
 /// a pointer, not its own list of names.
 #[derive(Default)]
 pub struct Breakdowns {
-    dims: std::collections::HashMap<Vec<(QName, QName)>, Dimensions>,
-    units: std::collections::HashMap<Unit, Arc<Unit>>,
+    dims: std::collections::HashSet<Dimensions>,
+    units: std::collections::HashSet<Arc<Unit>>,
 }
 
 impl Breakdowns {
     /// The shared copy of this breakdown, sorted by axis.
     pub fn dims(&mut self, mut dims: Vec<(QName, QName)>) -> Dimensions {
         dims.sort();
-        if let Some(d) = self.dims.get(&dims) {
+        if let Some(d) = self.dims.get(dims.as_slice()) {
             return d.clone();
         }
-        let shared: Dimensions = dims.as_slice().into();
-        self.dims.insert(dims, shared.clone());
+        let shared: Dimensions = dims.into();
+        self.dims.insert(shared.clone());
         shared
+    }
+
+    /// The shared copy of a breakdown that may be shared already (by the facts of one XML
+    /// context, say): the same one, unless another copy or another order came first.
+    pub fn share(&mut self, dims: &Dimensions) -> Dimensions {
+        if !dims.is_sorted() {
+            return self.dims(dims.to_vec());
+        }
+        if let Some(d) = self.dims.get(&dims[..]) {
+            return d.clone();
+        }
+        self.dims.insert(dims.clone());
+        dims.clone()
     }
 
     /// The shared copy of this unit.
@@ -278,8 +291,8 @@ impl Breakdowns {
         if let Some(u) = self.units.get(&unit) {
             return u.clone();
         }
-        let shared = Arc::new(unit.clone());
-        self.units.insert(unit, shared.clone());
+        let shared = Arc::new(unit);
+        self.units.insert(shared.clone());
         shared
     }
 }

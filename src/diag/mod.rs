@@ -139,6 +139,16 @@ impl Origin {
         Origin { file: file.clone(), place }
     }
 
+    /// A line of `file` (1-based).
+    pub fn line(file: &std::sync::Arc<str>, line: u64) -> Origin {
+        Origin { file: file.clone(), place: Place::Line(line) }
+    }
+
+    /// A value in `file`, a JSON file, by its JSON pointer.
+    pub fn pointer(file: &std::sync::Arc<str>, pointer: &str) -> Origin {
+        Origin { file: file.clone(), place: Place::Pointer(pointer.into()) }
+    }
+
     /// The file the fact was read from.
     pub fn file(&self) -> &str {
         &self.file
@@ -456,5 +466,10 @@ mod origin_tests {
         let c = Origin::shared(&Location::line("m.csv", 2), &mut file);
         assert_eq!((c.file(), &*file), ("m.csv", "m.csv"));
         assert!(!Arc::ptr_eq(&a.file, &c.file));
+        // Made from a shared name directly: the same as through a location.
+        let d: Arc<str> = "f.xbrl".into();
+        assert_eq!(Origin::line(&d, 9), Origin::from(&Location::line("f.xbrl", 9)));
+        assert_eq!(Origin::pointer(&d, "/facts/x").to_string(), "f.xbrl#/facts/x");
+        assert!(Arc::ptr_eq(&Origin::line(&d, 1).file, &d));
     }
 }

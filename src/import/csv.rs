@@ -229,6 +229,7 @@ impl TableContext<'_> {
             Ok(QName::new(p, ns, l))
         };
         let mut concept = None;
+        let mut pairs = Vec::new();
         for (k, v) in dims {
             let v = v.as_str().ok_or_else(|| format!("dimension {k} is not a string"))?;
             let Some(v) = self.resolve(v, cell)? else { continue };
@@ -249,11 +250,12 @@ impl TableContext<'_> {
                     rf.unit_def = Some(ru.into());
                 }
                 "language" => {}
-                _ if k.contains(':') => rf.dims.push((qname(k)?, qname(&v)?)),
+                _ if k.contains(':') => pairs.push((qname(k)?, qname(&v)?)),
                 _ => return Err(format!("unknown dimension {k:?}")),
             }
         }
         rf.concept = concept.ok_or("the fact has no concept")?;
+        rf.dims = pairs.into();
         if rf.period.is_none() {
             return Err("the fact has no period".into());
         }

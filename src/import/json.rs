@@ -297,18 +297,20 @@ impl<'a> Reader<'a> {
                 None => errs.push(err("/dimensions/unit", format!("unit {u:?} cannot be read"))),
             }
         }
+        let mut pairs = Vec::new();
         for (k, v) in dims {
             if matches!(k.as_str(), "concept" | "entity" | "period" | "unit" | "language" | "noteId") {
                 continue;
             }
             match (self.qname(k), v.as_str().and_then(|m| self.qname(m))) {
-                (Some(a), Some(m)) => rf.dims.push((a, m)),
+                (Some(a), Some(m)) => pairs.push((a, m)),
                 _ => errs.push(err(
                     &format!("/dimensions/{k}"),
                     "dimension or member cannot be resolved (esgx reads explicit members only)".into(),
                 )),
             }
         }
+        rf.dims = pairs.into();
         match f.get("value") {
             Some(Value::Null) | None => rf.nil = true,
             // OIM values are XML Schema lexical forms: no character XML cannot carry.

@@ -12,7 +12,7 @@ mod source;
 pub mod xml;
 
 use crate::diag::Code;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, Origin};
 use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, Unit};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::DataType;
@@ -100,7 +100,7 @@ pub struct RawFact {
     /// The period, once its context is resolved.
     pub period: Option<Period>,
     /// The breakdown: (axis, member) pairs.
-    pub dims: Vec<(QName, QName)>,
+    pub dims: crate::report::Dimensions,
     /// The fact has a unit, so it is numeric (set by the xBRL-JSON reader).
     pub numeric_hint: bool,
     /// Where the figure came from, as the filing records it (esgx's provenance), if it does.
@@ -129,7 +129,7 @@ impl Default for RawFact {
             pointer: None,
             entity: None,
             period: None,
-            dims: Vec::new(),
+            dims: Default::default(),
             numeric_hint: false,
             provenance: None,
             oim: false,
@@ -467,22 +467,25 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     let mut units: HashMap<Option<String>, Option<Arc<Unit>>> = HashMap::new();
     // One shared copy of each breakdown and unit (a filing has far fewer than facts).
     let mut shared = crate::report::Breakdowns::default();
-    // One shared copy of the file name for the facts' origins.
-    let mut origin_file: Arc<str> = file.into();
+    // One shared copy of the file's name for the facts' origins (and one of the last other
+    // file a fact was read from: a table of an xBRL-CSV report).
+    let own_file: Arc<str> = file.into();
+    let mut other_file = own_file.clone();
     for mut rf in std::mem::take(&mut raw.facts) {
-        let loc = match (&rf.origin, &rf.pointer) {
-            (Some(o), _) => (**o).clone(),
-            (None, Some(p)) => Location::pointer(file, p),
-            (None, None) => Location::line(file, rf.line),
+        let origin = match (&rf.origin, &rf.pointer) {
+            (Some(o), _) => Origin::shared(o, &mut other_file),
+            (None, Some(p)) => Origin::pointer(&own_file, p),
+            (None, None) => Origin::line(&own_file, rf.line),
         };
-        let record = loc.to_string();
-        let origin = crate::diag::Origin::shared(&loc, &mut origin_file);
+        let record = origin.to_string();
+        // The location of a finding about the fact (made only for one).
+        let loc = || origin.location();
         if let Some(e) = &rf.entity {
             match &entity {
                 None => entity = Some(e.clone()),
                 Some(first) if first != e => errs.push(Diagnostic::error(
                     Code::E0222,
-                    loc.clone(),
+                    loc(),
                     format!("fact {} is about another entity ({}) than the first fact ({})", rf.concept, e.1, first.1),
                 )),
                 _ => {}
@@ -491,16 +494,12 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
         if rf.decimals.is_some() && rf.precision.is_some() {
             errs.push(Diagnostic::error(
                 Code::E0214,
-                loc.clone(),
+                loc(),
                 format!("fact {} has both decimals and precision", rf.concept),
             ));
         }
         if rf.nil && !rf.value.trim().is_empty() {
-            errs.push(Diagnostic::error(
-                Code::E0213,
-                loc.clone(),
-                format!("fact {} is nil but has content", rf.concept),
-            ));
+            errs.push(Diagnostic::error(Code::E0213, loc(), format!("fact {} is nil but has content", rf.concept)));
         }
         let Some(period) = rf.period.clone() else {
             continue;
@@ -510,7 +509,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
         {
             errs.push(Diagnostic::error(
                 Code::E0212,
-                loc.clone(),
+                loc(),
                 format!("fact {}: its period ends ({end}) before it starts ({start})", rf.concept),
             ));
         }
@@ -527,7 +526,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
                             if rf.decimals.is_none() && rf.precision.is_none() && !rf.oim {
                                 errs.push(Diagnostic::error(
                                     Code::E0214,
-                                    loc.clone(),
+                                    loc(),
                                     format!("numeric fact {} has neither decimals nor precision", rf.concept),
                                 ));
                             }
@@ -536,7 +535,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
                             Ok(d) => decimals = Some(d),
                             Err(_) => errs.push(Diagnostic::error(
                                 Code::E0214,
-                                loc.clone(),
+                                loc(),
                                 format!("decimals {d:?} of fact {} is not an integer", rf.concept),
                             )),
                         },
@@ -544,7 +543,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
                     FactValue::Number(v)
                 }
                 Err(e) => {
-                    errs.push(Diagnostic::error(Code::E0213, loc.clone(), format!("fact {}: {e}", rf.concept)));
+                    errs.push(Diagnostic::error(Code::E0213, loc(), format!("fact {}: {e}", rf.concept)));
                     continue;
                 }
             }
@@ -569,7 +568,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
         if let Some(note) = rf.id.as_ref().and_then(|id| raw.footnotes.remove(id)) {
             provenance.note = Some(note);
         }
-        let dimensions = shared.dims(std::mem::take(&mut rf.dims));
+        let dimensions = shared.share(&rf.dims);
         explicit.push(rf.id.is_some());
         let language = concept
             .filter(|c| matches!(c.def.data_type, DataType::String | DataType::TextBlock))

@@ -57,7 +57,11 @@ struct Context {
     /// (scheme, identifier), made at the context's end for its facts to share.
     entity: Option<std::sync::Arc<(String, String)>>,
     period: Option<Period>,
+    /// The breakdown as read, until the context's end.
     dims: Vec<(QName, QName)>,
+    /// The breakdown, made at the context's end: one copy shared by the contexts (and the facts)
+    /// that have it.
+    breakdown: crate::report::Dimensions,
     typed: bool,
 }
 
@@ -802,6 +806,8 @@ struct Acc {
     footnote_label: Option<String>,
     /// The entity of the last context read.
     last_entity: Option<std::sync::Arc<(String, String)>>,
+    /// One copy of each breakdown the contexts have (a filing has far fewer than contexts).
+    breakdowns: crate::report::Breakdowns,
     errs: Vec<Diagnostic>,
 }
 
@@ -815,6 +821,7 @@ impl Default for Acc {
             footnotes: HashMap::new(),
             footnote_label: None,
             last_entity: None,
+            breakdowns: Default::default(),
             errs: Vec::new(),
         }
     }
@@ -832,7 +839,7 @@ impl Acc {
         text: &str,
         (file, line): (&str, u64),
     ) {
-        let Acc { state, raw, contexts, units, footnotes, footnote_label, last_entity, errs } = self;
+        let Acc { state, raw, contexts, units, footnotes, footnote_label, last_entity, breakdowns, errs } = self;
         let date = |t: &str, errs: &mut Vec<Diagnostic>| period_date(t, errs, (file, line));
         match (std::mem::replace(state, In::Nothing), nsu, local) {
             (In::Context(id, mut c), XBRLI, "context") => {
@@ -849,6 +856,7 @@ impl Acc {
                     Some(e) if **e == entity => Some(e.clone()),
                     _ => Some(last_entity.insert(entity.into()).clone()),
                 };
+                c.breakdown = breakdowns.dims(std::mem::take(&mut c.dims));
                 contexts.insert(id, c);
             }
             (In::Context(id, mut c), XBRLI, "identifier") => {
@@ -943,7 +951,7 @@ impl Acc {
                 Some(c) => {
                     f.entity = c.entity.clone();
                     f.period = c.period.clone();
-                    f.dims = c.dims.clone();
+                    f.dims = c.breakdown.clone();
                     if f.period.is_none() {
                         self.errs.push(err_at(
                             f.line,
