@@ -21,23 +21,20 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
     let mut placeholders = 0;
     let suggester = OnceCell::new();
-    let mut breakdowns = Breakdowns::default();
-    let mut origin_file: Arc<str> = dataset.file.as_str().into(); // shared by the facts' origins
+    let mut shared = Shared {
+        breakdowns: Breakdowns::default(),
+        origin_file: dataset.file.as_str().into(),
+        titles: Default::default(),
+    };
+    for s in &doc.sources {
+        shared.titles.entry(s.id.as_str()).or_insert_with(|| s.title.as_str().into()); // the first of an id
+    }
     for (i, rec) in doc.facts.iter().enumerate() {
         if rec.value.is_none() && rec.omission.is_none() {
             placeholders += 1; // an unfilled template row
             continue;
         }
-        let mut m = Mapping {
-            ds: dataset,
-            tax,
-            suggester: &suggester,
-            i,
-            rec,
-            errs: Vec::new(),
-            breakdowns: &mut breakdowns,
-            origin_file: &mut origin_file,
-        };
+        let mut m = Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), shared: &mut shared };
         match m.fact() {
             Some(f) if m.errs.is_empty() => {
                 facts.push(f);
@@ -169,8 +166,16 @@ fn assign_ids(dataset: &Dataset, facts: &mut [Fact], records: &[usize]) -> Vec<D
     diags
 }
 
+/// What the facts of one dataset share: one copy each of their breakdowns, of the dataset's
+/// name and of the titles of its sources.
+struct Shared<'a> {
+    breakdowns: Breakdowns,
+    origin_file: Arc<str>,
+    titles: std::collections::HashMap<&'a str, Arc<str>>,
+}
+
 /// One record being mapped, with the errors found so far. A record with any error is left out.
-struct Mapping<'a, 't> {
+struct Mapping<'a, 'm, 't> {
     ds: &'a Dataset,
     tax: &'t Taxonomy,
     /// Made on the first unknown name, so that a clean dataset does not pay for it.
@@ -178,11 +183,10 @@ struct Mapping<'a, 't> {
     i: usize,
     rec: &'a FactRecord,
     errs: Vec<Diagnostic>,
-    breakdowns: &'a mut Breakdowns,
-    origin_file: &'a mut Arc<str>,
+    shared: &'m mut Shared<'a>,
 }
 
-impl<'t> Mapping<'_, 't> {
+impl<'t> Mapping<'_, '_, 't> {
     fn err(&self, field: &str, code: Code, msg: String) -> Diagnostic {
         Diagnostic::error(code, self.ds.locate(self.i, field), msg)
     }
@@ -215,7 +219,7 @@ impl<'t> Mapping<'_, 't> {
         let (value, decimals) = self.value(concept);
         let unit = self.unit(concept);
         let dimensions = self.dimensions(concept);
-        let dimensions = self.breakdowns.dims(dimensions);
+        let dimensions = self.shared.breakdowns.dims(dimensions);
         self.source_and_qualifier(concept);
         Some(Fact {
             id: rec.id.clone().unwrap_or_default(), // or derived from its aspects, once all are mapped
@@ -228,7 +232,7 @@ impl<'t> Mapping<'_, 't> {
             numeric: concept.is_numeric(),
             language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
             provenance: self.provenance(),
-            origin: crate::diag::Origin::shared(&ds.fact_locations[self.i], self.origin_file),
+            origin: crate::diag::Origin::shared(&ds.fact_locations[self.i], &mut self.shared.origin_file),
         })
     }
 
@@ -451,7 +455,7 @@ impl<'t> Mapping<'_, 't> {
 
     fn provenance(&self) -> Provenance {
         let rec = self.rec;
-        let title = self.ds.doc.sources.iter().find(|s| s.id == rec.source.document).map(|s| s.title.clone());
+        let title = self.shared.titles.get(rec.source.document.as_str()).cloned();
         // The record by file name: where the dataset sat on the exporting machine is no part of the filing.
         let mut loc = self.ds.fact_locations[self.i].clone();
         loc.file =
@@ -460,10 +464,10 @@ impl<'t> Mapping<'_, 't> {
             record: loc.to_string(),
             document: rec.source.document.clone(),
             document_title: title,
-            section: rec.source.section.clone(),
+            section: rec.source.section.as_deref().map(Into::into),
             page: rec.source.page,
             line: rec.source.line,
-            quote: rec.source.quote.clone(),
+            quote: rec.source.quote.as_deref().map(Into::into),
             reported: rec.value.clone(),
             qualifier: rec.qualifier.clone(),
             omission: rec.omission.clone(),

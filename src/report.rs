@@ -162,12 +162,13 @@ pub struct Provenance {
     pub record: String,
     /// Source document id, title and the place in it.
     pub document: String,
-    /// The source document's title, if known.
+    /// The source document's title, if known. (This and the other texts many facts often have
+    /// in common, the section and the quote, are shared by the facts given one copy.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_title: Option<String>,
+    pub document_title: Option<Arc<str>>,
     /// The section of the source document, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<String>,
+    pub section: Option<Arc<str>>,
     /// The page of the source document, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
@@ -176,7 +177,7 @@ pub struct Provenance {
     pub line: Option<u32>,
     /// The words of the report the figure was read from, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
+    pub quote: Option<Arc<str>>,
     /// The value text exactly as reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reported: Option<String>,
@@ -563,7 +564,7 @@ fn fields(head: &str, cuts: &[(usize, usize)], record: &str) -> Option<Provenanc
     if last_location == 0 && cuts.first().is_none_or(|(f, _)| *f != 4) {
         title = title.strip_suffix('.')?.to_string();
     }
-    p.document_title = Some(title);
+    p.document_title = Some(title.into());
     for (k, (f, at)) in cuts.iter().enumerate() {
         let start = at + MARKERS[*f].len();
         let end = cuts.get(k + 1).map_or(head.len(), |(_, next)| *next);
@@ -573,10 +574,10 @@ fn fields(head: &str, cuts: &[(usize, usize)], record: &str) -> Option<Provenanc
             v = v.strip_suffix('.')?;
         }
         match f {
-            0 => p.section = Some(v.strip_suffix('"')?.to_string()),
+            0 => p.section = Some(v.strip_suffix('"')?.into()),
             1 => p.page = Some(v.parse().ok()?),
             2 => p.line = Some(v.parse().ok()?),
-            3 => p.quote = Some(v.strip_suffix('"')?.to_string()),
+            3 => p.quote = Some(v.strip_suffix('"')?.into()),
             4 => p.reported = Some(v.strip_suffix("\".")?.to_string()),
             5 => p.qualifier = Some(v.strip_suffix("\".")?.to_string()),
             6 => {

@@ -300,7 +300,13 @@ fn record(
         decimals,
         qualifier: p.qualifier.clone(),
         omission: p.omission.clone(),
-        source: SourceRef { document, section: p.section.clone(), page: p.page, line: p.line, quote: p.quote.clone() },
+        source: SourceRef {
+            document,
+            section: p.section.as_deref().map(String::from),
+            page: p.page,
+            line: p.line,
+            quote: p.quote.as_deref().map(String::from),
+        },
         note,
         label: None,
         label_zh: None,
@@ -450,7 +456,7 @@ impl Sources {
             let title = format!("The filing {}", self.filing);
             return (self.id_for("filing", &title), p.note.clone());
         }
-        let title = p.document_title.clone().unwrap_or_else(|| p.document.clone());
+        let title = p.document_title.as_deref().unwrap_or(&p.document).to_string();
         (self.id_for(&p.document, &title), p.note.clone())
     }
 

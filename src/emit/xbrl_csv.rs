@@ -194,11 +194,11 @@ fn write_table(report: &Report, axes: &[&QName], w: &mut dyn Write) -> io::Resul
         row.push(value_cell(f).into_owned());
         let p = &f.provenance;
         row.push(p.document.clone());
-        row.push(opt(&p.document_title));
-        row.push(opt(&p.section));
+        row.push(p.document_title.as_deref().unwrap_or_default().to_string());
+        row.push(p.section.as_deref().unwrap_or_default().to_string());
         row.push(num(p.page));
         row.push(num(p.line));
-        row.push(opt(&p.quote));
+        row.push(p.quote.as_deref().unwrap_or_default().to_string());
         row.push(opt(&p.reported));
         row.push(opt(&p.qualifier));
         row.push(p.omission.as_ref().map(|o| o.reason.clone()).unwrap_or_default());

@@ -742,7 +742,7 @@ impl<'a> Parser<'a> {
                 if let Some(source) = source {
                     let Provenance { record, document, reported, .. } = std::mem::take(&mut **p);
                     // A document without a title is named by its id in the footnote.
-                    let document_title = source.document_title.clone().filter(|t| *t != document);
+                    let document_title = source.document_title.clone().filter(|t| **t != *document);
                     **p = Provenance { record, document, reported, document_title, ..source.clone() };
                     continue;
                 }
