@@ -17,7 +17,8 @@ use crate::report::{Entity, Fact, FactValue, Period, Provenance, QName, Report, 
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::DataType;
 use crate::value::parse_xs_decimal;
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -357,7 +358,8 @@ fn with_taxonomy(
     // Everything the filing pulls in must be inside its own folder.
     let root = crate::input::filing_root(path);
     check_schema_refs(&raw, &tax, &root, &file)?;
-    let prefixes: HashMap<String, String> = raw.namespaces.iter().map(|(p, n)| (n.clone(), p.clone())).collect();
+    let prefixes: std::collections::HashMap<String, String> =
+        raw.namespaces.iter().map(|(p, n)| (n.clone(), p.clone())).collect();
     let uses_unknown = raw.facts.iter().any(|f| {
         let known = |ns: &str| ns == tax.info.namespace;
         !known(&f.concept.namespace) || f.dims.iter().any(|(_, m)| !known(&m.namespace))

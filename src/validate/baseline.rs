@@ -41,11 +41,11 @@ pub fn fingerprint(d: &Diagnostic) -> String {
 /// breakdown), so that it survives facts being added, removed or renumbered.
 pub fn assign_fingerprints(diags: &mut [Diagnostic], report: &crate::report::Report) {
     // Only the facts the findings name: a large filing has far more facts than findings.
-    let named: std::collections::HashSet<String> = diags.iter().flat_map(|d| d.facts.iter().cloned()).collect();
+    let named: foldhash::HashSet<String> = diags.iter().flat_map(|d| d.facts.iter().cloned()).collect();
     if named.is_empty() {
         return;
     }
-    let key: std::collections::HashMap<&str, String> = report
+    let key: foldhash::HashMap<&str, String> = report
         .facts
         .iter()
         .filter(|f| named.contains(f.id.as_str()))

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 // foldhash: the hasher of hashbrown, several times faster than SipHash on these short keys
 // (perf showed SipHash at 4 to 10% of a validation), still seeded per process.
+use foldhash::HashSet;
 
 pub use completeness::{Coverage, CoverageRow};
 
@@ -72,8 +73,7 @@ impl ValidationResult {
 
     /// Record the facts the findings name, from the report they came from.
     pub fn collect_facts(&mut self, report: &Report) {
-        let wanted: std::collections::HashSet<&str> =
-            self.diagnostics.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
+        let wanted: HashSet<&str> = self.diagnostics.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
         for f in report.facts.iter().filter(|f| wanted.contains(f.id.as_str())) {
             let value = match &f.value {
                 FactValue::Number(n) => Some(n.to_string()),
@@ -146,11 +146,11 @@ pub struct FactIndex<'a> {
     starts: Vec<usize>,
     /// The group of each fact of `facts`.
     group_of: Vec<u32>,
-    /// (hash of concept and context, group), sorted: finds a group by its aspects.
-    by_aspects: Vec<(u64, u32)>,
-    /// (hash of concept local name, period and breakdown by local names, position in `facts`),
-    /// sorted: finds the facts of a concept in a context, unit aside.
-    by_name: Vec<(u64, u32)>,
+    /// Finds a group by the hash of its concept and context.
+    by_aspects: HashIndex,
+    /// Finds the facts of a concept in a context, unit aside, by the hash of concept local
+    /// name, period and breakdown by local names (positions in `facts`).
+    by_name: HashIndex,
     hasher: foldhash::fast::RandomState,
     /// The taxonomy's statement axis (local name), whose members mark differing figures.
     pub statement_axis: Option<String>,
@@ -190,12 +190,38 @@ fn name_hash<'n>(
     h.finish()
 }
 
-/// The entries of a sorted (hash, position) list with hash `h`.
-fn with_hash(sorted: &[(u64, u32)], h: u64) -> impl Iterator<Item = usize> + '_ {
-    sorted[sorted.partition_point(|&(k, _)| k < h)..]
-        .iter()
-        .take_while(move |&&(k, _)| k == h)
-        .map(|&(_, i)| i as usize)
+/// Numbers found by a hash: (hash, number) pairs sorted, with a directory of where the pairs
+/// of each value of the hashes' top bits start (about one value per pair), so that a lookup
+/// reads a directory entry and, typically, one pair, where a binary search over a million
+/// pairs would miss the cache twenty times. Pairs of one hash keep the order of their numbers.
+#[derive(Clone)]
+struct HashIndex {
+    pairs: Vec<(u64, u32)>,
+    starts: Vec<u32>,
+    shift: u32,
+}
+
+impl HashIndex {
+    fn new(mut pairs: Vec<(u64, u32)>) -> Self {
+        pairs.sort_unstable();
+        let bits = pairs.len().next_power_of_two().trailing_zeros().max(1);
+        let shift = 64 - bits;
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for &(h, _) in &pairs {
+            starts[(h >> shift) as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        HashIndex { pairs, starts, shift }
+    }
+
+    /// The numbers stored with hash `h`, in order.
+    fn find(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+        let top = (h >> self.shift) as usize;
+        let bucket = &self.pairs[self.starts[top] as usize..self.starts[top + 1] as usize];
+        bucket.iter().filter(move |&&(k, _)| k == h).map(|&(_, i)| i as usize)
+    }
 }
 
 impl<'a> FactIndex<'a> {
@@ -247,8 +273,9 @@ impl<'a> FactIndex<'a> {
         for e in &mut by_aspects {
             e.1 = group_of[e.1 as usize];
         }
+        let by_aspects = HashIndex::new(by_aspects);
         let (grouped, starts) = place(&facts, &group_of, &sizes);
-        let mut by_name: Vec<(u64, u32)> = facts
+        let by_name: Vec<(u64, u32)> = facts
             .iter()
             .enumerate()
             .map(|(i, f)| {
@@ -256,7 +283,7 @@ impl<'a> FactIndex<'a> {
                 (name_hash(&hasher, &f.concept.local, &f.period, dims), i as u32)
             })
             .collect();
-        by_name.sort_unstable();
+        let by_name = HashIndex::new(by_name);
         FactIndex {
             facts,
             grouped,
@@ -280,7 +307,8 @@ impl<'a> FactIndex<'a> {
     pub fn group(&self, concept: &QName, key: &ContextKey) -> Option<&[&'a Fact]> {
         use std::hash::BuildHasher;
         let h = self.hasher.hash_one((concept, key));
-        with_hash(&self.by_aspects, h)
+        self.by_aspects
+            .find(h)
             .map(|g| &self.grouped[self.starts[g]..self.starts[g + 1]])
             .find(|fs| aspects(fs[0]) == (concept, key.clone()))
     }
@@ -323,8 +351,9 @@ impl<'a> FactIndex<'a> {
         }
         starts.push(grouped.len());
         // The hashes stay; positions are renumbered in order, so the lists stay sorted.
-        let by_name =
-            self.by_name.iter().filter(|e| keep[e.1 as usize]).map(|&(h, i)| (h, new_pos[i as usize])).collect();
+        let by_name = HashIndex::new(
+            self.by_name.pairs.iter().filter(|e| keep[e.1 as usize]).map(|&(h, i)| (h, new_pos[i as usize])).collect(),
+        );
         FactIndex {
             facts,
             grouped,
@@ -341,7 +370,8 @@ impl<'a> FactIndex<'a> {
     /// The facts of a concept in a context (any unit), duplicates included, in report order.
     pub fn get(&self, concept: &str, period: &Period, dims: &[(&str, &str)]) -> Vec<&'a Fact> {
         let h = name_hash(&self.hasher, concept, period, dims.iter().copied());
-        with_hash(&self.by_name, h)
+        self.by_name
+            .find(h)
             .map(|i| self.facts[i])
             .filter(|f| {
                 &*f.concept.local == concept
@@ -588,6 +618,19 @@ mod index_tests {
         assert!(index.get("Waste", &gone, &[]).is_empty());
         let key = ContextKey { period: &gone, unit: None, dimensions: &[] };
         assert!(index.group(&report.facts[0].concept, &key).is_none());
+    }
+
+    #[test]
+    fn a_hash_index_finds_every_number_of_a_hash_in_order() {
+        // Equal hashes, hashes that share their top bits, the extremes; and no pairs at all.
+        let hashes = [5u64, u64::MAX, 5, 0, 1 << 63, (1 << 63) + 1, u64::MAX, 5];
+        let index = HashIndex::new(hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).rev().collect());
+        for &h in &hashes {
+            let want: Vec<usize> = (0..hashes.len()).filter(|&i| hashes[i] == h).collect();
+            assert_eq!(index.find(h).collect::<Vec<_>>(), want, "hash {h}");
+        }
+        assert_eq!(index.find(6).count(), 0);
+        assert_eq!(HashIndex::new(Vec::new()).find(5).count(), 0);
     }
 
     #[test]
