@@ -258,8 +258,8 @@ pub type Dimensions = Arc<[(QName, QName)]>;
 /// a pointer, not its own list of names.
 #[derive(Default)]
 pub struct Breakdowns {
-    dims: std::collections::HashSet<Dimensions>,
-    units: std::collections::HashSet<Arc<Unit>>,
+    dims: foldhash::HashSet<Dimensions>,
+    units: foldhash::HashSet<Arc<Unit>>,
 }
 
 impl Breakdowns {

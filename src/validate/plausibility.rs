@@ -9,7 +9,7 @@ use crate::report::FactValue;
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::DataType;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 /// Possible but suspicious figures: negative quantities, percentages outside 0-100%, year-on-year
 /// changes above `opts.yoy_threshold`, figures moving against what drives them.
