@@ -8,8 +8,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::report::FactValue;
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::DataType;
-use rust_decimal::Decimal;
 use foldhash::{HashSet, HashSetExt};
+use rust_decimal::Decimal;
 
 /// Possible but suspicious figures: negative quantities, percentages outside 0-100%, year-on-year
 /// changes above `opts.yoy_threshold`, figures moving against what drives them.
