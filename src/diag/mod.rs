@@ -149,11 +149,6 @@ impl Origin {
         Origin { file: file.clone(), place: Place::Pointer(pointer.into()) }
     }
 
-    /// The file the fact was read from.
-    pub fn file(&self) -> &str {
-        &self.file
-    }
-
     /// The origin as a location, for a finding about the fact.
     pub fn location(&self) -> Location {
         let file = self.file.to_string();
@@ -464,7 +459,7 @@ mod origin_tests {
         let b = Origin::shared(&Location::pointer("d.json", "/facts/1"), &mut file);
         assert!(Arc::ptr_eq(&a.file, &b.file));
         let c = Origin::shared(&Location::line("m.csv", 2), &mut file);
-        assert_eq!((c.file(), &*file), ("m.csv", "m.csv"));
+        assert_eq!((&*c.file, &*file), ("m.csv", "m.csv"));
         assert!(!Arc::ptr_eq(&a.file, &c.file));
         // Made from a shared name directly: the same as through a location.
         let d: Arc<str> = "f.xbrl".into();

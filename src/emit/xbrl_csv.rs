@@ -173,7 +173,7 @@ fn write_table(report: &Report, axes: &[&QName], w: &mut dyn Write) -> io::Resul
     header.extend(COMMENT_COLUMNS.iter().map(|c| c.to_string()));
     out.write_record(&header)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
-    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let opt = |s: Option<&str>| s.unwrap_or_default().to_string();
     let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
     for f in &report.facts {
         row.clear();
@@ -181,7 +181,7 @@ fn write_table(report: &Report, axes: &[&QName], w: &mut dyn Write) -> io::Resul
         row.push(f.concept.to_string());
         row.push(f.period.oim());
         row.push(f.unit.as_ref().filter(|u| !u.is_pure()).map(|u| u.oim()).unwrap_or_default());
-        row.push(opt(&f.language));
+        row.push(opt(f.language.as_deref()));
         let decimals = f.decimals.filter(|_| matches!(f.value, FactValue::Number(_)));
         row.push(decimals.map(|d| d.to_string()).unwrap_or_default());
         let mut dims = f.dimensions.iter().peekable();
@@ -194,16 +194,16 @@ fn write_table(report: &Report, axes: &[&QName], w: &mut dyn Write) -> io::Resul
         row.push(value_cell(f).into_owned());
         let p = &f.provenance;
         row.push(p.document.clone());
-        row.push(p.document_title.as_deref().unwrap_or_default().to_string());
-        row.push(p.section.as_deref().unwrap_or_default().to_string());
+        row.push(opt(p.document_title.as_deref()));
+        row.push(opt(p.section.as_deref()));
         row.push(num(p.page));
         row.push(num(p.line));
-        row.push(p.quote.as_deref().unwrap_or_default().to_string());
-        row.push(opt(&p.reported));
-        row.push(opt(&p.qualifier));
+        row.push(opt(p.quote.as_deref()));
+        row.push(opt(p.reported.as_deref()));
+        row.push(opt(p.qualifier.as_deref()));
         row.push(p.omission.as_ref().map(|o| o.reason.clone()).unwrap_or_default());
         row.push(p.omission.as_ref().map(|o| o.explanation.clone()).unwrap_or_default());
-        row.push(opt(&p.note));
+        row.push(opt(p.note.as_deref()));
         row.push(p.record.clone());
         out.write_record(&row)?;
     }

@@ -350,7 +350,7 @@ impl<'a> FactIndex<'a> {
             grouped.extend_from_slice(&kept[self.starts[g]..self.starts[g] + n]);
         }
         starts.push(grouped.len());
-        // The hashes stay; positions are renumbered in order, so the lists stay sorted.
+        // The names' hashes are kept, not computed again; the facts kept get their new positions.
         let by_name = HashIndex::new(
             self.by_name.pairs.iter().filter(|e| keep[e.1 as usize]).map(|&(h, i)| (h, new_pos[i as usize])).collect(),
         );
