@@ -345,6 +345,7 @@ fn main() -> ExitCode {
                         ..Default::default()
                     },
                     baseline: None,
+                    fact_summaries: false,
                 };
                 let threshold = match fail_on {
                     FailOn::Info => Some(Severity::Info),
@@ -579,6 +580,7 @@ fn validate(
             ..Default::default()
         },
         baseline,
+        fact_summaries: matches!(format, OutputFormat::Json),
     };
     let result = match esgx::check::run(&opts) {
         Ok(r) => r,

@@ -324,6 +324,7 @@ fn run_once(input: &Path) {
         framework: None,
         rules: Default::default(),
         baseline: None,
+        fact_summaries: true,
     };
     let _ = esgx::check::run(&opts);
     if input.extension().is_some_and(|e| e == "csv" || input.ends_with("dataset.json"))

@@ -71,27 +71,38 @@ impl ValidationResult {
         Summary::of(&self.diagnostics)
     }
 
-    /// Record the facts the findings name, from the report they came from.
+    /// Record the facts the findings name, from the report they came from. A finding may name
+    /// tens of thousands of facts (a breakdown that does not add up across sites and years), so
+    /// they are summarized on every core, and the map is built once from the sorted list.
     pub fn collect_facts(&mut self, report: &Report) {
+        use rayon::prelude::*;
         let wanted: HashSet<&str> = self.diagnostics.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
-        for f in report.facts.iter().filter(|f| wanted.contains(f.id.as_str())) {
-            let value = match &f.value {
+        if wanted.is_empty() {
+            return;
+        }
+        let summaries: Vec<(String, FactSummary)> = (report.facts.par_iter())
+            .filter(|f| wanted.contains(f.id.as_str()))
+            .map(|f| (f.id.clone(), FactSummary::of(f)))
+            .collect();
+        self.facts.extend(summaries);
+    }
+}
+
+impl FactSummary {
+    /// A fact as findings show it.
+    pub fn of(f: &Fact) -> Self {
+        FactSummary {
+            concept: f.concept.to_string(),
+            period: f.period.to_string(),
+            dimensions: f.dimensions.iter().map(|(a, m)| (a.to_string(), m.to_string())).collect(),
+            value: match &f.value {
                 FactValue::Number(n) => Some(n.to_string()),
                 FactValue::Text(t) => Some(t.clone()),
                 FactValue::Nil => None,
-            };
-            self.facts.insert(
-                f.id.clone(),
-                FactSummary {
-                    concept: f.concept.to_string(),
-                    period: f.period.to_string(),
-                    dimensions: f.dimensions.iter().map(|(a, m)| (a.to_string(), m.to_string())).collect(),
-                    value,
-                    unit: f.unit.as_ref().map(|u| u.oim()),
-                    decimals: f.decimals,
-                    source: f.provenance.clone(),
-                },
-            );
+            },
+            unit: f.unit.as_ref().map(|u| u.oim()),
+            decimals: f.decimals,
+            source: f.provenance.clone(),
         }
     }
 }
