@@ -153,15 +153,19 @@ impl<R: Read> Checked<R> {
             }
         }
         let from = self.ready;
-        let (ok, bad) = match std::str::from_utf8(&self.buf[from..self.filled]) {
-            Ok(s) => (s.len(), false),
-            // The start of a character cut by the end of what was read: checked with its rest.
-            Err(e) if e.error_len().is_none() && !self.eof => (e.valid_up_to(), false),
-            Err(e) => (e.valid_up_to(), true),
+        // Validated once. A chunk that ends inside a character has its start validated again
+        // (rare), and the cut character is checked with its rest; one that is broken is bad.
+        let (text, bad) = match std::str::from_utf8(&self.buf[from..self.filled]) {
+            Ok(s) => (s, false),
+            Err(e) => {
+                let whole = std::str::from_utf8(&self.buf[from..from + e.valid_up_to()]).unwrap_or_default();
+                (whole, e.error_len().is_some() || self.eof)
+            }
         };
-        let checked = &self.buf[from..from + ok];
+        let ok = text.len();
+        let checked = text.as_bytes();
         let lines_in = |at: usize| checked[..at].iter().filter(|b| **b == b'\n').count() as u64;
-        let found = match std::str::from_utf8(checked).ok().and_then(crate::xml::first_illegal_char) {
+        let found = match crate::xml::first_illegal_char(text) {
             Some((at, c)) => Some(Broken::Char { c, line: self.checked_lines + lines_in(at) + 1 }),
             None if bad => {
                 let offset = self.base + (from + ok) as u64 - self.bom;

@@ -75,19 +75,51 @@ enum In {
     Footnotes,
 }
 
-/// An element's attributes other than namespace declarations: (namespace or "", local, value),
-/// borrowed from the text and the reader's scope.
-struct Attrs<'r, 'e>(Vec<(&'r str, &'e str, Cow<'e, str>)>);
+/// The namespaces the reader knows, told apart once per element or attribute name: comparing
+/// the long namespace names (several share their first 25 bytes) arm by arm took a tenth of a
+/// large filing's reading (perf).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Ns {
+    /// No namespace (an attribute without a prefix).
+    None,
+    Xbrli,
+    Link,
+    Xlink,
+    Xbrldi,
+    Xsi,
+    /// esgx's provenance attributes.
+    Provenance,
+    /// Any other: a taxonomy's concepts.
+    Other,
+}
 
-impl Attrs<'_, '_> {
+impl Ns {
+    fn of(uri: &str) -> Ns {
+        match uri {
+            "" => Ns::None,
+            XBRLI => Ns::Xbrli,
+            LINK => Ns::Link,
+            XLINK => Ns::Xlink,
+            XBRLDI => Ns::Xbrldi,
+            XSI => Ns::Xsi,
+            ESGX_PROVENANCE => Ns::Provenance,
+            _ => Ns::Other,
+        }
+    }
+}
+
+/// An element's attributes other than namespace declarations: (namespace, local, value),
+/// borrowed from the text.
+struct Attrs<'e>(Vec<(Ns, &'e str, Cow<'e, str>)>);
+
+impl Attrs<'_> {
     /// An attribute without a prefix.
     fn get(&self, local: &str) -> Option<String> {
-        self.get_ns("", local)
+        self.get_ns(Ns::None, local)
     }
-    /// An attribute in a namespace. The short local name is compared first: comparing the long
-    /// namespace names of every attribute took a twentieth of a large filing's reading (perf).
-    fn get_ns(&self, ns: &str, local: &str) -> Option<String> {
-        self.0.iter().find(|(n, l, _)| *l == local && *n == ns).map(|(_, _, v)| v.to_string())
+    /// An attribute in a namespace.
+    fn get_ns(&self, ns: Ns, local: &str) -> Option<String> {
+        self.0.iter().find(|(n, l, _)| *n == ns && *l == local).map(|(_, _, v)| v.to_string())
     }
 }
 
@@ -383,6 +415,8 @@ impl<'a> Parser<'a> {
             return None;
         }
         let acc = &mut self.acc;
+        // Room made once: growing a map of a million contexts step by step rehashed it each time.
+        acc.contexts.reserve(b.acc.contexts.len());
         for (id, c) in b.acc.contexts {
             acc.contexts.insert(id, c).is_none().then_some(())?;
         }
@@ -490,12 +524,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The attributes of a start tag, namespace declarations left out (the reader keeps them).
-    fn attributes<'r, 'e>(
-        &mut self,
-        ns: &'r NamespaceResolver,
-        e: &'e BytesStart<'_>,
-        line: u64,
-    ) -> Result<Attrs<'r, 'e>, Stop> {
+    fn attributes<'e>(&mut self, ns: &NamespaceResolver, e: &'e BytesStart<'_>, line: u64) -> Result<Attrs<'e>, Stop> {
         let mut attrs = Vec::with_capacity(4);
         for a in e.attributes() {
             let a = match a {
@@ -521,8 +550,8 @@ impl<'a> Parser<'a> {
             }
             let (res, local) = ns.resolve_attribute(a.key);
             let nsu = match res {
-                ResolveResult::Bound(n) => n.into_inner(),
-                _ => "",
+                ResolveResult::Bound(n) => Ns::of(n.into_inner()),
+                _ => Ns::None,
             };
             attrs.push((nsu, local.into_inner(), val));
         }
@@ -588,20 +617,20 @@ impl<'a> Parser<'a> {
     ) {
         let depth = self.open.len() - 1; // the root is 0
         let acc = &mut self.acc;
-        match (&mut acc.state, nsu, local) {
-            (In::Nothing, LINK, "schemaRef") => {
-                if let Some(h) = attrs.get_ns(XLINK, "href") {
+        match (&mut acc.state, Ns::of(nsu), local) {
+            (In::Nothing, Ns::Link, "schemaRef") => {
+                if let Some(h) = attrs.get_ns(Ns::Xlink, "href") {
                     acc.raw.schema_refs.push(h);
                 }
             }
-            (In::Nothing, XBRLI, "context") => {
+            (In::Nothing, Ns::Xbrli, "context") => {
                 acc.state = In::Context(attrs.get("id").unwrap_or_default(), Context::default())
             }
-            (In::Nothing, XBRLI, "unit") => {
+            (In::Nothing, Ns::Xbrli, "unit") => {
                 acc.state = In::Unit(attrs.get("id").unwrap_or_default(), Vec::new(), Vec::new(), false)
             }
-            (In::Nothing, LINK, "footnoteLink") => acc.state = In::Footnotes,
-            (In::Nothing, LINK, _) | (In::Nothing, XBRLI, _) => {}
+            (In::Nothing, Ns::Link, "footnoteLink") => acc.state = In::Footnotes,
+            (In::Nothing, Ns::Link | Ns::Xbrli, _) => {}
             (In::Nothing, _, _) if depth == 1 => {
                 let concept = self.names.get(name, nsu, local);
                 let Some(ctx) = attrs.get("contextRef") else {
@@ -618,17 +647,17 @@ impl<'a> Parser<'a> {
                 let mut esgx = (None, None, None);
                 for (ns, local, v) in &attrs.0 {
                     match (*ns, *local) {
-                        ("", "id") => f.id = Some(v.to_string()),
-                        ("", "unitRef") => f.unit = Some(v.to_string()),
-                        ("", "decimals") => f.decimals = Some(v.to_string()),
-                        ("", "precision") => f.precision = Some(v.to_string()),
-                        (XSI, "nil") => f.nil = v.trim() == "true" || v.trim() == "1",
+                        (Ns::None, "id") => f.id = Some(v.to_string()),
+                        (Ns::None, "unitRef") => f.unit = Some(v.to_string()),
+                        (Ns::None, "decimals") => f.decimals = Some(v.to_string()),
+                        (Ns::None, "precision") => f.precision = Some(v.to_string()),
+                        (Ns::Xsi, "nil") => f.nil = v.trim() == "true" || v.trim() == "1",
                         // esgx's own: the source document, the dataset record and the text as
                         // reported, beside the footnotes that say where the figure is stated (read
                         // in `finish`).
-                        (ESGX_PROVENANCE, "document") => esgx.0 = Some(v.to_string()),
-                        (ESGX_PROVENANCE, "record") => esgx.1 = Some(v.to_string()),
-                        (ESGX_PROVENANCE, "reported") => esgx.2 = Some(v.to_string()),
+                        (Ns::Provenance, "document") => esgx.0 = Some(v.to_string()),
+                        (Ns::Provenance, "record") => esgx.1 = Some(v.to_string()),
+                        (Ns::Provenance, "reported") => esgx.2 = Some(v.to_string()),
                         _ => {}
                     }
                 }
@@ -639,24 +668,24 @@ impl<'a> Parser<'a> {
                 acc.raw.facts.push(f);
                 acc.state = In::Fact(true);
             }
-            (In::Context(_, c), XBRLI, "identifier") => c.scheme = attrs.get("scheme").unwrap_or_default(),
-            (In::Context(_, c), XBRLDI, "typedMember") => c.typed = true,
-            (In::Context(_, c), XBRLI, "forever") => c.period = None,
-            (In::Unit(_, _, _, div), XBRLI, "unitDenominator") => *div = true,
-            (In::Footnotes, LINK, "loc") => {
-                if let (Some(label), Some(href)) = (attrs.get_ns(XLINK, "label"), attrs.get_ns(XLINK, "href")) {
+            (In::Context(_, c), Ns::Xbrli, "identifier") => c.scheme = attrs.get("scheme").unwrap_or_default(),
+            (In::Context(_, c), Ns::Xbrldi, "typedMember") => c.typed = true,
+            (In::Context(_, c), Ns::Xbrli, "forever") => c.period = None,
+            (In::Unit(_, _, _, div), Ns::Xbrli, "unitDenominator") => *div = true,
+            (In::Footnotes, Ns::Link, "loc") => {
+                if let (Some(label), Some(href)) = (attrs.get_ns(Ns::Xlink, "label"), attrs.get_ns(Ns::Xlink, "href")) {
                     self.footnote_locs.entry(label).or_default().push(href.trim_start_matches('#').to_string());
                 }
             }
-            (In::Footnotes, LINK, "footnote") => acc.footnote_label = attrs.get_ns(XLINK, "label"),
-            (In::Footnotes, LINK, "footnoteArc") => {
-                if let (Some(from), Some(to)) = (attrs.get_ns(XLINK, "from"), attrs.get_ns(XLINK, "to")) {
+            (In::Footnotes, Ns::Link, "footnote") => acc.footnote_label = attrs.get_ns(Ns::Xlink, "label"),
+            (In::Footnotes, Ns::Link, "footnoteArc") => {
+                if let (Some(from), Some(to)) = (attrs.get_ns(Ns::Xlink, "from"), attrs.get_ns(Ns::Xlink, "to")) {
                     self.footnote_arcs.push((from, to));
                 }
             }
-            (In::Context(_, c), XBRLDI, "explicitMember") => {
+            (In::Context(_, c), Ns::Xbrldi, "explicitMember") => {
                 // The member is in the text; remember the dimension until the end tag.
-                if let Some(d) = attrs.get_ns("", "dimension").and_then(|d| qname_in_scope(ns, &mut self.names, &d)) {
+                if let Some(d) = attrs.get("dimension").and_then(|d| qname_in_scope(ns, &mut self.names, &d)) {
                     c.dims.push((d, QName::new("", "", "")));
                 } else {
                     acc.errs.push(Diagnostic::error(
@@ -705,41 +734,53 @@ impl<'a> Parser<'a> {
             acc.errs.push(refused(self.file, why));
             return;
         }
-        let mut linked: HashMap<&str, Vec<&str>> = HashMap::with_capacity(acc.raw.facts.len());
-        for (from, to) in &self.footnote_arcs {
-            if let Some(facts) = self.footnote_locs.get(from)
-                && acc.footnotes.contains_key(to)
+        // The footnotes arcs link to, numbered (a filing has far fewer footnotes than links, and
+        // a fact's links are then numbers, not names hashed and compared again and again).
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut texts: Vec<Option<String>> = Vec::new();
+        for (_, to) in &self.footnote_arcs {
+            if !number.contains_key(to.as_str())
+                && let Some(text) = acc.footnotes.remove(to)
             {
+                number.insert(to, texts.len() as u32);
+                texts.push(Some(text));
+            }
+        }
+        let mut linked: HashMap<&str, Vec<u32>> = HashMap::with_capacity(acc.raw.facts.len());
+        for (from, to) in &self.footnote_arcs {
+            if let (Some(facts), Some(&n)) = (self.footnote_locs.get(from), number.get(to.as_str())) {
                 for fact in facts {
-                    linked.entry(fact).or_default().push(to);
+                    linked.entry(fact).or_default().push(n);
                 }
             }
         }
-        // esgx links a fact to its source footnote and then to its details, but its arcs come
-        // one per footnote in order of first use: the source is put first again.
-        for f in acc.raw.facts.iter().filter(|f| f.provenance.is_some()) {
-            if let Some(labels) = f.id.as_deref().and_then(|id| linked.get_mut(id)) {
-                labels.sort_by_key(|l| !acc.footnotes.get(*l).is_some_and(|t| t.starts_with("Source: ")));
-            }
-        }
+        let is_source: Vec<bool> =
+            texts.iter().map(|t| t.as_deref().is_some_and(|t| t.starts_with("Source: "))).collect();
         // How many facts link to each footnote: the text of one linked once is moved, not copied.
-        let mut uses: HashMap<&str, usize> = HashMap::with_capacity(acc.footnotes.len());
-        for label in linked.values().flatten() {
-            *uses.entry(label).or_default() += 1;
+        let mut uses = vec![0usize; texts.len()];
+        for &n in linked.values().flatten() {
+            uses[n as usize] += 1;
         }
-        let mut read: HashMap<&[&str], Option<Provenance>> = HashMap::new();
+        let mut read: HashMap<Vec<u32>, Option<Provenance>> = HashMap::new();
         let (mut copied, copies_at_most) = (0, NOTE_BYTES_PER_TEXT_BYTE_AT_MOST * self.size as usize + (1 << 20));
+        let mut order: Vec<u32> = Vec::new();
         for f in &mut acc.raw.facts {
             let Some(labels) = f.id.as_deref().and_then(|id| linked.get(id)) else { continue };
+            order.clear();
+            order.extend(labels);
             // (A text already moved belongs to another fact of the same id, an error found later.)
-            let joined = || {
-                let texts: Vec<&str> =
-                    labels.iter().filter_map(|l| acc.footnotes.get(*l)).map(String::as_str).collect();
-                texts.join(" ")
+            let joined = |order: &[u32], texts: &[Option<String>]| {
+                let parts: Vec<&str> = order.iter().filter_map(|&n| texts[n as usize].as_deref()).collect();
+                parts.join(" ")
             };
             if let Some(p) = f.provenance.as_mut() {
-                let source = read.entry(labels).or_insert_with(|| parse_sentence(&joined()));
-                if let Some(source) = source {
+                // esgx links a fact to its source footnote and then to its details, but its arcs
+                // come one per footnote in order of first use: the source is put first again.
+                order.sort_by_key(|&n| !is_source[n as usize]);
+                if !read.contains_key(order.as_slice()) {
+                    read.insert(order.clone(), parse_sentence(&joined(&order, &texts)));
+                }
+                if let Some(Some(source)) = read.get(order.as_slice()) {
                     let Provenance { record, document, reported, .. } = std::mem::take(&mut **p);
                     // A document without a title is named by its id in the footnote.
                     let document_title = source.document_title.clone().filter(|t| **t != *document);
@@ -747,9 +788,9 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            let note = match labels.as_slice() {
-                [one] if uses[one] == 1 => acc.footnotes.remove(*one).unwrap_or_default(),
-                _ => joined(),
+            let note = match order.as_slice() {
+                [one] if uses[*one as usize] == 1 => texts[*one as usize].take().unwrap_or_default(),
+                _ => joined(&order, &texts),
             };
             // A footnote shared by many facts is copied into each one's note: bounded too.
             copied += note.len();
@@ -841,8 +882,8 @@ impl Acc {
     ) {
         let Acc { state, raw, contexts, units, footnotes, footnote_label, last_entity, breakdowns, errs } = self;
         let date = |t: &str, errs: &mut Vec<Diagnostic>| period_date(t, errs, (file, line));
-        match (std::mem::replace(state, In::Nothing), nsu, local) {
-            (In::Context(id, mut c), XBRLI, "context") => {
+        match (std::mem::replace(state, In::Nothing), Ns::of(nsu), local) {
+            (In::Context(id, mut c), Ns::Xbrli, "context") => {
                 if contexts.contains_key(&id) {
                     errs.push(Diagnostic::error(
                         Code::E0222,
@@ -859,27 +900,27 @@ impl Acc {
                 c.breakdown = breakdowns.dims(std::mem::take(&mut c.dims));
                 contexts.insert(id, c);
             }
-            (In::Context(id, mut c), XBRLI, "identifier") => {
+            (In::Context(id, mut c), Ns::Xbrli, "identifier") => {
                 c.identifier = text.trim().to_string();
                 *state = In::Context(id, c);
             }
-            (In::Context(id, mut c), XBRLI, "instant") => {
+            (In::Context(id, mut c), Ns::Xbrli, "instant") => {
                 c.period = date(text, errs).map(Period::Instant);
                 *state = In::Context(id, c);
             }
-            (In::Context(id, mut c), XBRLI, "startDate") => {
+            (In::Context(id, mut c), Ns::Xbrli, "startDate") => {
                 if let Some(d) = date(text, errs) {
                     c.period = Some(Period::Duration { start: d, end: d });
                 }
                 *state = In::Context(id, c);
             }
-            (In::Context(id, mut c), XBRLI, "endDate") => {
+            (In::Context(id, mut c), Ns::Xbrli, "endDate") => {
                 if let (Some(d), Some(Period::Duration { start, .. })) = (date(text, errs), c.period.clone()) {
                     c.period = Some(Period::Duration { start, end: d });
                 }
                 *state = In::Context(id, c);
             }
-            (In::Context(id, mut c), XBRLDI, "explicitMember") => {
+            (In::Context(id, mut c), Ns::Xbrldi, "explicitMember") => {
                 match (qname_in_scope(ns, names, text), c.dims.last_mut()) {
                     (Some(m), Some(last)) => last.1 = m,
                     _ => errs.push(Diagnostic::error(
@@ -890,7 +931,7 @@ impl Acc {
                 }
                 *state = In::Context(id, c);
             }
-            (In::Unit(id, num, den, _), XBRLI, "unit") => {
+            (In::Unit(id, num, den, _), Ns::Xbrli, "unit") => {
                 if units.contains_key(&id) {
                     errs.push(Diagnostic::error(
                         Code::E0222,
@@ -900,7 +941,7 @@ impl Acc {
                 }
                 units.insert(id, RawUnit { numerator: num, denominator: den }.into());
             }
-            (In::Unit(id, mut num, mut den, div), XBRLI, "measure") => {
+            (In::Unit(id, mut num, mut den, div), Ns::Xbrli, "measure") => {
                 match qname_in_scope(ns, names, text) {
                     Some(m) if div => den.push(m),
                     Some(m) => num.push(m),
@@ -921,8 +962,8 @@ impl Acc {
                     }
                 }
             }
-            (In::Footnotes, LINK, "footnoteLink") => {}
-            (In::Footnotes, LINK, "footnote") => {
+            (In::Footnotes, Ns::Link, "footnoteLink") => {}
+            (In::Footnotes, Ns::Link, "footnote") => {
                 if let Some(l) = footnote_label.take() {
                     footnotes.insert(l, text.trim().to_string());
                 }
