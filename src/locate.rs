@@ -95,20 +95,22 @@ fn lines_of(path: &Path, wanted: impl Iterator<Item = u64>, kind: Kind) -> std::
 
 /// [`locate`] for the findings `mine` of one input whose text is at hand.
 fn in_text(diags: &mut [Diagnostic], mine: &[usize], kind: Kind, text: &str) {
-    let lines = Lines::new(text);
-    let spans = if kind == Kind::Json {
-        let mut wanted: Vec<String> = Vec::new();
+    let mut wanted: Vec<String> = Vec::new();
+    if kind == Kind::Json {
         for &i in mine {
             if let Some(p) = &diags[i].location.pointer {
                 wanted.push(p.clone());
                 wanted.push(format!("{p}/value"));
             }
         }
-        let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
-        crate::jsonpos::spans(text, &refs)
-    } else {
-        Default::default()
-    };
+    }
+    let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    // Two passes over the whole text, one on each core: its lines, and the values findings
+    // point at.
+    let (lines, spans) = rayon::join(
+        || Lines::new(text),
+        || if refs.is_empty() { Default::default() } else { crate::jsonpos::spans(text, &refs) },
+    );
     for &i in mine {
         let loc = &mut diags[i].location;
         let found = match kind {
