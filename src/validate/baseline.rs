@@ -41,23 +41,12 @@ pub fn fingerprint(d: &Diagnostic) -> String {
 /// breakdown), so that it survives facts being added, removed or renumbered.
 pub fn assign_fingerprints(diags: &mut [Diagnostic], report: &crate::report::Report) {
     use rayon::prelude::*;
-    // Only the facts the findings name: a large filing has far more facts than findings, though
-    // one finding may name hundreds of thousands (so the keys are made on every core).
-    let key: foldhash::HashMap<&str, String> = {
-        let named: foldhash::HashSet<&str> = diags.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
-        if named.is_empty() {
-            return;
-        }
-        (report.facts.par_iter())
-            .filter(|f| named.contains(f.id.as_str()))
-            .map(|f| {
-                let dims: Vec<String> = f.dimensions.iter().map(|(a, m)| format!("{}={}", a, m)).collect();
-                (f.id.as_str(), format!("{}@{}[{}]", f.concept, f.period, dims.join(",")))
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect()
-    };
+    let key: foldhash::HashMap<&str, String> = (super::named_facts(diags, report).into_par_iter())
+        .map(|f| {
+            let dims: Vec<String> = f.dimensions.iter().map(|(a, m)| format!("{}={}", a, m)).collect();
+            (f.id.as_str(), format!("{}@{}[{}]", f.concept, f.period, dims.join(",")))
+        })
+        .collect();
     diags.par_iter_mut().filter(|d| !d.facts.is_empty()).for_each(|d| {
         let mut parts: Vec<&str> = d.facts.iter().map(|id| key.get(id.as_str()).unwrap_or(id).as_str()).collect();
         parts.par_sort_unstable();

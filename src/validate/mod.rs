@@ -71,21 +71,28 @@ impl ValidationResult {
         Summary::of(&self.diagnostics)
     }
 
-    /// Record the facts the findings name, from the report they came from. A finding may name
-    /// tens of thousands of facts (a breakdown that does not add up across sites and years), so
-    /// they are summarized on every core, and the map is built once from the sorted list.
+    /// Record the facts the findings name, from the report they came from (summarized on every
+    /// core: a finding may name tens of thousands).
     pub fn collect_facts(&mut self, report: &Report) {
         use rayon::prelude::*;
-        let wanted: HashSet<&str> = self.diagnostics.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
-        if wanted.is_empty() {
-            return;
-        }
-        let summaries: Vec<(String, FactSummary)> = (report.facts.par_iter())
-            .filter(|f| wanted.contains(f.id.as_str()))
+        let summaries: Vec<(String, FactSummary)> = named_facts(&self.diagnostics, report)
+            .into_par_iter()
             .map(|f| (f.id.clone(), FactSummary::of(f)))
             .collect();
         self.facts.extend(summaries);
     }
+}
+
+/// The report's facts that the findings name, in report order, found on every core. A large
+/// report has far more facts than findings, though one finding may name hundreds of thousands
+/// (a breakdown that does not add up across sites and years).
+pub fn named_facts<'r>(diags: &[Diagnostic], report: &'r Report) -> Vec<&'r Fact> {
+    use rayon::prelude::*;
+    let named: HashSet<&str> = diags.iter().flat_map(|d| d.facts.iter().map(String::as_str)).collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    report.facts.par_iter().filter(|f| named.contains(f.id.as_str())).collect()
 }
 
 impl FactSummary {
