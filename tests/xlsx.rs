@@ -408,3 +408,33 @@ fn findings_about_a_figures_source_name_the_source_cells() {
     let found = error_cells(&broken);
     assert!(found.iter().any(|(c, _)| *c == page), "a page that is not a number at {page}: {found:?}");
 }
+
+#[test]
+fn a_cell_reference_past_any_column_is_a_finding_not_a_crash() {
+    // calamine's column arithmetic overflows on such a reference (a panic where overflow is
+    // checked): the fuzz test found a mutated workbook that crashed esgx this way.
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain.xlsx");
+    save(&vec![(esgx::dataset::xlsx::ENTITY_SHEET.to_string(), vec![vec!["x".into()]])], &plain);
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(&plain).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut entry = zin.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let xml = String::from_utf8(text).unwrap();
+            assert!(xml.contains(r#"r="A1""#), "{xml}");
+            text = xml.replace(r#"r="A1""#, r#"r="ZZZZZZZZZZZZZZZZ1""#).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let errs = esgx::dataset::xlsx::read("hostile.xlsx", bytes).expect_err("refused");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].code.to_string(), "E0003");
+    assert!(errs[0].message.contains("not a readable XLSX workbook"), "{}", errs[0].message);
+}

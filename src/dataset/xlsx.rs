@@ -417,6 +417,19 @@ fn open_sheet(wb: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>, name: &str) -> Re
 
 /// Read a filled template into a dataset.
 pub fn read(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
+    // calamine's cell-reference arithmetic overflows on a hostile reference (a panic where
+    // overflow is checked, as in debug builds; the fuzz test found one): a workbook it cannot
+    // read is a finding, never a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(shown_name, bytes))).unwrap_or_else(|_| {
+        Err(vec![Diagnostic::error(
+            Code::E0003,
+            Location::file(shown_name),
+            "not a readable XLSX workbook: the XLSX reader failed on its content",
+        )])
+    })
+}
+
+fn read_workbook(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagnostic>> {
     use calamine::Reader;
     let file = shown_name;
     let not_template = |why: String| {
