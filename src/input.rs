@@ -196,6 +196,16 @@ impl Schema {
         if !found.is_empty() {
             return Err(found);
         }
+        Self::deserialize(doc, locate, (hint, code, what))
+    }
+
+    /// The second half of [`Schema::read`], for a document already checked: deserialized, or
+    /// `code` at `locate("")` with serde's message after `what`.
+    pub fn deserialize<T: serde::de::DeserializeOwned>(
+        doc: Value,
+        locate: &dyn Fn(&str) -> Location,
+        (hint, code, what): (&str, Code, &str),
+    ) -> Result<T, Vec<Diagnostic>> {
         serde_json::from_value(doc)
             .map_err(|e| vec![Diagnostic::error(code, locate(""), format!("{what}{e}")).with_hint(hint)])
     }

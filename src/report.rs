@@ -393,26 +393,33 @@ pub fn assign_ids(facts: &mut [Fact], explicit: &[bool]) -> Vec<IdClash> {
 
 fn assign_ids_with(facts: &mut [Fact], explicit: &[bool], derive: impl Fn(&str) -> String + Sync) -> Vec<IdClash> {
     use rayon::prelude::*;
-    // Keys and hashes on every core: each depends on its fact alone.
-    let keys: Vec<(usize, String)> = {
+    // Keys, hashes and numbering on every core: facts with the same aspects are found side by
+    // side once the keys are sorted (a map of 100,000 keys, SipHash and all, took a third of
+    // mapping a dataset, perf).
+    let ids: Vec<(usize, String)> = {
         let facts: &[Fact] = facts;
-        explicit.par_iter().enumerate().filter(|(_, e)| !**e).map(|(i, _)| (i, facts[i].aspect_key())).collect()
+        let mut keys: Vec<(String, usize)> =
+            explicit.par_iter().enumerate().filter(|(_, e)| !**e).map(|(i, _)| (facts[i].aspect_key(), i)).collect();
+        keys.par_sort_unstable();
+        let groups: Vec<&[(String, usize)]> = keys.chunk_by(|a, b| a.0 == b.0).collect();
+        groups
+            .into_par_iter()
+            .flat_map_iter(|group| {
+                let base = derive(&group[0].0);
+                let mut members: Vec<usize> = group.iter().map(|(_, i)| *i).collect();
+                if members.len() > 1 {
+                    members.sort_by_cached_key(|i| duplicate_order(&facts[*i]));
+                }
+                let rest: Vec<(usize, String)> =
+                    members.iter().enumerate().skip(1).map(|(n, i)| (*i, format!("{base}-{}", n + 1))).collect();
+                std::iter::once((members[0], base)).chain(rest)
+            })
+            .collect()
     };
-    let mut groups: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
-    for (i, key) in keys {
-        groups.entry(key).or_default().push(i);
+    for (i, id) in ids {
+        facts[i].id = id;
     }
-    let groups: Vec<(String, Vec<usize>)> =
-        groups.into_par_iter().map(|(key, members)| (derive(&key), members)).collect();
-    for (base, mut members) in groups {
-        if members.len() > 1 {
-            members.sort_by_cached_key(|i| duplicate_order(&facts[*i]));
-        }
-        for (n, i) in members.into_iter().enumerate() {
-            facts[i].id = if n == 0 { base.clone() } else { format!("{base}-{}", n + 1) };
-        }
-    }
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(facts.len());
+    let mut seen: foldhash::HashMap<&str, usize> = foldhash::HashMapExt::with_capacity(facts.len());
     let mut clashes = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         match seen.entry(f.id.as_str()) {
