@@ -566,14 +566,18 @@ impl Page<'_, '_> {
         self.s("</th><th>")?;
         self.t(w.where_)?;
         self.s("</th></tr></thead>\n<tbody>\n")?;
+        // The facts of the reporting period by concept, found in one pass (not one per requirement).
+        let mut by_concept: foldhash::HashMap<&str, Vec<usize>> = Default::default();
+        let report = self.r;
+        for (i, f) in report.facts.iter().enumerate() {
+            if f.period.belongs_to(reporting.as_ref()) {
+                by_concept.entry(&*f.concept.local).or_default().push(i);
+            }
+        }
         for r in tax.requirements.iter().filter(|r| r.frameworks.contains(&framework)) {
-            let concepts = tax.requirement_concepts(&r.code);
-            let facts: Vec<usize> = (0..self.r.facts.len())
-                .filter(|i| {
-                    let f = &self.r.facts[*i];
-                    concepts.contains(&&*f.concept.local) && f.period.belongs_to(reporting.as_ref())
-                })
-                .collect();
+            let mut facts: Vec<usize> =
+                tax.requirement_concepts(&r.code).iter().filter_map(|c| by_concept.get(c)).flatten().copied().collect();
+            facts.sort_unstable();
             let reported = facts.iter().any(|i| self.r.facts[*i].value != FactValue::Nil);
             let (class, status) = if reported {
                 ("reported", w.reported)
