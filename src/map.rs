@@ -10,38 +10,58 @@ use crate::taxonomy::source::{DataType, PeriodType};
 use crate::taxonomy::{Concept, Taxonomy, lookup};
 use crate::value::parse_reported;
 use chrono::NaiveDate;
-use std::cell::OnceCell;
-use std::sync::Arc;
+use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
 pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     let doc = &dataset.doc;
     let mut diags = check_document(dataset, tax);
+    let suggester = OnceLock::new();
+    let mut titles = std::collections::HashMap::new();
+    for s in &doc.sources {
+        titles.entry(s.id.as_str()).or_insert_with(|| s.title.as_str().into()); // the first of an id
+    }
+    // Each record is mapped on its own: runs of records go to every core, each run with its own
+    // shared copies (a breakdown may then be held once per run), and are put back in order.
+    let runs: Vec<Run> = doc
+        .facts
+        .par_chunks(RUN)
+        .enumerate()
+        .map(|(r, recs)| {
+            let mut shared = Shared {
+                breakdowns: Breakdowns::default(),
+                origin_file: dataset.file.as_str().into(),
+                titles: titles.clone(),
+            };
+            let mut run = Run::default();
+            for (j, rec) in recs.iter().enumerate() {
+                if rec.value.is_none() && rec.omission.is_none() {
+                    run.placeholders += 1; // an unfilled template row
+                    continue;
+                }
+                let i = r * RUN + j;
+                let mut m =
+                    Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), shared: &mut shared };
+                match m.fact() {
+                    Some(f) if m.errs.is_empty() => {
+                        run.facts.push(f);
+                        run.records.push(i);
+                    }
+                    _ => run.diags.append(&mut m.errs),
+                }
+            }
+            run
+        })
+        .collect();
     let mut facts = Vec::with_capacity(doc.facts.len());
     let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
     let mut placeholders = 0;
-    let suggester = OnceCell::new();
-    let mut shared = Shared {
-        breakdowns: Breakdowns::default(),
-        origin_file: dataset.file.as_str().into(),
-        titles: Default::default(),
-    };
-    for s in &doc.sources {
-        shared.titles.entry(s.id.as_str()).or_insert_with(|| s.title.as_str().into()); // the first of an id
-    }
-    for (i, rec) in doc.facts.iter().enumerate() {
-        if rec.value.is_none() && rec.omission.is_none() {
-            placeholders += 1; // an unfilled template row
-            continue;
-        }
-        let mut m = Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), shared: &mut shared };
-        match m.fact() {
-            Some(f) if m.errs.is_empty() => {
-                facts.push(f);
-                records.push(i);
-            }
-            _ => diags.append(&mut m.errs),
-        }
+    for run in runs {
+        facts.extend(run.facts);
+        records.extend(run.records);
+        diags.extend(run.diags);
+        placeholders += run.placeholders;
     }
     diags.extend(assign_ids(dataset, &mut facts, &records));
     if placeholders > 0 {
@@ -174,12 +194,24 @@ struct Shared<'a> {
     titles: std::collections::HashMap<&'a str, Arc<str>>,
 }
 
+/// Records mapped side by side, a run at a time.
+const RUN: usize = 2048;
+
+/// What a run of records mapped to: its facts, with each one's record index, and its findings.
+#[derive(Default)]
+struct Run {
+    facts: Vec<Fact>,
+    records: Vec<usize>,
+    diags: Vec<Diagnostic>,
+    placeholders: usize,
+}
+
 /// One record being mapped, with the errors found so far. A record with any error is left out.
 struct Mapping<'a, 'm, 't> {
     ds: &'a Dataset,
     tax: &'t Taxonomy,
     /// Made on the first unknown name, so that a clean dataset does not pay for it.
-    suggester: &'a OnceCell<lookup::Suggester<'t>>,
+    suggester: &'a OnceLock<lookup::Suggester<'t>>,
     i: usize,
     rec: &'a FactRecord,
     errs: Vec<Diagnostic>,
