@@ -9,6 +9,10 @@
 #                                        ARELLE_MAX_FACTS facts (default 100000: it takes minutes).
 #        PYTHON=python3                 a Python with lxml for the parse anchor (skipped without)
 #        BENCH_DIR=DIR                  where the data goes (default: a temp folder, removed)
+#        RUNS=3                         rounds of every command (and of the lxml parse), one after
+#                                        the other, for sizes up to RUNS_MAX_FACTS (default 100000;
+#                                        larger sizes run once); the median time and memory are
+#                                        printed, with the range of the times
 #        EXTRA_CONCEPTS=5000            also time export and validate of the same dataset with a
 #                                        company extension this many concepts larger (0 skips it),
 #                                        up to EXTRA_MAX_FACTS facts (default 100000); the ratio
@@ -26,6 +30,8 @@ arelle_max="${ARELLE_MAX_FACTS:-100000}"
 python="${PYTHON:-python3}"
 extra="${EXTRA_CONCEPTS:-5000}"
 extra_max="${EXTRA_MAX_FACTS:-100000}"
+runs="${RUNS:-3}"
+runs_max="${RUNS_MAX_FACTS:-100000}"
 have_lxml=0
 "$python" -c "import lxml.etree" 2>/dev/null && have_lxml=1
 
@@ -48,37 +54,60 @@ run() {
   tail -n 1 "$dir/$label.time" | awk '{printf "%.2f %.0f\n", $1, $2 / 1024}'
 }
 
+# median LINES: of "seconds peak_MiB" lines (one per round), the median of each, and the range
+# of the seconds; a failed run stands for the whole.
+median() {
+  local lines
+  lines="$(printf '%s' "$1" | sed '/^$/d')"
+  if grep -q failed <<<"$lines"; then
+    grep -m 1 failed <<<"$lines"
+    return
+  fi
+  local n t m
+  n="$(wc -l <<<"$lines")"
+  t="$(cut -d' ' -f1 <<<"$lines" | sort -g)"
+  m="$(cut -d' ' -f2 <<<"$lines" | sort -g)"
+  printf '%s %s %s\n' "$(sed -n "$(( (n + 1) / 2 ))p" <<<"$t")" "$(sed -n "$(( (n + 1) / 2 ))p" <<<"$m")" \
+    "$([ "$n" -gt 1 ] && echo "($n runs, $(head -1 <<<"$t")-$(tail -1 <<<"$t") s)" || echo -)"
+}
+
 printf '%-10s %-28s %10s %10s %12s\n' facts command seconds "peak MiB" "vs lxml"
 for n in "${sizes[@]}"; do
   data="$dir/dataset-$n.json"
   python3 bench/gen_dataset.py "$n" "$data" 2>/dev/null
   out="$dir/out-$n"
-  rm -rf "$out"
   lx_t=""; lx_m=""
-  declare -A res=()
-  res[export]="$(run "export-$n" "$esgx" export "$data" --out "$out")"
-  res[validate-dataset]="$(run "vds-$n" "$esgx" validate "$data" --fail-on never)"
-  res[validate-xml]="$(run "vxml-$n" "$esgx" validate "$out/report.xbrl" --fail-on never)"
-  res[validate-json]="$(run "vjson-$n" "$esgx" validate "$out/report.json" --fail-on never)"
-  res[validate-csv]="$(run "vcsv-$n" "$esgx" validate "$out/report-metadata.json" --fail-on never)"
-  if [ "$have_lxml" = 1 ]; then
-    read -r lx_t lx_m < <(run "lxml-$n" "$python" -c "import sys, lxml.etree as e; e.parse(sys.argv[1])" "$out/report.xbrl")
-    res[lxml-parse]="$lx_t $lx_m"
-  fi
+  declare -A res=() all=()
+  ext="$dir/dataset-$n-ext.json"
+  [ "$extra" -gt 0 ] && [ "$n" -le "$extra_max" ] && python3 bench/gen_dataset.py "$n" "$ext" --extra-concepts "$extra" 2>/dev/null
+  # Each round runs every command once, so that the machine's drift spreads over all of them.
+  rounds="$runs"
+  [ "$n" -le "$runs_max" ] || rounds=1
+  for ((r = 1; r <= rounds; r++)); do
+    rm -rf "$out"
+    all[export]+="$(run "export-$n" "$esgx" export "$data" --out "$out")"$'\n'
+    all[validate-dataset]+="$(run "vds-$n" "$esgx" validate "$data" --fail-on never)"$'\n'
+    all[validate-xml]+="$(run "vxml-$n" "$esgx" validate "$out/report.xbrl" --fail-on never)"$'\n'
+    all[validate-json]+="$(run "vjson-$n" "$esgx" validate "$out/report.json" --fail-on never)"$'\n'
+    all[validate-csv]+="$(run "vcsv-$n" "$esgx" validate "$out/report-metadata.json" --fail-on never)"$'\n'
+    if [ "$have_lxml" = 1 ]; then
+      all[lxml-parse]+="$(run "lxml-$n" "$python" -c "import sys, lxml.etree as e; e.parse(sys.argv[1])" "$out/report.xbrl")"$'\n'
+    fi
+    if [ "$extra" -gt 0 ] && [ "$n" -le "$extra_max" ]; then
+      rm -rf "$out-ext"
+      all[export+$extra-concepts]+="$(run "export-ext-$n" "$esgx" export "$ext" --out "$out-ext")"$'\n'
+      all[validate-dataset+$extra-concepts]+="$(run "vds-ext-$n" "$esgx" validate "$ext" --fail-on never)"$'\n'
+    fi
+  done
+  for k in "${!all[@]}"; do res[$k]="$(median "${all[$k]}")"; done
+  [ -z "${res[lxml-parse]:-}" ] || read -r lx_t lx_m _ <<<"${res[lxml-parse]}"
   if [ "$arelle" != none ] && [ "$n" -le "$arelle_max" ]; then
-    res[arelle-xml]="$(run "arelle-$n" "$arelle" --file "$out/report.xbrl" --validate --calc c11r --utr --workOffline)"
-  fi
-  if [ "$extra" -gt 0 ] && [ "$n" -le "$extra_max" ]; then
-    ext="$dir/dataset-$n-ext.json"
-    python3 bench/gen_dataset.py "$n" "$ext" --extra-concepts "$extra" 2>/dev/null
-    rm -rf "$out-ext"
-    res[export+$extra-concepts]="$(run "export-ext-$n" "$esgx" export "$ext" --out "$out-ext")"
-    res[validate-dataset+$extra-concepts]="$(run "vds-ext-$n" "$esgx" validate "$ext" --fail-on never)"
+    res[arelle-xml]="$(run "arelle-$n" "$arelle" --file "$out/report.xbrl" --validate --calc c11r --utr --workOffline) -"
   fi
   for k in export validate-dataset validate-xml validate-json validate-csv lxml-parse arelle-xml \
     "export+$extra-concepts" "validate-dataset+$extra-concepts"; do
     [ -n "${res[$k]:-}" ] || continue
-    read -r t m <<<"${res[$k]}"
+    read -r t m range <<<"${res[$k]}"
     ratio=""
     if [ "${k%+*}" != "$k" ] && [ -n "${res[${k%+*}]:-}" ] && [ "$m" != - ]; then
       # the same command without the extra concepts
@@ -87,8 +116,9 @@ for n in "${sizes[@]}"; do
     elif [ -n "$lx_t" ] && [ "$k" != lxml-parse ] && [ "$m" != - ]; then
       ratio="$(awk -v a="$t" -v b="$lx_t" -v c="$m" -v d="$lx_m" 'BEGIN { if (b > 0 && d > 0) printf "%.2fx t, %.2fx mem", a / b, c / d }')"
     fi
-    printf '%-10s %-28s %10s %10s %12s\n' "$n" "$k" "$t" "$m" "$ratio"
+    [ "$range" = - ] && range=""
+    printf '%-10s %-28s %10s %10s %12s %s\n' "$n" "$k" "$t" "$m" "$ratio" "$range"
   done
-  unset res
+  unset res all
   for f in "$out"/report.* "$out"/report-facts.csv "$out"/facts.*; do printf "%-10s %-28s %10s bytes/fact\n" "$n" "$(basename "$f")" "$(( $(stat -c %s "$f") / n ))"; done
 done
