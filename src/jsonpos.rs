@@ -47,6 +47,73 @@ pub fn spans(text: &str, pointers: &[&str]) -> std::collections::HashMap<String,
 }
 
 /// The paths to the values wanted: a trie of keys (array indexes as text).
+/// Where to cut a JSON document's top-level member (an object) in two.
+#[derive(Debug)]
+pub(crate) struct Cut {
+    /// The top-level members before it: each key, with where its value starts and ends.
+    pub before: Vec<(String, usize, usize)>,
+    /// The comma before the member the cut falls at: the first part is the text before it.
+    pub comma: usize,
+    /// The 1-based line of that comma.
+    pub line: u64,
+    /// Where that member's key starts: the second part is the text from there on.
+    pub member: usize,
+}
+
+/// A place to cut the object that is the value of the document's top-level member `key`: the
+/// first of its members that starts at or after byte `at`, other than its first. Found by
+/// stepping over every value before it, so it is a member's start whatever the layout; `None`
+/// when the document does not read that far that way (the object ends first, or it is not JSON).
+pub(crate) fn cut_member(text: &str, key: &str, at: usize) -> Option<Cut> {
+    let mut sc = Scanner { b: text.as_bytes(), i: 0, line: 1 };
+    let expect = |sc: &mut Scanner<'_>, c: u8| -> Option<()> {
+        sc.skip_ws();
+        (*sc.b.get(sc.i)? == c).then(|| sc.i += 1)
+    };
+    expect(&mut sc, b'{')?;
+    let mut before = Vec::new();
+    loop {
+        sc.skip_ws();
+        if *sc.b.get(sc.i)? != b'"' {
+            return None;
+        }
+        let k = sc.string()?;
+        expect(&mut sc, b':')?;
+        sc.skip_ws();
+        if k == key {
+            break;
+        }
+        let start = sc.i;
+        sc.skip_value()?;
+        before.push((k, start, sc.i));
+        expect(&mut sc, b',')?;
+    }
+    expect(&mut sc, b'{')?;
+    let mut comma = None;
+    loop {
+        sc.skip_ws();
+        if *sc.b.get(sc.i)? != b'"' {
+            return None;
+        }
+        if let Some((comma, line)) = comma
+            && sc.i >= at
+        {
+            return Some(Cut { before, comma, line, member: sc.i });
+        }
+        sc.skip_string()?;
+        expect(&mut sc, b':')?;
+        sc.skip_ws();
+        sc.skip_value()?;
+        sc.skip_ws();
+        // The object's end before `at`: nowhere to cut.
+        if *sc.b.get(sc.i)? != b',' {
+            return None;
+        }
+        comma = Some((sc.i, sc.line));
+        sc.i += 1;
+    }
+}
+
 #[derive(Default)]
 struct Node {
     children: std::collections::HashMap<String, Node>,

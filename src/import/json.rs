@@ -26,19 +26,79 @@ pub enum Parsed {
 /// RSS). Anything else, and any text that does not parse, goes through
 /// [`crate::input::parse_json`], whose findings (syntax, a key given twice) stay as they were.
 pub fn parse(file: &str, text: &str) -> Result<Parsed, Diagnostic> {
+    if let Some(read) = parse_halves(file, text) {
+        return Ok(Parsed::Report(read));
+    }
     if !text.trim().is_empty() {
-        let repeated = std::cell::Cell::new(false);
-        let mut state = Stream { file, repeated: &repeated, reader: None, rest: Map::new() };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let done = serde::de::DeserializeSeed::deserialize(TopLevel(&mut state), &mut de).and_then(|()| de.end());
+        let (done, reader, mut rest) = stream(file, text, None);
         if done.is_ok() {
-            return Ok(match state.reader {
-                Some(reader) => Parsed::Report(reader.finish(state.rest.remove(PROVENANCE_PROPERTY))),
-                None => Parsed::Other(Value::Object(state.rest)),
+            return Ok(match reader {
+                Some(reader) => Parsed::Report(reader.finish(rest.remove(PROVENANCE_PROPERTY))),
+                None => Parsed::Other(Value::Object(rest)),
             });
         }
     }
     crate::input::parse_json(file, text).map(Parsed::Other)
+}
+
+/// Read `text` through [`TopLevel`]: how the parse ended, the reader if it read the facts as they
+/// were parsed (`reader`, if given, reads them whatever the `documentInfo`), and the top-level
+/// members other than the facts it read. A key given twice ends the parse with an error.
+fn stream<'a>(
+    file: &'a str,
+    text: &str,
+    reader: Option<Reader<'a>>,
+) -> (serde_json::Result<()>, Option<Reader<'a>>, Map<String, Value>) {
+    let repeated = std::cell::Cell::new(false);
+    let mut state = Stream { file, repeated: &repeated, reader, rest: Map::new() };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let done = serde::de::DeserializeSeed::deserialize(TopLevel(&mut state), &mut de).and_then(|()| de.end());
+    let Stream { reader, rest, .. } = state;
+    (done, reader, rest)
+}
+
+/// Reports this large are read in two halves side by side.
+const HALVES_FROM_BYTES: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
+
+/// A large xBRL-JSON report read in two halves side by side (reading it on one core was most of
+/// validating it, perf), cut at the first fact from its middle on, found by stepping over every
+/// value before it ([`crate::jsonpos::cut_member`]). The first half is the text up to the comma
+/// before that fact, whose reading ends, as it must, with the end of its input right there; the
+/// second is a copy of the rest behind `{"facts": {`, read by a reader of the same
+/// `documentInfo`. `None`, and the text is read whole, unless both halves read without a finding
+/// and without a key of one in the other: the findings are always those of one reading.
+fn parse_halves(file: &str, text: &str) -> Option<Result<Raw, Vec<Diagnostic>>> {
+    if text.len() < HALVES_FROM_BYTES || rayon::current_num_threads() < 2 {
+        return None;
+    }
+    let cut = crate::jsonpos::cut_member(text, "facts", text.len() / 2)?;
+    let (_, from, to) = cut.before.iter().find(|(k, ..)| k == "documentInfo")?;
+    let info: Value = serde_json::from_str(&text[*from..*to]).ok()?;
+    let second_reader = Reader::new(file, &info).ok()?;
+    let (first, second) = rayon::join(
+        || stream(file, &text[..cut.comma], None),
+        || stream(file, &format!("{{\"facts\": {{{}", &text[cut.member..]), Some(second_reader)),
+    );
+    let ((ended, Some(mut a), mut rest), (Ok(()), Some(b), tail)) = (first, second) else { return None };
+    let ended_at_cut =
+        ended.is_err_and(|e| e.classify() == serde_json::error::Category::Eof && e.line() as u64 == cut.line);
+    if !ended_at_cut || !a.errs.is_empty() || !b.errs.is_empty() || tail.keys().any(|k| rest.contains_key(k)) {
+        return None;
+    }
+    // A fact or footnote id of both halves is a key given twice in the facts.
+    fn ids<'r>(r: &'r Reader<'_>) -> impl Iterator<Item = &'r str> {
+        r.raw.facts.iter().filter_map(|f| f.id.as_deref()).chain(r.notes.keys().map(String::as_str))
+    }
+    let seen: foldhash::HashSet<&str> = ids(&a).collect();
+    if ids(&b).any(|id| seen.contains(id)) {
+        return None;
+    }
+    let Reader { raw, notes, linked, .. } = b;
+    a.raw.facts.extend(raw.facts);
+    a.notes.extend(notes);
+    a.linked.extend(linked);
+    rest.extend(tail);
+    Some(a.finish(rest.remove(PROVENANCE_PROPERTY)))
 }
 
 /// Read an xBRL-JSON report (parsed JSON) into raw facts; `file` is how findings name it.
@@ -64,24 +124,24 @@ fn error(file: &str, pointer: &str, msg: String) -> Diagnostic {
 
 /// The state of [`parse`]: the reader, once `documentInfo` says the document is an xBRL-JSON
 /// report, and the top-level members other than the facts it read.
-struct Stream<'a> {
+struct Stream<'a, 'c> {
     file: &'a str,
-    repeated: &'a std::cell::Cell<bool>,
+    repeated: &'c std::cell::Cell<bool>,
     reader: Option<Reader<'a>>,
     rest: Map<String, Value>,
 }
 
 /// The document's top-level object.
-struct TopLevel<'s, 'a>(&'s mut Stream<'a>);
+struct TopLevel<'s, 'a, 'c>(&'s mut Stream<'a, 'c>);
 
-impl<'de> serde::de::DeserializeSeed<'de> for TopLevel<'_, '_> {
+impl<'de> serde::de::DeserializeSeed<'de> for TopLevel<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON object")
@@ -590,6 +650,99 @@ mod tests {
         let broken = report(true, &facts.replacen("\"f1300\": {", "\"f1300\": {{", 1));
         let d = parse("r.json", &broken).err().expect("broken syntax");
         assert!(d.message.starts_with("invalid JSON"), "{}", d.message);
+    }
+
+    /// What a reading gives, in a form that compares.
+    fn shown(r: &Result<Raw, Vec<Diagnostic>>) -> String {
+        match r {
+            Ok(raw) => {
+                let notes: std::collections::BTreeMap<_, _> = raw.footnotes.iter().collect();
+                format!("{:?} {:?} {:?} {notes:?}", raw.schema_refs, raw.namespaces, raw.facts)
+            }
+            Err(d) => format!("{d:?}"),
+        }
+    }
+
+    /// A report of `n` facts as esgx writes one: footnote links from the facts to notes among
+    /// the facts (the last one after them all), and a provenance index after the facts.
+    fn linked(n: usize) -> String {
+        let link = |i: usize| if i.is_multiple_of(2) { "n-first" } else { "n-last" };
+        let mut facts: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#""f{i}": {{"value": "{i}.5", "decimals": 1, "dimensions": {{"concept": "e:Waste", "entity": "e:X", "period": "{}-01-01T00:00:00/{}-01-01T00:00:00", "unit": "iso4217:HKD"}}, "links": {{"footnote": {{"_": ["{}"]}}}}}}"#,
+                    1000 + i,
+                    1001 + i,
+                    link(i)
+                )
+            })
+            .collect();
+        let note = |id: &str, text: &str| {
+            format!(r#""{id}": {{"value": "{text}", "dimensions": {{"concept": "xbrl:note", "noteId": "{id}"}}}}"#)
+        };
+        facts.insert(1, note("n-first", "Source: report, page 4 &amp; 5."));
+        facts.push(note("n-last", "Estimated."));
+        let own: Vec<String> =
+            (0..n).step_by(3).map(|i| format!(r#""f{i}": {{"record": "d.json#/facts/{i}"}}"#)).collect();
+        format!(
+            r#"{{"documentInfo": {{"documentType": "{XBRL_JSON_DOCUMENT_TYPE}", "namespaces": {{"e": "https://e.example/t", "iso4217": "http://www.xbrl.org/2003/iso4217", "xbrl": "https://xbrl.org/2021"}}, "linkTypes": {{"footnote": "http://www.xbrl.org/2003/arcrole/fact-footnote"}}}},
+"facts": {{
+{}
+}},
+"{PROVENANCE_PROPERTY}": {{"facts": {{{}}}, "sources": {{"n-first": {{"document": "ar", "page": 4}}}}}}}}"#,
+            facts.join(",\n"),
+            own.join(", ")
+        )
+    }
+
+    /// One reading of the whole text, from start to end.
+    fn whole(text: &str) -> Result<Raw, Vec<Diagnostic>> {
+        let (done, reader, mut rest) = stream("r.json", text, None);
+        done.expect("parses");
+        reader.expect("streams").finish(rest.remove(PROVENANCE_PROPERTY))
+    }
+
+    #[test]
+    fn a_large_report_read_in_halves_equals_one_read_whole() {
+        let text = linked(1_700);
+        assert!(text.len() > HALVES_FROM_BYTES);
+        let halves = parse_halves("r.json", &text).expect("a plainly written report is split");
+        assert_eq!(halves.as_ref().map(|r| r.facts.len()).ok(), Some(1_700));
+        let one = whole(&text);
+        assert_eq!(shown(&halves), shown(&one));
+        // Footnotes before and after the cut, and provenance, as one reading has them.
+        let raw = one.unwrap();
+        assert_eq!(raw.footnotes.get("f1").map(String::as_str), Some("Estimated."));
+        assert_eq!(raw.facts[0].provenance.as_ref().map(|p| p.page), Some(Some(4)));
+        // Whatever the layout: all on one line, or cut anywhere else.
+        let flat = text.replace('\n', " ");
+        assert_eq!(shown(&parse_halves("r.json", &flat).expect("split")), shown(&whole(&flat)));
+        let cut = crate::jsonpos::cut_member(&text, "facts", 1_000).expect("a cut");
+        assert!(text[cut.member..].starts_with('"') && text[..cut.comma].ends_with('}'));
+    }
+
+    #[test]
+    fn a_report_the_halves_would_read_otherwise_is_read_whole() {
+        let text = linked(1_700);
+        let tail = text.rfind(&format!(",\n\"{PROVENANCE_PROPERTY}\"")).unwrap();
+        // A fact id of the first half again in the second; a top-level key of the first half
+        // again after the facts; a broken fact early, another late; a link to no footnote.
+        let twice = format!("{},\n\"f3\": {{\"value\": \"2\"}}{}", &text[..tail - 2], &text[tail - 2..]);
+        let info_again = format!("{}, \"documentInfo\": {{}}}}", &text[..text.len() - 1]);
+        let early = text.replacen("\"f10\": {", "\"f10\": {{", 1);
+        let late = text.replacen("\"f1600\": {", "\"f1600\": {{", 1);
+        let no_note = text.replacen("[\"n-last\"]", "[\"n-none\"]", 1);
+        for text in [&twice, &info_again, &early, &late] {
+            assert!(parse_halves("r.json", text).is_none());
+            assert!(parse("r.json", text).is_err());
+        }
+        let d = parse("r.json", &twice).err().unwrap();
+        assert_eq!(d.location.pointer.as_deref(), Some("/facts/f3"));
+        // A finding of the facts' own: found as one reading finds it.
+        assert!(parse_halves("r.json", &no_note).is_some_and(|r| r.is_err()));
+        let Ok(Parsed::Report(read)) = parse("r.json", &no_note) else { panic!("a report") };
+        assert_eq!(shown(&read), shown(&whole(&no_note)));
+        assert!(read.is_err());
     }
 
     #[test]
