@@ -567,6 +567,7 @@ pub fn parse_unit(raw: &Raw, s: &str) -> Option<RawUnit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::shown;
 
     #[test]
     fn footnote_text() {
@@ -650,17 +651,6 @@ mod tests {
         let broken = report(true, &facts.replacen("\"f1300\": {", "\"f1300\": {{", 1));
         let d = parse("r.json", &broken).err().expect("broken syntax");
         assert!(d.message.starts_with("invalid JSON"), "{}", d.message);
-    }
-
-    /// What a reading gives, in a form that compares.
-    fn shown(r: &Result<Raw, Vec<Diagnostic>>) -> String {
-        match r {
-            Ok(raw) => {
-                let notes: std::collections::BTreeMap<_, _> = raw.footnotes.iter().collect();
-                format!("{:?} {:?} {:?} {notes:?}", raw.schema_refs, raw.namespaces, raw.facts)
-            }
-            Err(d) => format!("{d:?}"),
-        }
     }
 
     /// A report of `n` facts as esgx writes one: footnote links from the facts to notes among

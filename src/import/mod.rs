@@ -614,6 +614,19 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     })
 }
 
+/// What a reading gives, in a form that compares (footnotes in order): for tests that read a
+/// filing two ways.
+#[cfg(test)]
+pub(crate) fn shown(r: &Result<Raw, Vec<Diagnostic>>) -> String {
+    match r {
+        Ok(raw) => {
+            let notes: std::collections::BTreeMap<_, _> = raw.footnotes.iter().collect();
+            format!("{:?} {:?} {:?} {notes:?}", raw.schema_refs, raw.namespaces, raw.facts)
+        }
+        Err(d) => format!("{d:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::json_is_filing;

@@ -1048,6 +1048,7 @@ impl Acc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::shown;
 
     /// An instance of `n` facts, each in a context of its own with a footnote, one element a line.
     fn instance(n: usize, fact: impl Fn(usize) -> String) -> String {
@@ -1084,17 +1085,6 @@ mod tests {
 
     fn fact(i: usize) -> String {
         format!("  <e:Waste id=\"f{i}\" contextRef=\"c{i}\" unitRef=\"t\" decimals=\"2\">{i}.25</e:Waste>\n")
-    }
-
-    /// What a reading gives, in a form that compares (footnotes in order).
-    fn shown(r: &Result<Raw, Vec<Diagnostic>>) -> String {
-        match r {
-            Ok(raw) => {
-                let notes: std::collections::BTreeMap<_, _> = raw.footnotes.iter().collect();
-                format!("{:?} {:?} {:?} {notes:?}", raw.schema_refs, raw.namespaces, raw.facts)
-            }
-            Err(d) => format!("{d:?}"),
-        }
     }
 
     /// Footnotes linked the way esgx writes them: locators share a label per footnote, one arc
