@@ -46,7 +46,6 @@ pub fn spans(text: &str, pointers: &[&str]) -> std::collections::HashMap<String,
     out
 }
 
-/// The paths to the values wanted: a trie of keys (array indexes as text).
 /// Where to cut a JSON document's top-level member (an object) in two.
 #[derive(Debug)]
 pub(crate) struct Cut {
@@ -114,6 +113,7 @@ pub(crate) fn cut_member(text: &str, key: &str, at: usize) -> Option<Cut> {
     }
 }
 
+/// The paths to the values wanted: a trie of keys (array indexes as text).
 #[derive(Default)]
 struct Node {
     children: std::collections::HashMap<String, Node>,
