@@ -1,6 +1,6 @@
 //! Read an xBRL-JSON report (OIM 1.0) into the raw fact form.
 
-use super::{Raw, RawFact, RawUnit};
+use super::{HALVES_FROM_BYTES, Raw, RawFact, RawUnit};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::emit::xbrl_json::PROVENANCE_PROPERTY;
@@ -57,9 +57,6 @@ fn stream<'a>(
     (done, reader, rest)
 }
 
-/// Reports this large are read in two halves side by side.
-const HALVES_FROM_BYTES: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
-
 /// A large xBRL-JSON report read in two halves side by side (reading it on one core was most of
 /// validating it, perf), cut at the first fact from its middle on, found by stepping over every
 /// value before it ([`crate::jsonpos::cut_member`]). The first half is the text up to the comma
@@ -94,7 +91,7 @@ fn parse_halves(file: &str, text: &str) -> Option<Result<Raw, Vec<Diagnostic>>> 
         return None;
     }
     let Reader { raw, notes, linked, .. } = b;
-    a.raw.facts.extend(raw.facts);
+    a.raw.facts = super::join_halves(std::mem::take(&mut a.raw.facts), raw.facts);
     a.notes.extend(notes);
     a.linked.extend(linked);
     rest.extend(tail);

@@ -3,7 +3,7 @@
 //! fetched.
 
 use super::source::{Broken, Checked, Source};
-use super::{Raw, RawFact, RawUnit};
+use super::{HALVES_FROM_BYTES, Raw, RawFact, RawUnit};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::ns::ESGX_PROVENANCE;
 use crate::ns::{LINK, XBRLDI, XBRLI, XLINK, XSI};
@@ -202,10 +202,6 @@ fn refused(file: &str, why: String) -> Diagnostic {
 
 /// The fewest bytes a fact of an ordinary filing takes, with its context (about 1 KB in esgx's own).
 const BYTES_A_FACT_AT_LEAST: usize = 256;
-
-/// Below this size a filing is read in one go: splitting it would not pay (the unit tests split
-/// smaller ones).
-const HALVES_FROM_BYTES: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
 
 /// How much of the start and of the end of a filing is looked at to split it, and how far from
 /// its middle a place to split it is looked for.
@@ -438,22 +434,12 @@ impl<'a> Parser<'a> {
         }
         acc.footnotes.extend(b.acc.footnotes);
         acc.raw.schema_refs.extend(b.acc.raw.schema_refs);
-        // The facts of both halves in one list, made from the longer one (often the second half
-        // holds them all: the contexts come first): copying a million facts into the other list
-        // took 275 MB more at 1M facts (RSS). Each half made room for its part's facts.
+        // Often the second half holds every fact: the contexts come first.
         let mut second = b.acc.raw.facts;
         for f in &mut second {
             f.line += lines_before;
         }
-        let first = std::mem::take(&mut acc.raw.facts);
-        acc.raw.facts = if first.len() >= second.len() {
-            let mut all = first;
-            all.extend(second);
-            all
-        } else {
-            second.splice(0..0, first);
-            second
-        };
+        acc.raw.facts = super::join_halves(std::mem::take(&mut acc.raw.facts), second);
         for (label, facts) in b.footnote_locs {
             self.footnote_locs.entry(label).or_default().extend(facts);
         }
@@ -1150,6 +1136,9 @@ mod tests {
     fn a_large_instance_read_in_halves_equals_one_read_whole() {
         let text = instance(1_200, fact);
         assert!(text.len() > HALVES_FROM_BYTES);
+        // The contexts come first and take more than half the text: the middle falls among them,
+        // and the second half holds the facts.
+        assert!(text.find("id=\"f0\"").unwrap() > text.len() / 2);
         let halves = read_halves("big.xbrl", Source::Text(&text)).expect("a plainly written instance is split");
         assert_eq!(halves.facts.len(), 1_200);
         // The second half's facts carry their lines in the whole document.
@@ -1157,8 +1146,7 @@ mod tests {
         let line = text.lines().position(|l| l.contains("id=\"f1199\"")).unwrap() as u64 + 1;
         assert_eq!(last.line, line);
         assert_eq!(shown(&Ok(halves)), shown(&read_whole("big.xbrl", Source::Text(&text))));
-        // Above, the first half holds contexts only and the second every fact; with long facts
-        // the middle falls among the facts, and both halves hold some.
+        // With long facts the middle falls among the facts, and both halves hold some.
         let padded = |i: usize| format!("  <!-- {} -->\n{}", "p".repeat(1_000), fact(i));
         let text = instance(1_200, padded);
         let (a, b) = (text.find("id=\"f0\"").unwrap(), text.find("id=\"f1199\"").unwrap());
