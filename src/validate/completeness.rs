@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Location, Severity};
 use crate::report::{FactValue, Period};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::source::Level;
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 /// How a disclosure requirement is covered in the reporting period.
@@ -48,14 +49,20 @@ pub fn check(
 ) -> (Vec<CoverageRow>, Vec<Diagnostic>) {
     let mut rows = Vec::new();
     let mut diags = Vec::new();
+    // The positions of the reporting period's facts by concept, in one pass over the facts
+    // (not one per requirement: a report of a million facts does not fit in the cache).
+    let mut by_concept: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, f) in index.facts.iter().enumerate() {
+        if f.period.belongs_to(reporting) {
+            by_concept.entry(&f.concept.local).or_default().push(i as u32);
+        }
+    }
     for r in tax.requirements.iter().filter(|r| r.frameworks.iter().any(|f| f == framework)) {
         let concepts = tax.requirement_concepts(&r.code);
-        let facts: Vec<&crate::report::Fact> = index
-            .facts
-            .iter()
-            .copied()
-            .filter(|f| concepts.contains(&&*f.concept.local) && f.period.belongs_to(reporting))
-            .collect();
+        let mut at: Vec<u32> = concepts.iter().filter_map(|c| by_concept.get(c)).flatten().copied().collect();
+        at.sort_unstable();
+        at.dedup();
+        let facts: Vec<&crate::report::Fact> = at.iter().map(|&i| index.facts[i as usize]).collect();
         let status = if facts.iter().any(|f| f.value != FactValue::Nil) {
             Coverage::Reported
         } else if !facts.is_empty() {

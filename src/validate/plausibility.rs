@@ -2,7 +2,7 @@
 //! outside 0-100%, large year-on-year swings, and figures moving against what drives them.
 
 use super::arithmetic::{behind, derived, level};
-use super::{FactIndex, Interval, Options, fact_location, overlaps, prior};
+use super::{FactIndex, Interval, Options, bound, fact_location, overlaps, prior};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::report::FactValue;
@@ -15,7 +15,6 @@ use rust_decimal::Decimal;
 /// changes above `opts.yoy_threshold`, figures moving against what drives them.
 pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
     for &f in &index.facts {
         let Some(c) = tax.concept(&f.concept.local) else {
             continue;
@@ -60,15 +59,16 @@ pub fn check(index: &FactIndex, tax: &Taxonomy, opts: &Options) -> Vec<Diagnosti
             continue;
         }
         let dims = index.primary_dims(f);
-        if !seen.insert((&*f.concept.local, &f.period, dims.clone())) {
-            continue;
-        }
         let Some(prev_p) = prior(&f.period) else {
             continue;
         };
-        let (Some(cur), Some(prev)) =
-            (index.value(&f.concept.local, &f.period, &dims), index.value(&f.concept.local, &prev_p, &dims))
-        else {
+        // Once per concept, period and breakdown: at its first figure (the facts found are in
+        // report order), so that no set of every breakdown seen is kept.
+        let here = index.get(&f.concept.local, &f.period, &dims);
+        if here.iter().find(|x| matches!(x.value, FactValue::Number(_))).is_none_or(|x| !std::ptr::eq(*x, f)) {
+            continue;
+        }
+        let (Some(cur), Some(prev)) = (bound(&here), index.value(&f.concept.local, &prev_p, &dims)) else {
             continue;
         };
         if let Some(d) = yoy(index, c.name(), f, &prev_p, cur, prev, opts) {
