@@ -162,14 +162,22 @@ impl Scanner<'_> {
                             b'"' => {}
                             _ => return None,
                         }
-                        let key = self.string()?;
+                        // A key without escapes is looked up as it is written, not copied.
+                        let (from, to, escaped) = self.skip_string()?;
+                        let decoded;
+                        let key = if escaped {
+                            decoded = Self::decode(&self.b[from..to])?;
+                            decoded.as_str()
+                        } else {
+                            std::str::from_utf8(&self.b[from..to]).ok()?
+                        };
                         self.skip_ws();
                         if *self.b.get(self.i)? != b':' {
                             return None;
                         }
                         self.i += 1;
                         self.skip_ws();
-                        match node.children.get(&key) {
+                        match node.children.get(key) {
                             Some(child) => self.walk(child, out)?,
                             None => self.skip_value()?,
                         }
@@ -209,8 +217,16 @@ impl Scanner<'_> {
 
     fn string(&mut self) -> Option<String> {
         let (start, end, escaped) = self.skip_string()?;
-        let raw = std::str::from_utf8(&self.b[start..end]).ok()?;
-        Some(if escaped { serde_json::from_str(&format!("\"{raw}\"")).ok()? } else { raw.to_string() })
+        if escaped {
+            Self::decode(&self.b[start..end])
+        } else {
+            Some(std::str::from_utf8(&self.b[start..end]).ok()?.to_string())
+        }
+    }
+
+    /// The text of a string with escapes (`raw`, between its quotes).
+    fn decode(raw: &[u8]) -> Option<String> {
+        serde_json::from_str(&format!("\"{}\"", std::str::from_utf8(raw).ok()?)).ok()
     }
 
     /// Past a string, counting its lines: where its text starts and ends, and whether it has an
@@ -220,22 +236,24 @@ impl Scanner<'_> {
         let start = self.i + 1;
         let mut i = start;
         let mut escaped = false;
-        while let Some(&c) = self.b.get(i) {
-            match c {
+        // From one quote, backslash or line break to the next (memchr: most of a large
+        // document's bytes are in strings).
+        while let Some(at) = self.b.get(i..).and_then(|rest| memchr::memchr3(b'"', b'\\', b'\n', rest)) {
+            i += at;
+            match self.b[i] {
                 b'\\' => {
                     escaped = true;
-                    i += 1;
+                    i += 1; // the escaped character is skipped, whatever it is
                 }
                 b'"' => {
                     self.i = i + 1;
                     return Some((start, i, escaped));
                 }
-                b'\n' => self.line += 1,
-                _ => {}
+                _ => self.line += 1,
             }
             i += 1;
         }
-        self.i = i;
+        self.i = i.max(self.b.len());
         None
     }
 

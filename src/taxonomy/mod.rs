@@ -103,6 +103,10 @@ pub struct Axis {
     /// Index 0 is the domain (the default member, the total); then the members.
     pub members: Vec<Member>,
     member_index: HashMap<String, usize>,
+    /// The children of each member, by index, made when first asked for (and again after a
+    /// member is indexed): found by scanning every member, a breakdown over thousands of sites
+    /// was quadratic, each part without a figure scanning them all for parts of its own.
+    children: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Axis {
@@ -118,7 +122,27 @@ impl Axis {
     pub fn member(&self, key: &str) -> Option<usize> {
         self.member_index.get(key).copied()
     }
+    /// The members (indexes) whose parent is member `parent`, in order; the domain's children
+    /// are the members without a parent.
+    pub fn children(&self, parent: usize) -> &[usize] {
+        let all = self.children.get_or_init(|| {
+            let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (i, m) in self.members.iter().enumerate() {
+                by_name.entry(m.def.name.as_str()).or_default().push(i);
+            }
+            let mut all = vec![Vec::new(); self.members.len()];
+            for (i, m) in self.members.iter().enumerate().skip(1) {
+                match &m.def.parent {
+                    None => all[0].push(i),
+                    Some(p) => by_name.get(p.as_str()).into_iter().flatten().for_each(|&p| all[p].push(i)),
+                }
+            }
+            all
+        });
+        all.get(parent).map_or(&[], Vec::as_slice)
+    }
     fn index_member(&mut self, i: usize) -> Result<(), String> {
+        self.children = std::sync::OnceLock::new();
         let m = &self.members[i].def;
         for key in std::iter::once(&m.name).chain(m.aliases.iter()) {
             if let Some(prev) = self.member_index.insert(key.clone(), i)
@@ -381,7 +405,8 @@ impl Taxonomy {
         let mut members = vec![member(&a.domain)];
         members.extend(a.members.iter().map(member));
         let qname = QName::new(&prefix, &ns, &a.name);
-        let mut axis = Axis { def: a, layer, qname, members, member_index: HashMap::new() };
+        let mut axis =
+            Axis { def: a, layer, qname, members, member_index: HashMap::new(), children: Default::default() };
         for m in axis.members.iter().skip(1) {
             if let Some(p) = &m.def.parent
                 && !axis.members.iter().any(|x| &x.def.name == p)

@@ -284,17 +284,6 @@ fn change(index: &FactIndex, tax: &Taxonomy, c: &Concept, f: &Fact, mine: Interv
     )
 }
 
-/// Members whose parent is `parent` (the domain when `parent` is 0).
-fn children(axis: &Axis, parent: usize) -> Vec<usize> {
-    let pname = &axis.members[parent].def.name;
-    (1..axis.members.len())
-        .filter(|&i| match &axis.members[i].def.parent {
-            None => parent == 0,
-            Some(p) => p == pname,
-        })
-        .collect()
-}
-
 fn with_member<'a>(rest: &Dims<'a>, axis: &'a str, member: Option<&'a str>) -> Dims<'a> {
     let mut d = rest.clone();
     if let Some(m) = member {
@@ -468,7 +457,7 @@ fn breakdown<'a>(
     let total_facts = index.get(name, period, &with_member(&rest, axis.name(), parent_member));
     let total = super::bound(&total_facts);
     let at = Level { index, tax, concept, axis, period, rest: &rest };
-    let parts = children(axis, parent).into_iter().map(|k| at.part(k, axis.members.len())).collect();
+    let parts = axis.children(parent).iter().map(|&k| at.part(k, axis.members.len())).collect();
     Breakdown { concept, axis, parent, period, rest, total_facts, total, parts }
 }
 
@@ -495,7 +484,7 @@ impl<'a> Level<'a, '_> {
         if own.value.is_some() || !self.concept.additive() || depth == 0 {
             return own;
         }
-        let subs: Vec<Part> = children(self.axis, k).into_iter().map(|c| self.part(c, depth - 1)).collect();
+        let subs: Vec<Part> = self.axis.children(k).iter().map(|&c| self.part(c, depth - 1)).collect();
         let known: Vec<&Part> = subs.iter().filter(|p| p.value.is_some()).collect();
         if known.is_empty() {
             return own;
