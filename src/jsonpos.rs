@@ -46,6 +46,11 @@ pub fn spans(text: &str, pointers: &[&str]) -> std::collections::HashMap<String,
     out
 }
 
+/// A key as a JSON pointer writes it (`~` as `~0`, `/` as `~1`); borrowed when it has neither.
+pub fn escape(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1").into() } else { key.into() }
+}
+
 /// Where to cut a JSON document's top-level member (an object) in two.
 #[derive(Debug)]
 pub(crate) struct Cut {
@@ -346,12 +351,12 @@ pub fn duplicate_key(text: &str) -> Option<(String, u64)> {
         let mut p = String::new();
         for f in stack {
             match f {
-                Frame::Obj { key: Some(k), .. } => p.push_str(&format!("/{}", k.replace('~', "~0").replace('/', "~1"))),
+                Frame::Obj { key: Some(k), .. } => p.push_str(&format!("/{}", escape(k))),
                 Frame::Arr { idx } => p.push_str(&format!("/{idx}")),
                 _ => {}
             }
         }
-        format!("{p}/{}", last.replace('~', "~0").replace('/', "~1"))
+        format!("{p}/{}", escape(last))
     };
     while i < b.len() {
         match b[i] {

@@ -405,7 +405,7 @@ impl<'t> Mapping<'_, '_, 't> {
         let tax = self.tax;
         let mut dimensions = Vec::new();
         for (axis_key, member_key) in &self.rec.dimensions {
-            let field = format!("dimensions/{}", axis_key.replace('~', "~0").replace('/', "~1"));
+            let field = format!("dimensions/{}", crate::jsonpos::escape(axis_key));
             let Some(ai) = tax.axis(axis_key) else {
                 let hint = self.unknown_axis_hint(concept, axis_key, member_key);
                 self.errs.push(self.err(&field, Code::E0217, format!("unknown axis {axis_key:?}")).with_hint(hint));

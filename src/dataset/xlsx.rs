@@ -513,7 +513,7 @@ fn read_entity(
     if let Some(h) = label_row("Period") {
         let mut r = h + 1;
         while let Some(name) = text(r, 0) {
-            let p = format!("/periods/{}", name.replace('~', "~0").replace('/', "~1"));
+            let p = format!("/periods/{}", crate::jsonpos::escape(&name));
             let (start, end) = (text(r, 1), text(r, 2));
             periods.insert(name.clone(), json!({"start": start, "end": end}));
             cells.put(p.clone(), &sheet.name, r, 0);

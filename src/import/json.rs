@@ -50,7 +50,10 @@ fn stream<'a>(
     reader: Option<Reader<'a>>,
 ) -> (serde_json::Result<()>, Option<Reader<'a>>, Map<String, Value>) {
     let repeated = std::cell::Cell::new(false);
-    let mut state = Stream { file, repeated: &repeated, reader, rest: Map::new() };
+    // About as many facts as the text has "dimensions" keys: room for them is made up front
+    // (growing the list by doubling copied each fact several times, perf).
+    let expected = memchr::memmem::find_iter(text.as_bytes(), b"\"dimensions\"").count();
+    let mut state = Stream { file, repeated: &repeated, reader, rest: Map::new(), expected };
     let mut de = serde_json::Deserializer::from_str(text);
     let done = serde::de::DeserializeSeed::deserialize(TopLevel(&mut state), &mut de).and_then(|()| de.end());
     let Stream { reader, rest, .. } = state;
@@ -126,6 +129,8 @@ struct Stream<'a, 'c> {
     repeated: &'c std::cell::Cell<bool>,
     reader: Option<Reader<'a>>,
     rest: Map<String, Value>,
+    /// How many facts the text seems to hold.
+    expected: usize,
 }
 
 /// The document's top-level object.
@@ -154,6 +159,8 @@ impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_, '_> {
             if key == "facts"
                 && let Some(reader) = &mut st.reader
             {
+                reader.raw.facts.reserve(st.expected);
+                reader.linked.reserve(st.expected);
                 map.next_value_seed(Facts { reader, repeated: st.repeated })?;
                 streamed = true;
                 continue;
@@ -281,7 +288,7 @@ impl<'a> Reader<'a> {
 
     /// One fact of the `facts` object: its id and its value.
     fn fact(&mut self, id: &str, f: &Value) {
-        let ptr = format!("/facts/{}", id.replace('~', "~0").replace('/', "~1"));
+        let ptr = format!("/facts/{}", crate::jsonpos::escape(id));
         let file = self.file;
         let err = |field: &str, msg: String| error(file, &format!("{ptr}{field}"), msg);
         let Some(dims) = f.get("dimensions").and_then(Value::as_object) else {

@@ -389,8 +389,16 @@ fn with_taxonomy(
 /// A fact's unit: its measures in order, with the id of the taxonomy's unit of those measures
 /// (or one made from the reference); `pure` for a numeric OIM fact without one.
 fn fact_unit(rf: &RawFact, pure: bool, tax: &Taxonomy) -> Option<Unit> {
-    let pure_unit = RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
-    let u = rf.unit_def.as_deref().or(pure.then_some(&pure_unit))?;
+    let pure_unit;
+    let u = match (&rf.unit_def, pure) {
+        (Some(u), _) => &**u,
+        (None, true) => {
+            pure_unit =
+                RawUnit { numerator: vec![QName::new("xbrli", crate::ns::XBRLI, "pure")], denominator: Vec::new() };
+            &pure_unit
+        }
+        (None, false) => return None,
+    };
     let mut numerator = u.numerator.clone();
     let mut denominator = u.denominator.clone();
     numerator.sort();
@@ -467,6 +475,7 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     let mut explicit = Vec::with_capacity(raw.facts.len());
     // Units as each fact refers to them, resolved once per reference.
     let mut units: HashMap<Option<String>, Option<Arc<Unit>>> = HashMap::new();
+    let mut pure_unit: Option<Option<Arc<Unit>>> = None;
     // One shared copy of each breakdown and unit (a filing has far fewer than facts).
     let mut shared = crate::report::Breakdowns::default();
     // One shared copy of the file's name for the facts' origins (and one of the last other
@@ -560,6 +569,10 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
             (Some(r), None) => {
                 let u = fact_unit(&rf, pure, tax).map(|u| shared.unit(u));
                 units.entry(Some(r.clone())).or_insert(u).clone()
+            }
+            // An OIM number without a unit is pure, each one alike.
+            (None, _) if pure => {
+                pure_unit.get_or_insert_with(|| fact_unit(&rf, pure, tax).map(|u| shared.unit(u))).clone()
             }
             (None, _) => fact_unit(&rf, pure, tax).map(|u| shared.unit(u)),
         };
