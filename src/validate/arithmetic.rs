@@ -10,8 +10,8 @@ use crate::report::{Fact, FactValue, Period, QName};
 use crate::taxonomy::source::{ChangeDirection, ChangeMeasure, PeriodType};
 use crate::taxonomy::{Axis, Concept, Taxonomy};
 use crate::value::interval;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
 
 /// Breakdowns, intensities, rates and averages, shares and stated changes that disagree with the
 /// figures they are computed from.

@@ -221,7 +221,8 @@ struct HashIndex {
 
 impl HashIndex {
     fn new(mut pairs: Vec<(u64, u32)>) -> Self {
-        pairs.sort_unstable();
+        use rayon::slice::ParallelSliceMut;
+        pairs.par_sort_unstable();
         let bits = pairs.len().next_power_of_two().trailing_zeros().max(1);
         let shift = 64 - bits;
         let mut starts = vec![0u32; (1 << bits) + 1];
@@ -249,13 +250,15 @@ impl<'a> FactIndex<'a> {
     }
 
     fn of(facts: Vec<&'a Fact>, terms: terms::Terms<'a>, tax: &Taxonomy) -> Self {
+        use rayon::prelude::*;
         use std::hash::BuildHasher;
         let hasher = foldhash::fast::RandomState::default();
         // Facts with one concept and context are next to one another once sorted by its hash;
-        // each is then grouped with the first fact of that run that has the same aspects.
+        // each is then grouped with the first fact of that run that has the same aspects. (The
+        // hashes are made and sorted on every core: at 1M facts, a third of building the index.)
         let mut order: Vec<(u64, u32)> =
-            facts.iter().enumerate().map(|(i, f)| (hasher.hash_one(aspects(f)), i as u32)).collect();
-        order.sort_unstable();
+            facts.par_iter().enumerate().map(|(i, f)| (hasher.hash_one(aspects(f)), i as u32)).collect();
+        order.par_sort_unstable();
         let mut head = vec![0u32; facts.len()]; // each fact's group's first fact
         let mut heads: Vec<u32> = Vec::new();
         let mut by_aspects = Vec::new();
@@ -294,7 +297,7 @@ impl<'a> FactIndex<'a> {
         let by_aspects = HashIndex::new(by_aspects);
         let (grouped, starts) = place(&facts, &group_of, &sizes);
         let by_name: Vec<(u64, u32)> = facts
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, f)| {
                 let dims = f.dimensions.iter().map(|(a, m)| (&*a.local, &*m.local));
