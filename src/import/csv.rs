@@ -9,7 +9,7 @@
 //! message: `extends`, `parameterURL`, property groups and period-suffixed references
 //! (`$p@start`). Footnote links are left out.
 
-use super::{Raw, RawFact, RawUnit};
+use super::{Raw, RawFact, RawUnit, once};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::report::{Omission, Provenance, QName};
@@ -72,6 +72,8 @@ pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path) -> Result<Read, Ve
             table_params: strings(object(table.get("parameters"))),
             report_params: &report_params,
             namespaces: raw.namespaces.clone(),
+            origin_file: path.as_str().into(),
+            seen: Default::default(),
         };
         match ctx.read_rows(&text, &mut raw) {
             Ok(()) => {}
@@ -101,6 +103,21 @@ struct TableContext<'a> {
     table_params: HashMap<&'a str, &'a str>,
     report_params: &'a HashMap<&'a str, &'a str>,
     namespaces: std::collections::BTreeMap<String, String>,
+    /// The table's file name, shared by the origins of its facts.
+    origin_file: std::sync::Arc<str>,
+    /// What the rows repeat, each read once and then shared by the facts that repeat it (as the
+    /// xBRL-JSON reader does): names, units, entities and periods as written.
+    seen: std::cell::RefCell<Seen>,
+}
+
+/// What [`TableContext::seen`] holds: each thing as written, read (or refused, with the same
+/// message each time).
+#[derive(Default)]
+struct Seen {
+    names: foldhash::HashMap<String, Result<QName, String>>,
+    units: foldhash::HashMap<String, Result<std::sync::Arc<RawUnit>, String>>,
+    entities: foldhash::HashMap<String, Result<std::sync::Arc<(String, String)>, String>>,
+    periods: foldhash::HashMap<String, Result<crate::report::Period, String>>,
 }
 
 impl TableContext<'_> {
@@ -221,12 +238,20 @@ impl TableContext<'_> {
                 dims.push((k, v));
             }
         }
-        let mut rf =
-            RawFact { oim: true, origin: Some(Box::new(Location::line(self.path, line))), line, ..Default::default() };
-        let qname = |s: &str| -> Result<QName, String> {
-            let (p, l) = s.split_once(':').ok_or_else(|| format!("{s:?} is not a prefixed name"))?;
-            let ns = self.raw_ns(p).ok_or_else(|| format!("the prefix of {s:?} is not declared"))?;
-            Ok(QName::new(p, ns, l))
+        let mut rf = RawFact {
+            oim: true,
+            origin: Some(crate::diag::Origin::line(&self.origin_file, line)),
+            line,
+            ..Default::default()
+        };
+        let mut seen = self.seen.borrow_mut();
+        let seen = &mut *seen;
+        let mut qname = |s: &str| -> Result<QName, String> {
+            once(&mut seen.names, s, || {
+                let (p, l) = s.split_once(':').ok_or_else(|| format!("{s:?} is not a prefixed name"))?;
+                let ns = self.raw_ns(p).ok_or_else(|| format!("the prefix of {s:?} is not declared"))?;
+                Ok(QName::new(p, ns, l))
+            })
         };
         let mut concept = None;
         let mut pairs = Vec::new();
@@ -236,18 +261,24 @@ impl TableContext<'_> {
             match k {
                 "concept" => concept = Some(qname(&v)?),
                 "entity" => {
-                    let (p, id) = v.split_once(':').ok_or_else(|| format!("entity {v:?} is not scheme:identifier"))?;
-                    let scheme = self.raw_ns(p).ok_or_else(|| format!("entity {v:?} has an undeclared prefix"))?;
-                    rf.entity = Some((scheme.to_string(), id.to_string()).into());
+                    rf.entity = Some(once(&mut seen.entities, &v, || {
+                        let (p, id) =
+                            v.split_once(':').ok_or_else(|| format!("entity {v:?} is not scheme:identifier"))?;
+                        let scheme = self.raw_ns(p).ok_or_else(|| format!("entity {v:?} has an undeclared prefix"))?;
+                        Ok((scheme.to_string(), id.to_string()).into())
+                    })?);
                 }
                 "period" => {
-                    rf.period =
-                        Some(super::json::parse_period(&v).ok_or_else(|| format!("period {v:?} cannot be read"))?)
+                    rf.period = Some(once(&mut seen.periods, &v, || {
+                        super::json::parse_period(&v).ok_or_else(|| format!("period {v:?} cannot be read"))
+                    })?)
                 }
                 "unit" => {
-                    let ru = self.parse_unit(&v).ok_or_else(|| format!("unit {v:?} cannot be read"))?;
+                    let ru = once(&mut seen.units, &v, || {
+                        self.parse_unit(&v).map(Into::into).ok_or_else(|| format!("unit {v:?} cannot be read"))
+                    })?;
                     rf.unit = Some(v);
-                    rf.unit_def = Some(ru.into());
+                    rf.unit_def = Some(ru);
                 }
                 "language" => {}
                 _ if k.contains(':') => pairs.push((qname(k)?, qname(&v)?)),

@@ -1,6 +1,6 @@
 //! Read an xBRL-JSON report (OIM 1.0) into the raw fact form.
 
-use super::{HALVES_FROM_BYTES, Raw, RawFact, RawUnit};
+use super::{HALVES_FROM_BYTES, Raw, RawFact, RawUnit, once};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Location};
 use crate::emit::xbrl_json::PROVENANCE_PROPERTY;
@@ -238,16 +238,6 @@ struct Seen {
     units: foldhash::HashMap<String, Option<std::sync::Arc<RawUnit>>>,
     entities: foldhash::HashMap<String, Option<std::sync::Arc<(String, String)>>>,
     periods: foldhash::HashMap<String, Option<Period>>,
-}
-
-/// The value `make` gives for `key`, made once per distinct key.
-fn once<T: Clone>(seen: &mut foldhash::HashMap<String, T>, key: &str, make: impl FnOnce() -> T) -> T {
-    if let Some(v) = seen.get(key) {
-        return v.clone();
-    }
-    let v = make();
-    seen.insert(key.to_string(), v.clone());
-    v
 }
 
 impl<'a> Reader<'a> {

@@ -110,8 +110,8 @@ pub struct RawFact {
     /// exact) and no unit (it is pure).
     pub oim: bool,
     /// Where the fact was read from, when neither the filing's `line` nor `pointer` says it (a
-    /// row of an xBRL-CSV table, a file of its own).
-    pub origin: Option<Box<Location>>,
+    /// row of an xBRL-CSV table, a file of its own; the file's name shared by its facts).
+    pub origin: Option<Origin>,
 }
 
 impl Default for RawFact {
@@ -180,6 +180,17 @@ pub struct Raw {
     pub facts: Vec<RawFact>,
     /// Fact id -> footnote text.
     pub footnotes: HashMap<String, String>,
+}
+
+/// The value `make` gives for `key`, made once per distinct key: what a filing's facts repeat
+/// (names, units, entities, periods as written) is read once and shared by the facts.
+fn once<T: Clone>(seen: &mut foldhash::HashMap<String, T>, key: &str, make: impl FnOnce() -> T) -> T {
+    if let Some(v) = seen.get(key) {
+        return v.clone();
+    }
+    let v = make();
+    seen.insert(key.to_string(), v.clone());
+    v
 }
 
 /// A filing read back: its report, the taxonomy it uses, and every file read.
@@ -478,13 +489,12 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     let mut pure_unit: Option<Option<Arc<Unit>>> = None;
     // One shared copy of each breakdown and unit (a filing has far fewer than facts).
     let mut shared = crate::report::Breakdowns::default();
-    // One shared copy of the file's name for the facts' origins (and one of the last other
-    // file a fact was read from: a table of an xBRL-CSV report).
+    // One shared copy of the file's name for the facts' origins (a fact of an xBRL-CSV table
+    // comes with an origin in its table's file).
     let own_file: Arc<str> = file.into();
-    let mut other_file = own_file.clone();
     for mut rf in std::mem::take(&mut raw.facts) {
-        let origin = match (&rf.origin, &rf.pointer) {
-            (Some(o), _) => Origin::shared(o, &mut other_file),
+        let origin = match (rf.origin.take(), &rf.pointer) {
+            (Some(o), _) => o,
             (None, Some(p)) => Origin::pointer(&own_file, p),
             (None, None) => Origin::line(&own_file, rf.line),
         };
