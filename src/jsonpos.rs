@@ -89,7 +89,7 @@ pub(crate) fn cut_member(text: &str, key: &str, at: usize) -> Option<Cut> {
         }
         let start = sc.i;
         sc.skip_value()?;
-        before.push((k, start, sc.i));
+        before.push((k.into_owned(), start, sc.i));
         expect(&mut sc, b',')?;
     }
     expect(&mut sc, b'{')?;
@@ -132,7 +132,7 @@ struct Scanner<'a> {
     line: u64,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn skip_ws(&mut self) {
         while let Some(&c) = self.b.get(self.i) {
             match c {
@@ -167,22 +167,14 @@ impl Scanner<'_> {
                             b'"' => {}
                             _ => return None,
                         }
-                        // A key without escapes is looked up as it is written, not copied.
-                        let (from, to, escaped) = self.skip_string()?;
-                        let decoded;
-                        let key = if escaped {
-                            decoded = Self::decode(&self.b[from..to])?;
-                            decoded.as_str()
-                        } else {
-                            std::str::from_utf8(&self.b[from..to]).ok()?
-                        };
+                        let key = self.string()?;
                         self.skip_ws();
                         if *self.b.get(self.i)? != b':' {
                             return None;
                         }
                         self.i += 1;
                         self.skip_ws();
-                        match node.children.get(key) {
+                        match node.children.get(&*key) {
                             Some(child) => self.walk(child, out)?,
                             None => self.skip_value()?,
                         }
@@ -220,18 +212,12 @@ impl Scanner<'_> {
         Some(())
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// The text of a string: borrowed from the document when it has no escape (a key looked up
+    /// is not copied), decoded otherwise.
+    fn string(&mut self) -> Option<std::borrow::Cow<'a, str>> {
         let (start, end, escaped) = self.skip_string()?;
-        if escaped {
-            Self::decode(&self.b[start..end])
-        } else {
-            Some(std::str::from_utf8(&self.b[start..end]).ok()?.to_string())
-        }
-    }
-
-    /// The text of a string with escapes (`raw`, between its quotes).
-    fn decode(raw: &[u8]) -> Option<String> {
-        serde_json::from_str(&format!("\"{}\"", std::str::from_utf8(raw).ok()?)).ok()
+        let raw = std::str::from_utf8(&self.b[start..end]).ok()?;
+        Some(if escaped { serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()?.into() } else { raw.into() })
     }
 
     /// Past a string, counting its lines: where its text starts and ends, and whether it has an
