@@ -30,34 +30,58 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, Diagnostic> {
         return Ok(Parsed::Report(read));
     }
     if !text.trim().is_empty() {
-        let (done, reader, mut rest) = stream(file, text, None);
+        let Streamed { done, reader, mut rest, index } = stream(file, text, None);
         if done.is_ok() {
-            return Ok(match reader {
-                Some(reader) => Parsed::Report(reader.finish(rest.remove(PROVENANCE_PROPERTY))),
-                None => Parsed::Other(Value::Object(rest)),
-            });
+            match reader {
+                Some(reader) => {
+                    let index = match index {
+                        Some(span) => Index::of_text(&text[span]),
+                        None => Some(Index::of_value(rest.remove(PROVENANCE_PROPERTY))),
+                    };
+                    if let Some(read) = index.and_then(|index| reader.finish(index)) {
+                        return Ok(Parsed::Report(read));
+                    }
+                }
+                None => return Ok(Parsed::Other(Value::Object(rest))),
+            }
         }
     }
     crate::input::parse_json(file, text).map(Parsed::Other)
 }
 
-/// Read `text` through [`TopLevel`]: how the parse ended, the reader if it read the facts as they
-/// were parsed (`reader`, if given, reads them whatever the `documentInfo`), and the top-level
-/// members other than the facts it read. A key given twice ends the parse with an error.
-fn stream<'a>(
-    file: &'a str,
-    text: &str,
+/// What [`stream`] read.
+struct Streamed<'a> {
+    /// How the parse ended.
+    done: serde_json::Result<()>,
+    /// The reader, if it read the facts as they were parsed.
     reader: Option<Reader<'a>>,
-) -> (serde_json::Result<()>, Option<Reader<'a>>, Map<String, Value>) {
+    /// The top-level members other than the facts it read (and the provenance index).
+    rest: Map<String, Value>,
+    /// Where esgx's provenance index is in the text, when the reader was there to keep it as
+    /// text (as a tree, one small object per fact, it was a fifth of a 1M-fact report's memory).
+    index: Option<std::ops::Range<usize>>,
+}
+
+/// Read `text` through [`TopLevel`] (`reader`, if given, reads the facts whatever the
+/// `documentInfo`). A key given twice ends the parse with an error.
+fn stream<'a>(file: &'a str, text: &str, reader: Option<Reader<'a>>) -> Streamed<'a> {
     let repeated = std::cell::Cell::new(false);
     // About as many facts as the text has "dimensions" keys: room for them is made up front
     // (growing the list by doubling copied each fact several times, perf).
     let expected = memchr::memmem::find_iter(text.as_bytes(), b"\"dimensions\"").count();
-    let mut state = Stream { file, repeated: &repeated, reader, rest: Map::new(), expected };
+    let mut state = Stream {
+        file,
+        repeated: &repeated,
+        reader,
+        rest: Map::new(),
+        expected,
+        start: text.as_ptr() as usize,
+        index: None,
+    };
     let mut de = serde_json::Deserializer::from_str(text);
     let done = serde::de::DeserializeSeed::deserialize(TopLevel(&mut state), &mut de).and_then(|()| de.end());
-    let Stream { reader, rest, .. } = state;
-    (done, reader, rest)
+    let Stream { reader, rest, index, .. } = state;
+    Streamed { done, reader, rest, index }
 }
 
 /// A large xBRL-JSON report read in two halves side by side (reading it on one core was most of
@@ -75,16 +99,35 @@ fn parse_halves(file: &str, text: &str) -> Option<Result<Raw, Vec<Diagnostic>>> 
     let (_, from, to) = cut.before.iter().find(|(k, ..)| k == "documentInfo")?;
     let info: Value = serde_json::from_str(&text[*from..*to]).ok()?;
     let second_reader = Reader::new(file, &info).ok()?;
+    const OPEN: &str = "{\"facts\": {";
     let (first, second) = rayon::join(
         || stream(file, &text[..cut.comma], None),
-        || stream(file, &format!("{{\"facts\": {{{}", &text[cut.member..]), Some(second_reader)),
+        || stream(file, &format!("{OPEN}{}", &text[cut.member..]), Some(second_reader)),
     );
-    let ((ended, Some(mut a), mut rest), (Ok(()), Some(b), tail)) = (first, second) else { return None };
+    let (
+        Streamed { done: ended, reader: Some(mut a), mut rest, index: first_index },
+        Streamed { done: Ok(()), reader: Some(b), rest: tail, index: second_index },
+    ) = (first, second)
+    else {
+        return None;
+    };
     let ended_at_cut =
         ended.is_err_and(|e| e.classify() == serde_json::error::Category::Eof && e.line() as u64 == cut.line);
-    if !ended_at_cut || !a.errs.is_empty() || !b.errs.is_empty() || tail.keys().any(|k| rest.contains_key(k)) {
+    if !ended_at_cut
+        || !a.errs.is_empty()
+        || !b.errs.is_empty()
+        || tail.keys().any(|k| rest.contains_key(k))
+        || ((first_index.is_some() || rest.contains_key(PROVENANCE_PROPERTY)) && second_index.is_some())
+    {
         return None;
     }
+    // The second half's index lies past the copy's opening, at the same place of the text.
+    let shift = cut.member - OPEN.len();
+    let index = match (first_index, second_index) {
+        (Some(span), _) => Index::of_text(&text[span])?,
+        (_, Some(span)) => Index::of_text(&text[span.start + shift..span.end + shift])?,
+        (None, None) => Index::of_value(rest.remove(PROVENANCE_PROPERTY)),
+    };
     // A fact or footnote id of both halves is a key given twice in the facts.
     fn ids<'r>(r: &'r Reader<'_>) -> impl Iterator<Item = &'r str> {
         r.raw.facts.iter().filter_map(|f| f.id.as_deref()).chain(r.notes.keys().map(String::as_str))
@@ -97,8 +140,7 @@ fn parse_halves(file: &str, text: &str) -> Option<Result<Raw, Vec<Diagnostic>>> 
     a.raw.facts = super::join_halves(std::mem::take(&mut a.raw.facts), raw.facts);
     a.notes.extend(notes);
     a.linked.extend(linked);
-    rest.extend(tail);
-    Some(a.finish(rest.remove(PROVENANCE_PROPERTY)))
+    a.finish(index)
 }
 
 /// Read an xBRL-JSON report (parsed JSON) into raw facts; `file` is how findings name it.
@@ -114,8 +156,9 @@ pub fn read(file: &str, mut doc: Value) -> Result<Raw, Vec<Diagnostic>> {
     for (id, f) in facts {
         reader.fact(id, f);
     }
-    let index = doc.as_object_mut().and_then(|o| o.remove(PROVENANCE_PROPERTY));
-    reader.finish(index)
+    let index = Index::of_value(doc.as_object_mut().and_then(|o| o.remove(PROVENANCE_PROPERTY)));
+    // A tree holds no key twice: its entries always read.
+    reader.finish(index).unwrap_or_else(|| Err(vec![error(file, "", "a key appears twice in one object".into())]))
 }
 
 fn error(file: &str, pointer: &str, msg: String) -> Diagnostic {
@@ -131,6 +174,10 @@ struct Stream<'a, 'c> {
     rest: Map<String, Value>,
     /// How many facts the text seems to hold.
     expected: usize,
+    /// Where the text starts in memory.
+    start: usize,
+    /// Where esgx's provenance index is in the text, if the reader was there to keep it.
+    index: Option<std::ops::Range<usize>>,
 }
 
 /// The document's top-level object.
@@ -153,8 +200,18 @@ impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_, '_> {
         let mut streamed = false;
         while let Some(key) = map.next_key::<String>()? {
             let dup = || serde::de::Error::custom("a key appears twice in one object");
-            if st.rest.contains_key(&key) || (streamed && key == "facts") {
+            if st.rest.contains_key(&key)
+                || (streamed && key == "facts")
+                || (key == PROVENANCE_PROPERTY && st.index.is_some())
+            {
                 return Err(dup());
+            }
+            if key == PROVENANCE_PROPERTY && st.reader.is_some() {
+                // Kept as text, read when the facts are (see `Index::of_text`).
+                let raw: &serde_json::value::RawValue = map.next_value()?;
+                let from = raw.get().as_ptr() as usize - st.start;
+                st.index = Some(from..from + raw.get().len());
+                continue;
             }
             if key == "facts"
                 && let Some(reader) = &mut st.reader
@@ -393,32 +450,45 @@ impl<'a> Reader<'a> {
     }
 
     /// Provenance: esgx's structured index (`index`) where the report has one, otherwise the
-    /// text of the footnotes a fact links to.
-    fn finish(self, mut index: Option<Value>) -> Result<Raw, Vec<Diagnostic>> {
+    /// text of the footnotes a fact links to. `None` if an entry of the index holds a key twice
+    /// (the caller reads the document as a tree, whose findings say where).
+    fn finish(self, index: Index<'_>) -> Option<Result<Raw, Vec<Diagnostic>>> {
         use rayon::prelude::*;
         let Reader { file, mut raw, mut errs, notes, linked, .. } = self;
+        let Index { sources, facts: entries } = index;
         // Each fact's own entry of the index, handed to it in one pass over the index (taking
         // the entries out one by one, by id, was a quarter of reading a report, perf).
-        let mut own: Vec<Option<Map<String, Value>>> = (0..raw.facts.len()).map(|_| None).collect();
-        if let Some(Value::Object(entries)) = index.as_mut().and_then(|i| i.get_mut("facts")).map(std::mem::take) {
+        let mut own: Vec<Option<Entry>> = (0..raw.facts.len()).map(|_| None).collect();
+        let mut stray = Vec::new();
+        if !entries.is_empty() {
             let at: foldhash::HashMap<&str, usize> =
                 raw.facts.iter().enumerate().map(|(i, rf)| (rf.id.as_deref().unwrap_or_default(), i)).collect();
             for (id, entry) in entries {
-                if let (Some(&i), Value::Object(m)) = (at.get(id.as_str()), entry) {
-                    own[i] = Some(m);
+                match at.get(&*id) {
+                    Some(&i) => own[i] = Some(entry),
+                    None => stray.push(entry),
                 }
             }
         }
+        let repeated = std::sync::atomic::AtomicBool::new(false);
+        let fields_of = |entry: Entry| {
+            entry.fields().unwrap_or_else(|()| {
+                repeated.store(true, std::sync::atomic::Ordering::Relaxed);
+                None
+            })
+        };
+        // An entry of no fact is still read: a key given twice is a finding wherever it is.
+        stray.into_par_iter().for_each(|e| drop(fields_of(e)));
         // A source is shared by the facts that cite it, so it is copied into each; the facts
         // are independent of each other and are read on every core.
-        let sources = index.as_ref().and_then(|i| i.get("sources"));
-        let part = |id: &str| sources.and_then(|m| m.get(id)).and_then(Value::as_object);
+        let part = |id: &str| sources.as_ref().and_then(|m| m.get(id)).and_then(Value::as_object);
         let read: Vec<FactRead> = raw
             .facts
             .par_iter()
             .zip(own)
             .zip(linked)
-            .map(|((rf, mut fields), targets)| {
+            .map(|((rf, entry), targets)| {
+                let mut fields = entry.and_then(fields_of);
                 let mut link_errs = Vec::new();
                 let mut texts = Vec::new();
                 for (t, ptr) in &targets {
@@ -448,8 +518,9 @@ impl<'a> Reader<'a> {
                 (link_errs, found)
             })
             .collect();
-        // The index is done with: freeing it is left to another core.
-        rayon::spawn(move || drop(index));
+        if repeated.into_inner() {
+            return None;
+        }
         for (rf, (mut link_errs, found)) in raw.facts.iter_mut().zip(read) {
             errs.append(&mut link_errs);
             match found {
@@ -461,7 +532,198 @@ impl<'a> Reader<'a> {
                 Found::Nothing => {}
             }
         }
-        if errs.is_empty() { Ok(raw) } else { Err(errs) }
+        Some(if errs.is_empty() { Ok(raw) } else { Err(errs) })
+    }
+}
+
+/// esgx's provenance index of a report (`esgxp:provenance`) as read: the sources the facts cite,
+/// and each fact's own entry by fact id.
+#[derive(Default)]
+struct Index<'t> {
+    sources: Option<Value>,
+    facts: Vec<(std::borrow::Cow<'t, str>, Entry<'t>)>,
+}
+
+/// One fact's entry of the index.
+enum Entry<'t> {
+    /// Its text, read when the fact is: a million facts' entries were a million small trees,
+    /// all held at once.
+    Text(&'t serde_json::value::RawValue),
+    /// An object of a document read as a tree.
+    Tree(Map<String, Value>),
+}
+
+impl Entry<'_> {
+    /// The entry's fields, `None` if it is no object; `Err` if it holds a key twice.
+    fn fields(self) -> Result<Option<Map<String, Value>>, ()> {
+        match self {
+            Entry::Tree(m) => Ok(Some(m)),
+            Entry::Text(raw) => {
+                let repeated = std::cell::Cell::new(false);
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                match serde::de::DeserializeSeed::deserialize(crate::input::UniqueKeys(&repeated), &mut de) {
+                    Ok(Value::Object(m)) => Ok(Some(m)),
+                    Ok(_) => Ok(None),
+                    Err(_) => Err(()),
+                }
+            }
+        }
+    }
+}
+
+impl<'t> Index<'t> {
+    /// The index of a document read as a tree: its `sources`, and the entries of its `facts`
+    /// that are objects.
+    fn of_value(index: Option<Value>) -> Index<'static> {
+        let Some(Value::Object(mut index)) = index else { return Index::default() };
+        let facts = match index.remove("facts") {
+            Some(Value::Object(entries)) => entries
+                .into_iter()
+                .filter_map(|(id, e)| match e {
+                    Value::Object(m) => Some((id.into(), Entry::Tree(m))),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Index { sources: index.remove("sources"), facts }
+    }
+
+    /// The index from its text (which parsed once already): its entries stay text. `None` if
+    /// a key is given twice in it.
+    fn of_text(text: &'t str) -> Option<Index<'t>> {
+        let repeated = std::cell::Cell::new(false);
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde::de::DeserializeSeed::deserialize(IndexSeed(&repeated), &mut de).ok()
+    }
+}
+
+/// Reads an [`Index`] from its text, stopping at a key given twice.
+struct IndexSeed<'c>(&'c std::cell::Cell<bool>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for IndexSeed<'_> {
+    type Value = Index<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Index<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IndexSeed<'_> {
+    type Value = Index<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    // Anything but an object is no index: its keys are checked as everywhere else.
+    fn visit_bool<E>(self, _: bool) -> Result<Index<'de>, E> {
+        Ok(Index::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Index<'de>, E> {
+        Ok(Index::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Index<'de>, E> {
+        Ok(Index::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Index<'de>, E> {
+        Ok(Index::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Index<'de>, E> {
+        Ok(Index::default())
+    }
+    fn visit_unit<E>(self) -> Result<Index<'de>, E> {
+        Ok(Index::default())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Index<'de>, A::Error> {
+        while seq.next_element_seed(crate::input::UniqueKeys(self.0))?.is_some() {}
+        Ok(Index::default())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Index<'de>, A::Error> {
+        let dup = || serde::de::Error::custom("a key appears twice in one object");
+        let mut index = Index::default();
+        let mut keys = foldhash::HashSet::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key.clone()) {
+                return Err(dup());
+            }
+            match key.as_str() {
+                "sources" => index.sources = Some(map.next_value_seed(crate::input::UniqueKeys(self.0))?),
+                "facts" => index.facts = map.next_value_seed(EntriesSeed(self.0))?,
+                _ => drop(map.next_value_seed(crate::input::UniqueKeys(self.0))?),
+            }
+        }
+        Ok(index)
+    }
+}
+
+/// The index's `facts`: each entry's text by fact id (none unless it is an object).
+struct EntriesSeed<'c>(&'c std::cell::Cell<bool>);
+
+type Entries<'t> = Vec<(std::borrow::Cow<'t, str>, Entry<'t>)>;
+
+impl<'de> serde::de::DeserializeSeed<'de> for EntriesSeed<'_> {
+    type Value = Entries<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Entries<'de>, D::Error> {
+        // Anything but an object holds no entry; its keys are checked as everywhere else.
+        let raw: &'de serde_json::value::RawValue = serde::Deserialize::deserialize(d)?;
+        let text = raw.get();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = if text.starts_with('{') {
+            serde::de::DeserializeSeed::deserialize(EntryMap(self.0), &mut de)
+        } else {
+            serde::de::DeserializeSeed::deserialize(crate::input::UniqueKeys(self.0), &mut de).map(|_| Vec::new())
+        };
+        read.map_err(serde::de::Error::custom)
+    }
+}
+
+struct EntryMap<'c>(&'c std::cell::Cell<bool>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for EntryMap<'_> {
+    type Value = Entries<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Entries<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for EntryMap<'_> {
+    type Value = Entries<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object of entries")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
+        let mut entries = Vec::new();
+        let mut ids = foldhash::HashSet::default();
+        while let Some(id) = map.next_key_seed(Key)? {
+            let raw: &'de serde_json::value::RawValue = map.next_value()?;
+            if !ids.insert(id.clone()) {
+                self.0.set(true);
+                return Err(serde::de::Error::custom("a key appears twice in one object"));
+            }
+            entries.push((id, Entry::Text(raw)));
+        }
+        Ok(entries)
+    }
+}
+
+/// A key, borrowed from the text when it has no escape.
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = std::borrow::Cow<'de, str>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.to_owned().into())
     }
 }
 
@@ -681,9 +943,39 @@ mod tests {
 
     /// One reading of the whole text, from start to end.
     fn whole(text: &str) -> Result<Raw, Vec<Diagnostic>> {
-        let (done, reader, mut rest) = stream("r.json", text, None);
+        let Streamed { done, reader, index, .. } = stream("r.json", text, None);
         done.expect("parses");
-        reader.expect("streams").finish(rest.remove(PROVENANCE_PROPERTY))
+        let index = Index::of_text(&text[index.expect("an index")]).expect("no key twice");
+        reader.expect("streams").finish(index).expect("no key twice")
+    }
+
+    #[test]
+    fn an_index_kept_as_text_reads_as_the_tree_and_a_key_twice_in_it_is_found() {
+        let text = linked(30);
+        let tree = |text: &str| read("r.json", serde_json::from_str(text).unwrap());
+        let Ok(Parsed::Report(streamed)) = parse("r.json", &text) else { panic!("streamed") };
+        assert_eq!(streamed.as_ref().unwrap().facts[3].provenance.as_ref().unwrap().record, "d.json#/facts/3");
+        assert_eq!(shown(&streamed), shown(&tree(&text)));
+        // An index that is no object, or whose facts are none, gives no entries, as the tree's.
+        let facts_at = text.find(&format!("\"{PROVENANCE_PROPERTY}\": {{\"facts\": ")).unwrap();
+        for odd in ["[1, {\"a\": 2}]", "{\"facts\": 7, \"sources\": {}}", "\"none\""] {
+            let t = format!("{}\"{PROVENANCE_PROPERTY}\": {odd}}}", &text[..facts_at]);
+            let Ok(Parsed::Report(streamed)) = parse("r.json", &t) else { panic!("streamed: {odd}") };
+            assert!(streamed.as_ref().unwrap().facts[3].provenance.is_none(), "{odd}");
+            assert_eq!(shown(&streamed), shown(&tree(&t)), "{odd}");
+        }
+        // A key given twice in a fact's entry, in an entry of no fact, or of the entries.
+        let cases = [
+            (r#""f3": {"record": "a", "record": "b"}"#, "/esgxp:provenance/facts/f3/record"),
+            (r#""f3": {"record": "d.json#/facts/3"}, "zz": {"a": 1, "a": 2}"#, "/esgxp:provenance/facts/zz/a"),
+            (r#""f3": {"record": "a"}, "f3": {"record": "b"}"#, "/esgxp:provenance/facts/f3"),
+        ];
+        for (entries, pointer) in cases {
+            let t = text.replace(r#""f3": {"record": "d.json#/facts/3"}"#, entries);
+            assert_ne!(t, text);
+            let d = parse("r.json", &t).err().expect("a key given twice");
+            assert_eq!(d.location.pointer.as_deref(), Some(pointer), "{entries}");
+        }
     }
 
     #[test]
