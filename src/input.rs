@@ -162,6 +162,11 @@ impl Schema {
         Schema { validator }
     }
 
+    /// Whether `doc` passes the schema.
+    pub fn is_valid(&self, doc: &Value) -> bool {
+        self.validator.is_valid(doc)
+    }
+
     /// Every violation as a diagnostic located by JSON pointer, or by `locate` when the caller
     /// knows better (a CSV reader maps pointers back to lines).
     pub fn check(&self, doc: &Value, locate: &dyn Fn(&str) -> Location, hint: &str) -> Vec<Diagnostic> {
