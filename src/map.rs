@@ -169,7 +169,7 @@ fn assign_ids(dataset: &Dataset, facts: &mut [Fact], records: &[usize]) -> Vec<D
                 Code::E0220,
                 match doc.facts[b].id {
                     Some(_) => dataset.locate(b, "id"),
-                    None => dataset.fact_locations[b].clone(),
+                    None => dataset.fact_locations.get(b),
                 },
                 format!(
                     "fact id {:?} is used twice: record {} has it as {} and record {} as {}",
@@ -264,7 +264,7 @@ impl<'t> Mapping<'_, '_, 't> {
             numeric: concept.is_numeric(),
             language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
             provenance: self.provenance(),
-            origin: crate::diag::Origin::shared(&ds.fact_locations[self.i], &mut self.shared.origin_file),
+            origin: crate::diag::Origin::shared(&ds.fact_locations.get(self.i), &mut self.shared.origin_file),
         })
     }
 
@@ -489,7 +489,7 @@ impl<'t> Mapping<'_, '_, 't> {
         let rec = self.rec;
         let title = self.shared.titles.get(rec.source.document.as_str()).cloned();
         // The record by file name: where the dataset sat on the exporting machine is no part of the filing.
-        let mut loc = self.ds.fact_locations[self.i].clone();
+        let mut loc = self.ds.fact_locations.get(self.i);
         loc.file =
             std::path::Path::new(&loc.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(loc.file);
         Provenance {

@@ -281,14 +281,15 @@ fn record(
         Some(u) if tax.unit(&u.id).is_none() => return Err(format!("its unit {} is not in the taxonomy", u.oim())),
         u => u.as_ref().map(|u| u.id.clone()),
     };
-    let mut dimensions = BTreeMap::new();
+    let mut dimensions = Vec::new();
     for (axis, member) in f.dimensions.iter() {
         let known = tax.axis(&axis.local).is_some_and(|a| tax.axes[a].member(&member.local).is_some());
         if !known {
             return Err(format!("{axis} = {member} is no axis and member of the taxonomy or its extension"));
         }
-        dimensions.insert(axis.local.to_string(), member.local.to_string());
+        dimensions.push((axis.local.to_string(), member.local.to_string()));
     }
+    let dimensions = dimensions.into_iter().collect();
     let (document, note) = sources.cite(p);
     Ok(FactRecord {
         id: (!derived_id && is_dataset_id(&f.id)).then(|| f.id.clone()),

@@ -68,7 +68,7 @@ pub fn read(path: &Path, shown: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Dia
     let text = decode_text(shown, &bytes).map_err(|d| vec![d])?;
     let (facts, lines) = rows(shown, &text)?;
     obj.insert("facts".into(), Value::Array(facts));
-    let locations: Vec<Location> = lines.iter().map(|l| Location::line(shown, *l)).collect();
+    let locations = super::FactLocations::Each(lines.iter().map(|l| Location::line(shown, *l)).collect());
     let locate = |pointer: &str| -> Location {
         if let Some(rest) = pointer.strip_prefix("/facts/") {
             let idx = rest.split('/').next().and_then(|s| s.parse::<usize>().ok());

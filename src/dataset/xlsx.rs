@@ -474,8 +474,9 @@ fn read_workbook(shown_name: &str, bytes: Vec<u8>) -> Result<Dataset, Vec<Diagno
     if !errs.is_empty() {
         return Err(errs);
     }
-    let fact_locations: Vec<Location> =
-        (0..facts.len()).map(|i| cells.facts.locate(i, "value").unwrap_or_else(|| Location::file(file))).collect();
+    let fact_locations = super::FactLocations::Each(
+        (0..facts.len()).map(|i| cells.facts.locate(i, "value").unwrap_or_else(|| Location::file(file))).collect(),
+    );
     doc["facts"] = Value::Array(facts);
     let mut ds =
         super::from_value(file, doc, fact_locations, &|p| cells.find(p), vec![(file.to_string(), bytes.clone())])?;
