@@ -33,6 +33,7 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
                 breakdowns: Breakdowns::default(),
                 origin_file: dataset.file.as_str().into(),
                 titles: titles.clone(),
+                texts: Default::default(),
             };
             let mut run = Run::default();
             for (j, rec) in recs.iter().enumerate() {
@@ -192,6 +193,15 @@ struct Shared<'a> {
     breakdowns: Breakdowns,
     origin_file: Arc<str>,
     titles: std::collections::HashMap<&'a str, Arc<str>>,
+    /// Documents and sections the records cite, one copy of each.
+    texts: foldhash::HashMap<&'a str, Arc<str>>,
+}
+
+impl<'a> Shared<'a> {
+    /// The one copy of `text`.
+    fn text(&mut self, text: &'a str) -> Arc<str> {
+        self.texts.entry(text).or_insert_with(|| text.into()).clone()
+    }
 }
 
 /// Records mapped side by side, a run at a time.
@@ -218,7 +228,7 @@ struct Mapping<'a, 'm, 't> {
     shared: &'m mut Shared<'a>,
 }
 
-impl<'t> Mapping<'_, '_, 't> {
+impl<'a, 't> Mapping<'a, '_, 't> {
     fn err(&self, field: &str, code: Code, msg: String) -> Diagnostic {
         Diagnostic::error(code, self.ds.locate(self.i, field), msg)
     }
@@ -485,7 +495,7 @@ impl<'t> Mapping<'_, '_, 't> {
         }
     }
 
-    fn provenance(&self) -> Provenance {
+    fn provenance(&mut self) -> Provenance {
         let rec = self.rec;
         let title = self.shared.titles.get(rec.source.document.as_str()).cloned();
         // The record by file name: where the dataset sat on the exporting machine is no part of the filing.
@@ -494,15 +504,15 @@ impl<'t> Mapping<'_, '_, 't> {
             std::path::Path::new(&loc.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(loc.file);
         Provenance {
             record: loc.to_string(),
-            document: rec.source.document.clone(),
+            document: self.shared.text(&rec.source.document),
             document_title: title,
-            section: rec.source.section.as_deref().map(Into::into),
+            section: rec.source.section.as_deref().map(|s| self.shared.text(s)),
             page: rec.source.page,
             line: rec.source.line,
             quote: rec.source.quote.as_deref().map(Into::into),
             reported: rec.value.clone(),
             qualifier: rec.qualifier.clone(),
-            omission: rec.omission.clone(),
+            omission: rec.omission.clone().map(Box::new),
             note: rec.note.clone(),
         }
     }

@@ -161,7 +161,7 @@ pub struct Provenance {
     /// The dataset file and the place of the record in it.
     pub record: String,
     /// Source document id, title and the place in it.
-    pub document: String,
+    pub document: Arc<str>,
     /// The source document's title, if known. (This and the other texts many facts often have
     /// in common, the section and the quote, are shared by the facts given one copy.)
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,7 +186,7 @@ pub struct Provenance {
     pub qualifier: Option<String>,
     /// Why the figure is not reported, if it is an explained omission.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub omission: Option<Omission>,
+    pub omission: Option<Box<Omission>>,
     /// The dataset's note on the figure, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -589,7 +589,8 @@ fn fields(head: &str, cuts: &[(usize, usize)], record: &str) -> Option<Provenanc
             5 => p.qualifier = Some(v.strip_suffix("\".")?.to_string()),
             6 => {
                 let (reason, explanation) = v.split_once("): ")?;
-                p.omission = Some(Omission { reason: reason.to_string(), explanation: explanation.to_string() });
+                p.omission =
+                    Some(Box::new(Omission { reason: reason.to_string(), explanation: explanation.to_string() }));
             }
             _ => p.note = Some(v.to_string()),
         }

@@ -300,7 +300,7 @@ fn record(
         dimensions,
         decimals,
         qualifier: p.qualifier.clone(),
-        omission: p.omission.clone(),
+        omission: p.omission.as_deref().cloned(),
         source: SourceRef {
             document,
             section: p.section.as_deref().map(String::from),
@@ -584,7 +584,7 @@ mod tests {
     fn a_footnote_sentence_reads_back_into_its_fields() {
         let full = Provenance {
             record: "dataset.json#/facts/7".into(),
-            document: String::new(),
+            document: "".into(),
             document_title: Some("Report 2023, the \"long\" one".into()),
             section: Some("Data, page 3: table".into()),
             page: Some(12),
@@ -602,10 +602,10 @@ mod tests {
             record: "dataset.csv:4".into(),
             document_title: Some("T".into()),
             section: Some("S".into()),
-            omission: Some(crate::report::Omission {
+            omission: Some(Box::new(crate::report::Omission {
                 reason: "not-applicable".into(),
                 explanation: "None sold.".into(),
-            }),
+            })),
             ..Default::default()
         };
         assert_eq!(parse_sentence(&sentence(&omitted)), Some(omitted));
@@ -618,7 +618,8 @@ mod tests {
     fn an_explanation_without_a_full_stop_reads_back_with_one() {
         // The sentence ends every explanation with a full stop, so whether it had one is not in the
         // text: the reading keeps it, which writes the same sentence.
-        let o = |e: &str| Some(crate::report::Omission { reason: "not-available".into(), explanation: e.into() });
+        let o =
+            |e: &str| Some(Box::new(crate::report::Omission { reason: "not-available".into(), explanation: e.into() }));
         let p = Provenance {
             record: "r".into(),
             document_title: Some("T".into()),

@@ -228,7 +228,7 @@ fn json_provenance_reads_back_from_the_index_or_the_footnotes() {
             .iter()
             .find(|r| r["value"].as_str() == p.reported.as_deref() && f.concept.local.as_ref() == r["concept"])
             .unwrap_or_else(|| panic!("fact {} ({}) reads back without its reported text", f.id, f.concept));
-        assert_eq!(p.document, rec["source"]["document"].as_str().unwrap(), "{}", f.id);
+        assert_eq!(&*p.document, rec["source"]["document"].as_str().unwrap(), "{}", f.id);
         assert_eq!(p.section.as_deref(), rec["source"]["section"].as_str(), "{}", f.id);
         assert_eq!(p.line.map(u64::from), rec["source"]["line"].as_u64(), "{}", f.id);
     }
@@ -306,7 +306,7 @@ fn the_earlier_per_fact_source_property_still_reads() {
     let imported = esgx::import::read(&old, None).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(imported.report.facts.len(), 3);
     for f in &imported.report.facts {
-        assert_eq!(f.provenance.document, "ar", "{}", f.id);
+        assert_eq!(&*f.provenance.document, "ar", "{}", f.id);
         assert_eq!(f.provenance.section.as_deref(), Some("Emissions"), "{}", f.id);
         assert!(f.provenance.line.is_some() && f.provenance.reported.is_some(), "{}", f.id);
     }

@@ -193,7 +193,7 @@ fn write_table(report: &Report, axes: &[&QName], w: &mut dyn Write) -> io::Resul
         }
         row.push(value_cell(f).into_owned());
         let p = &f.provenance;
-        row.push(p.document.clone());
+        row.push(p.document.to_string());
         row.push(opt(p.document_title.as_deref()));
         row.push(opt(p.section.as_deref()));
         row.push(num(p.page));

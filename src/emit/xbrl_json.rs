@@ -186,7 +186,7 @@ impl Serialize for ProvenanceIndex<'_> {
                         record: &p.record,
                         reported: p.reported.as_deref(),
                         qualifier: p.qualifier.as_deref(),
-                        omission: p.omission.as_ref(),
+                        omission: p.omission.as_deref(),
                         note: p.note.as_deref(),
                     };
                     m.serialize_entry(&f.id, &fs)?;

@@ -342,7 +342,7 @@ fn provenance<'c>(cell: &dyn Fn(&str) -> Option<&'c str>) -> Provenance {
     };
     Provenance {
         record: text("dataset_record").unwrap_or_default(),
-        document: text("source_document").unwrap_or_default(),
+        document: text("source_document").unwrap_or_default().into(),
         document_title: text("source_title").map(Into::into),
         section: text("source_section").map(Into::into),
         page: number("source_page"),
@@ -350,7 +350,7 @@ fn provenance<'c>(cell: &dyn Fn(&str) -> Option<&'c str>) -> Provenance {
         quote: text("source_quote").map(Into::into),
         reported: text("reported"),
         qualifier: text("qualifier"),
-        omission,
+        omission: omission.map(Box::new),
         note: text("note"),
     }
 }

@@ -674,7 +674,12 @@ impl<'a> Parser<'a> {
                 }
                 if let (document, Some(record), reported) = esgx {
                     let document = document.unwrap_or_default();
-                    f.provenance = Some(Box::new(Provenance { record, document, reported, ..Default::default() }));
+                    f.provenance = Some(Box::new(Provenance {
+                        record,
+                        document: document.into(),
+                        reported,
+                        ..Default::default()
+                    }));
                 }
                 acc.raw.facts.push(f);
                 acc.state = In::Fact(true);
@@ -1121,11 +1126,8 @@ mod tests {
         let p = |i: usize| raw.facts[i].provenance.as_deref().expect("esgx provenance");
         // A fact whose footnotes are no source sentence keeps their text as its note.
         assert_eq!(raw.footnotes.keys().collect::<Vec<_>>(), ["f0"]);
-        assert_eq!((p(0).document.as_str(), p(0).document_title.as_deref()), ("ar", None));
-        assert_eq!(
-            (p(1).document.as_str(), p(1).document_title.as_deref(), p(1).page),
-            ("ar", Some("Report"), Some(4))
-        );
+        assert_eq!((&*p(0).document, p(0).document_title.as_deref()), ("ar", None));
+        assert_eq!((&*p(1).document, p(1).document_title.as_deref(), p(1).page), ("ar", Some("Report"), Some(4)));
         assert_eq!(p(1).note.as_deref(), Some("estimated."));
         assert_eq!((p(1).record.as_str(), p(1).reported.as_deref()), ("d.json#/facts/1", Some("1.250")));
         // The source footnote comes first whatever the order of the arcs.

@@ -114,7 +114,7 @@ impl<'a> Terms<'a> {
             (None, Some(pg), _) => format!("page {pg}"),
             (None, None, Some(l)) => format!("line {l}"),
             // A fact read from an XML filing has its source only in its footnote.
-            (None, None, None) => p.note.as_deref().map(|n| clip(n, 120)).unwrap_or_else(|| p.document.clone()),
+            (None, None, None) => p.note.as_deref().map(|n| clip(n, 120)).unwrap_or_else(|| p.document.to_string()),
         };
         if place.is_empty() {
             format!("{} = {}", self.what(f), self.figure(f))
