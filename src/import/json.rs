@@ -10,6 +10,7 @@ use crate::report::{Period, Provenance, QName};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An xBRL-JSON document as [`parse`] read it.
 pub enum Parsed {
@@ -281,8 +282,10 @@ struct Reader<'a> {
     footnote_types: Vec<String>,
     /// Footnotes (facts of xbrl:note) by id.
     notes: HashMap<String, String>,
-    /// Per raw fact, the footnotes it links to: (note id, pointer of the link).
-    linked: Vec<Vec<(String, String)>>,
+    /// Per raw fact, the footnotes it links to: (note id, place of the link in the fact, as
+    /// `/links/{type}/{group}/{i}`), both shared by the facts that repeat them (a copy of each
+    /// per fact was over 100 MB of reading a 1M-fact report).
+    linked: Vec<Vec<(Arc<str>, Arc<str>)>>,
     /// What the facts repeat, each read once and then shared: names (`prefix:local`), units,
     /// entities and periods as written. A report of 100,000 facts writes a few hundred of each;
     /// made anew for every fact, they were a good part of the reading's time and memory.
@@ -292,9 +295,11 @@ struct Reader<'a> {
 #[derive(Default)]
 struct Seen {
     names: foldhash::HashMap<String, Option<QName>>,
-    units: foldhash::HashMap<String, Option<std::sync::Arc<RawUnit>>>,
-    entities: foldhash::HashMap<String, Option<std::sync::Arc<(String, String)>>>,
+    units: foldhash::HashMap<String, Option<Arc<RawUnit>>>,
+    entities: foldhash::HashMap<String, Option<Arc<(String, String)>>>,
     periods: foldhash::HashMap<String, Option<Period>>,
+    /// Footnote ids and places of links.
+    links: foldhash::HashMap<String, Arc<str>>,
 }
 
 impl<'a> Reader<'a> {
@@ -362,7 +367,11 @@ impl<'a> Reader<'a> {
                 for (group, ids) in groups.as_object().into_iter().flatten() {
                     for (i, t) in ids.as_array().into_iter().flatten().enumerate() {
                         match t.as_str() {
-                            Some(t) => targets.push((t.to_string(), format!("{ptr}/links/{ty}/{group}/{i}"))),
+                            Some(t) => {
+                                let at = format!("/links/{ty}/{group}/{i}");
+                                let links = &mut self.seen.links;
+                                targets.push((once(links, t, || t.into()), once(links, &at, || at.as_str().into())));
+                            }
                             None => {
                                 errs.push(err(&format!("/links/{ty}/{group}/{i}"), "a link target is a fact id".into()))
                             }
@@ -491,12 +500,12 @@ impl<'a> Reader<'a> {
                 let mut fields = entry.and_then(fields_of);
                 let mut link_errs = Vec::new();
                 let mut texts = Vec::new();
-                for (t, ptr) in &targets {
-                    match notes.get(t.as_str()) {
+                for (t, at) in &targets {
+                    match notes.get(&**t) {
                         Some(text) => texts.push(text.as_str()),
                         None => link_errs.push(error(
                             file,
-                            ptr,
+                            &format!("/facts/{}{at}", crate::jsonpos::escape(rf.id.as_deref().unwrap_or_default())),
                             format!("footnote link to {t:?}, which is no footnote (xbrl:note) of the report"),
                         )),
                     }
