@@ -32,6 +32,13 @@ pub fn locate(diags: &mut [Diagnostic], inputs: &[(&str, Held<'_>)]) {
                 let Ok(text) = std::str::from_utf8(bytes) else { continue };
                 in_text(diags, &mine, kind, text);
             }
+            // A JSON or CSV file let go after reading is read again, whole, as it was then (a JSON
+            // pointer is found by walking the text from its start).
+            Held::File(path) if kind != Kind::Xml => {
+                let Ok(bytes) = std::fs::read(path) else { continue };
+                let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+                in_text(diags, &mine, kind, text);
+            }
             // A file read as a stream (an XML instance) is read again for the lines shown only.
             Held::File(path) => {
                 let Ok(shown) = lines_of(path, mine.iter().filter_map(|&i| diags[i].location.line), kind) else {
@@ -355,6 +362,26 @@ mod tests {
         assert_eq!(l.source_line.as_deref(), Some("   \"value\": \"1,397.96\"}"));
         let l = at("d.json", t, Location::pointer("d.json", "/facts/0/concept"));
         assert_eq!((l.line, l.column, l.end_column), (Some(2), Some(16), Some(17)));
+    }
+
+    /// A JSON or CSV file let go after reading is located as its bytes were.
+    #[test]
+    fn a_file_read_again_is_located_as_its_bytes_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = "{\"facts\": [\n  {\"concept\": \"A\",\n   \"value\": \"1,397.96\"}\n]}";
+        let csv = "concept,value\nA,\"1,397.96\"\nB,2\n";
+        for (name, text, loc) in [
+            ("d.json", json, Location::pointer("d.json", "/facts/0/concept")),
+            ("t.csv", csv, Location { pointer: Some("/value".into()), ..Location::line("t.csv", 2) }),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut d = vec![Diagnostic::error(Code::E0001, loc.clone(), "x")];
+            locate(&mut d, &[(name, Held::File(&path))]);
+            let again = d.pop().unwrap().location;
+            assert!(again.line.is_some() && again.column.is_some() && again.source_line.is_some(), "{again:?}");
+            assert_eq!(format!("{again:?}"), format!("{:?}", at(name, text, loc)), "{name}");
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Filing>, String> 
         dataset::Input::Path(p) if crate::import::is_xml_name(p) => Ok(Some(Filing::File)),
         dataset::Input::Path(p) => {
             let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
-            Ok(crate::import::looks_like_filing(p, &bytes).then_some(Filing::Bytes(bytes)))
+            Ok(crate::import::looks_like_filing(p, &bytes).then_some(Filing::Read(bytes)))
         }
         dataset::Input::Example(_) => Ok(None),
         // Without a file name, by content: XML, or JSON with an xBRL-JSON `documentInfo`.
@@ -66,8 +66,10 @@ pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Filing>, String> 
 /// A filing found by [`read_if_filing`]: its bytes, read to tell it from a dataset, or a file
 /// that is one by its name, left to be read (as a stream) by [`Filing::read`].
 pub enum Filing {
-    /// The filing's bytes.
+    /// The filing's bytes (standard input's).
     Bytes(Vec<u8>),
+    /// The bytes of the input's file: read again, not held, to locate findings.
+    Read(Vec<u8>),
     /// The filing is the input's file.
     File,
 }
@@ -81,6 +83,7 @@ impl Filing {
     ) -> Result<crate::import::Imported, Vec<Diagnostic>> {
         match self {
             Filing::Bytes(bytes) => crate::import::read_bytes(path, bytes, taxonomy_dir),
+            Filing::Read(bytes) => crate::import::read_file_bytes(path, bytes, taxonomy_dir),
             Filing::File => crate::import::read(path, taxonomy_dir),
         }
     }

@@ -270,7 +270,7 @@ fn read_against(
         return with_taxonomy(path, raw, inputs, taxonomy_dir, given);
     }
     let bytes = crate::input::read_file(path, &file).map_err(|d| vec![d])?;
-    read_bytes_against(path, bytes, taxonomy_dir, given)
+    read_bytes_against(path, bytes, taxonomy_dir, given, OnDisk::Yes)
 }
 
 /// An XML instance in a file (by its extension, and not Inline XBRL by its start) read as a
@@ -291,7 +291,23 @@ fn stream_instance(path: &Path, file: &str) -> Result<Option<Raw>, Vec<Diagnosti
 
 /// [`read`] of a filing whose bytes are already read (by [`crate::input::read_file`]).
 pub fn read_bytes(path: &Path, bytes: Vec<u8>, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
-    read_bytes_against(path, bytes, taxonomy_dir, None)
+    read_bytes_against(path, bytes, taxonomy_dir, None, OnDisk::No)
+}
+
+/// [`read`] of a filing whose bytes the caller read from its file at `path` (to tell a filing
+/// from a dataset): once its facts are read, the bytes are let go, and the files it was read
+/// from are read again only to show the lines of findings (a 1M-fact xBRL-JSON filing is 537 MiB,
+/// which was held through validation).
+pub fn read_file_bytes(path: &Path, bytes: Vec<u8>, taxonomy_dir: Option<&Path>) -> Result<Imported, Vec<Diagnostic>> {
+    read_bytes_against(path, bytes, taxonomy_dir, None, OnDisk::Yes)
+}
+
+/// Whether a filing's bytes are those of its file on disk, where they can be read again.
+#[derive(Clone, Copy, PartialEq)]
+enum OnDisk {
+    Yes,
+    /// Bytes of standard input or of a package's member.
+    No,
 }
 
 fn read_bytes_against(
@@ -299,12 +315,13 @@ fn read_bytes_against(
     bytes: Vec<u8>,
     taxonomy_dir: Option<&Path>,
     given: Option<Taxonomy>,
+    on_disk: OnDisk,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     if matches!(ext.as_deref(), Some("xbri" | "xbr" | "zip")) {
         return report_package::read(path, &bytes, |report, bytes| {
-            read_bytes_against(report, bytes, taxonomy_dir, given)
+            read_bytes_against(report, bytes, taxonomy_dir, given, OnDisk::No)
         });
     }
     let text = crate::input::decode_str(&file, &bytes).map_err(|d| vec![d])?;
@@ -330,8 +347,13 @@ fn read_bytes_against(
             json::Parsed::Other(doc) => json::read(&file, doc)?,
         }
     };
-    let mut inputs = vec![(file.clone(), crate::input::Kept::Bytes(bytes))];
-    inputs.extend(tables_read.into_iter().map(|(f, b)| (f, crate::input::Kept::Bytes(b))));
+    // Bytes read from disk are let go here: the files are read again to locate findings.
+    let keep = |at: std::path::PathBuf, bytes: Vec<u8>| match on_disk {
+        OnDisk::Yes => crate::input::Kept::File(at),
+        OnDisk::No => crate::input::Kept::Bytes(bytes),
+    };
+    let mut inputs = vec![(file.clone(), keep(path.to_path_buf(), bytes))];
+    inputs.extend(tables_read.into_iter().map(|(f, b)| (f.clone(), keep(f.into(), b))));
     with_taxonomy(path, raw, inputs, taxonomy_dir, given)
 }
 
