@@ -350,13 +350,16 @@ pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<u8>, Diagnos
 }
 
 /// An input as kept for the findings about it: its bytes, or the path of a file that was read as
-/// a stream (a large filing is not held in memory), read again for the lines findings show.
+/// a stream (a large filing is not held in memory), read again for the lines findings show, or
+/// the path of a file read whole and let go, read again whole.
 #[derive(Debug, Clone)]
 pub enum Kept {
     /// The input's bytes.
     Bytes(Vec<u8>),
-    /// The file the input was read from.
+    /// The file the input was read from as a stream.
     File(std::path::PathBuf),
+    /// The file the input was read from whole: findings are located in it as in its bytes.
+    Reread(std::path::PathBuf),
 }
 
 /// A view of a [`Kept`] input (or of bytes kept elsewhere).
@@ -364,8 +367,10 @@ pub enum Kept {
 pub enum Held<'a> {
     /// The input's bytes.
     Bytes(&'a [u8]),
-    /// The file the input was read from.
+    /// The file the input was read from as a stream.
     File(&'a std::path::Path),
+    /// The file the input was read from whole.
+    Reread(&'a std::path::Path),
 }
 
 /// Views of inputs held as bytes.
@@ -384,6 +389,7 @@ impl Kept {
         match self {
             Kept::Bytes(b) => Held::Bytes(b),
             Kept::File(p) => Held::File(p),
+            Kept::Reread(p) => Held::Reread(p),
         }
     }
 }

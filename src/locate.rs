@@ -32,9 +32,8 @@ pub fn locate(diags: &mut [Diagnostic], inputs: &[(&str, Held<'_>)]) {
                 let Ok(text) = std::str::from_utf8(bytes) else { continue };
                 in_text(diags, &mine, kind, text);
             }
-            // A JSON or CSV file let go after reading is read again, whole, as it was then (a JSON
-            // pointer is found by walking the text from its start).
-            Held::File(path) if kind != Kind::Xml => {
+            // A file read whole and let go is read again, whole, and located as its bytes were.
+            Held::Reread(path) => {
                 let Ok(bytes) = std::fs::read(path) else { continue };
                 let Ok(text) = std::str::from_utf8(&bytes) else { continue };
                 in_text(diags, &mine, kind, text);
@@ -364,7 +363,7 @@ mod tests {
         assert_eq!((l.line, l.column, l.end_column), (Some(2), Some(16), Some(17)));
     }
 
-    /// A JSON or CSV file let go after reading is located as its bytes were.
+    /// A file read whole and let go is located as its bytes were.
     #[test]
     fn a_file_read_again_is_located_as_its_bytes_were() {
         let dir = tempfile::tempdir().unwrap();
@@ -373,11 +372,12 @@ mod tests {
         for (name, text, loc) in [
             ("d.json", json, Location::pointer("d.json", "/facts/0/concept")),
             ("t.csv", csv, Location { pointer: Some("/value".into()), ..Location::line("t.csv", 2) }),
+            ("r.xml", "<r>\n  <f contextRef=\"c\">1397.96</f>\n</r>", Location::line("r.xml", 2)),
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, text).unwrap();
             let mut d = vec![Diagnostic::error(Code::E0001, loc.clone(), "x")];
-            locate(&mut d, &[(name, Held::File(&path))]);
+            locate(&mut d, &[(name, Held::Reread(&path))]);
             let again = d.pop().unwrap().location;
             assert!(again.line.is_some() && again.column.is_some() && again.source_line.is_some(), "{again:?}");
             assert_eq!(format!("{again:?}"), format!("{:?}", at(name, text, loc)), "{name}");

@@ -349,7 +349,7 @@ fn read_bytes_against(
     };
     // Bytes read from disk are let go here: the files are read again to locate findings.
     let keep = |at: std::path::PathBuf, bytes: Vec<u8>| match on_disk {
-        OnDisk::Yes => crate::input::Kept::File(at),
+        OnDisk::Yes => crate::input::Kept::Reread(at),
         OnDisk::No => crate::input::Kept::Bytes(bytes),
     };
     let mut inputs = vec![(file.clone(), keep(path.to_path_buf(), bytes))];
