@@ -234,7 +234,7 @@ pub struct Breakdown(Vec<(String, String)>);
 impl Breakdown {
     /// The (axis, member) pairs in order of the axis.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(a, m)| (a, m))
+        self.into_iter()
     }
 
     /// How many pairs there are.

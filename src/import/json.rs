@@ -602,8 +602,23 @@ impl<'t> Index<'t> {
     /// a key is given twice in it.
     fn of_text(text: &'t str) -> Option<Index<'t>> {
         let repeated = std::cell::Cell::new(false);
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde::de::DeserializeSeed::deserialize(IndexSeed(&repeated), &mut de).ok()
+        if_object(text, IndexSeed(&repeated), &repeated).ok()
+    }
+}
+
+/// `text` (one JSON value) read by `seed` if it is an object; anything else holds nothing for
+/// it, and has its keys checked as everywhere else.
+fn if_object<'de, S>(text: &'de str, seed: S, repeated: &std::cell::Cell<bool>) -> serde_json::Result<S::Value>
+where
+    S: serde::de::DeserializeSeed<'de>,
+    S::Value: Default,
+{
+    let mut de = serde_json::Deserializer::from_str(text);
+    if text.starts_with('{') {
+        seed.deserialize(&mut de)
+    } else {
+        serde::de::DeserializeSeed::deserialize(crate::input::UniqueKeys(repeated), &mut de)
+            .map(|_| S::Value::default())
     }
 }
 
@@ -613,37 +628,14 @@ struct IndexSeed<'c>(&'c std::cell::Cell<bool>);
 impl<'de> serde::de::DeserializeSeed<'de> for IndexSeed<'_> {
     type Value = Index<'de>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Index<'de>, D::Error> {
-        d.deserialize_any(self)
+        d.deserialize_map(self)
     }
 }
 
 impl<'de> serde::de::Visitor<'de> for IndexSeed<'_> {
     type Value = Index<'de>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    // Anything but an object is no index: its keys are checked as everywhere else.
-    fn visit_bool<E>(self, _: bool) -> Result<Index<'de>, E> {
-        Ok(Index::default())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Index<'de>, E> {
-        Ok(Index::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Index<'de>, E> {
-        Ok(Index::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Index<'de>, E> {
-        Ok(Index::default())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Index<'de>, E> {
-        Ok(Index::default())
-    }
-    fn visit_unit<E>(self) -> Result<Index<'de>, E> {
-        Ok(Index::default())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Index<'de>, A::Error> {
-        while seq.next_element_seed(crate::input::UniqueKeys(self.0))?.is_some() {}
-        Ok(Index::default())
+        f.write_str("an object")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Index<'de>, A::Error> {
         let dup = || serde::de::Error::custom("a key appears twice in one object");
@@ -671,16 +663,8 @@ type Entries<'t> = Vec<(std::borrow::Cow<'t, str>, Entry<'t>)>;
 impl<'de> serde::de::DeserializeSeed<'de> for EntriesSeed<'_> {
     type Value = Entries<'de>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Entries<'de>, D::Error> {
-        // Anything but an object holds no entry; its keys are checked as everywhere else.
         let raw: &'de serde_json::value::RawValue = serde::Deserialize::deserialize(d)?;
-        let text = raw.get();
-        let mut de = serde_json::Deserializer::from_str(text);
-        let read = if text.starts_with('{') {
-            serde::de::DeserializeSeed::deserialize(EntryMap(self.0), &mut de)
-        } else {
-            serde::de::DeserializeSeed::deserialize(crate::input::UniqueKeys(self.0), &mut de).map(|_| Vec::new())
-        };
-        read.map_err(serde::de::Error::custom)
+        if_object(raw.get(), EntryMap(self.0), self.0).map_err(serde::de::Error::custom)
     }
 }
 
