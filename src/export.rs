@@ -107,7 +107,7 @@ pub fn render(p: &Prepared, created: &str) -> Vec<Output> {
 
 fn manifest(p: &Prepared, created: &str, outputs: Vec<FileEntry>) -> Manifest {
     let mut inputs: Vec<FileEntry> =
-        p.dataset.inputs.iter().map(|(path, b)| FileEntry::input(path, "dataset", b)).collect();
+        p.dataset.inputs.iter().map(|(path, kept)| FileEntry::dataset_input(path, kept)).collect();
     inputs.extend(p.taxonomy.sources.iter().map(|s| FileEntry::input(&s.path, "taxonomy-source", &s.bytes)));
     let doc = &p.dataset.doc;
     Manifest {

@@ -15,6 +15,34 @@ use std::sync::{Arc, OnceLock};
 
 /// Map every record; records that cannot be mapped are left out, with an error for each.
 pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
+    map_records(dataset, dataset.doc.facts.par_iter(), tax)
+}
+
+/// [`map`], taking the records out of the dataset (`doc.facts` is left empty): each record is
+/// let go as soon as it is mapped, and the facts take the place of the records as they are put
+/// in order, so that the records and the facts are not all held at once.
+pub fn map_taking(dataset: &mut Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
+    let records = std::mem::take(&mut dataset.doc.facts);
+    map_records(dataset, records.into_par_iter(), tax)
+}
+
+/// What one record mapped to. A fact in place (not boxed): the facts are collected into the list
+/// of these, which is then the facts' own list.
+#[allow(clippy::large_enum_variant)]
+enum Mapped {
+    /// A fact, and whether the record gave its id.
+    Fact(Fact, bool),
+    /// The errors that left the record out.
+    Left(Vec<Diagnostic>),
+    /// A row with neither a value nor an omission: an unfilled template row.
+    Placeholder,
+}
+
+fn map_records<R: std::borrow::Borrow<FactRecord> + Send>(
+    dataset: &Dataset,
+    records: impl IndexedParallelIterator<Item = R>,
+    tax: &Taxonomy,
+) -> (Report, Vec<Diagnostic>) {
     let doc = &dataset.doc;
     let mut diags = check_document(dataset, tax);
     let suggester = OnceLock::new();
@@ -22,49 +50,60 @@ pub fn map(dataset: &Dataset, tax: &Taxonomy) -> (Report, Vec<Diagnostic>) {
     for s in &doc.sources {
         titles.entry(s.id.as_str()).or_insert_with(|| s.title.as_str().into()); // the first of an id
     }
-    // Each record is mapped on its own: runs of records go to every core, each run with its own
-    // shared copies (a breakdown may then be held once per run), and are put back in order.
-    let runs: Vec<Run> = doc
-        .facts
-        .par_chunks(RUN)
+    // Each record is mapped on its own, runs of records on every core, each run with its own
+    // shared copies (a breakdown may then be held once per run); the outcomes are collected in
+    // order, straight into one list.
+    let mut mapped = Vec::new();
+    records
         .enumerate()
-        .map(|(r, recs)| {
-            let mut shared = Shared {
+        .with_min_len(RUN)
+        .map_init(
+            || Shared {
                 breakdowns: Breakdowns::default(),
                 origin_file: dataset.file.as_str().into(),
                 titles: titles.clone(),
                 texts: Default::default(),
-            };
-            let mut run = Run::default();
-            for (j, rec) in recs.iter().enumerate() {
+            },
+            |shared, (i, rec)| {
+                let rec = rec.borrow();
                 if rec.value.is_none() && rec.omission.is_none() {
-                    run.placeholders += 1; // an unfilled template row
-                    continue;
+                    return Mapped::Placeholder;
                 }
-                let i = r * RUN + j;
-                let mut m =
-                    Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), shared: &mut shared };
+                let mut m = Mapping { ds: dataset, tax, suggester: &suggester, i, rec, errs: Vec::new(), shared };
                 match m.fact() {
-                    Some(f) if m.errs.is_empty() => {
-                        run.facts.push(f);
-                        run.records.push(i);
-                    }
-                    _ => run.diags.append(&mut m.errs),
+                    Some(f) if m.errs.is_empty() => Mapped::Fact(f, rec.id.is_some()),
+                    _ => Mapped::Left(m.errs),
+                }
+            },
+        )
+        .collect_into_vec(&mut mapped);
+    let mut records = Vec::with_capacity(mapped.len()); // each fact's record index
+    let mut explicit = Vec::with_capacity(mapped.len()); // and whether the record gave its id
+    let mut placeholders = 0;
+    let mut i = 0;
+    // In place: a fact is no larger than what it was mapped to (std collects into the same list).
+    let mut facts: Vec<Fact> = mapped
+        .into_iter()
+        .filter_map(|m| {
+            i += 1;
+            match m {
+                Mapped::Fact(f, own_id) => {
+                    records.push(i - 1);
+                    explicit.push(own_id);
+                    Some(f)
+                }
+                Mapped::Left(mut errs) => {
+                    diags.append(&mut errs);
+                    None
+                }
+                Mapped::Placeholder => {
+                    placeholders += 1;
+                    None
                 }
             }
-            run
         })
         .collect();
-    let mut facts = Vec::with_capacity(doc.facts.len());
-    let mut records = Vec::with_capacity(doc.facts.len()); // each fact's record index
-    let mut placeholders = 0;
-    for run in runs {
-        facts.extend(run.facts);
-        records.extend(run.records);
-        diags.extend(run.diags);
-        placeholders += run.placeholders;
-    }
-    diags.extend(assign_ids(dataset, &mut facts, &records));
+    diags.extend(assign_ids(dataset, &mut facts, &records, &explicit));
     if placeholders > 0 {
         diags.push(Diagnostic::new(
             Code::I0001,
@@ -156,29 +195,24 @@ fn check_document(dataset: &Dataset, tax: &Taxonomy) -> Vec<Diagnostic> {
     diags
 }
 
-/// Ids: the dataset's own where it gives one, otherwise derived from the fact's aspects; an
-/// error for each id used twice.
-fn assign_ids(dataset: &Dataset, facts: &mut [Fact], records: &[usize]) -> Vec<Diagnostic> {
-    let doc = &dataset.doc;
-    let explicit: Vec<bool> = records.iter().map(|i| doc.facts[*i].id.is_some()).collect();
+/// Ids: the dataset's own where it gives one (`explicit`), otherwise derived from the fact's
+/// aspects; an error for each id used twice. `records` holds each fact's record index.
+fn assign_ids(dataset: &Dataset, facts: &mut [Fact], records: &[usize], explicit: &[bool]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for clash in crate::report::assign_ids(facts, &explicit) {
+    for clash in crate::report::assign_ids(facts, explicit) {
         let (a, b) = (records[clash.first], records[clash.second]);
-        let how = |i: usize| if doc.facts[i].id.is_some() { "its `id`" } else { "the id made from its aspects" };
+        let how = |own: bool| if own { "its `id`" } else { "the id made from its aspects" };
         diags.push(
             Diagnostic::error(
                 Code::E0220,
-                match doc.facts[b].id {
-                    Some(_) => dataset.locate(b, "id"),
-                    None => dataset.fact_locations.get(b),
-                },
+                if explicit[clash.second] { dataset.locate(b, "id") } else { dataset.fact_locations.get(b) },
                 format!(
                     "fact id {:?} is used twice: record {} has it as {} and record {} as {}",
                     clash.id,
                     a + 1,
-                    how(a),
+                    how(explicit[clash.first]),
                     b + 1,
-                    how(b)
+                    how(explicit[clash.second])
                 ),
             )
             .with_hint("give one of the two records an `id` of its own"),
@@ -194,27 +228,23 @@ struct Shared<'a> {
     origin_file: Arc<str>,
     titles: std::collections::HashMap<&'a str, Arc<str>>,
     /// Documents and sections the records cite, one copy of each.
-    texts: foldhash::HashMap<&'a str, Arc<str>>,
+    texts: foldhash::HashSet<Arc<str>>,
 }
 
 impl<'a> Shared<'a> {
     /// The one copy of `text`.
-    fn text(&mut self, text: &'a str) -> Arc<str> {
-        self.texts.entry(text).or_insert_with(|| text.into()).clone()
+    fn text(&mut self, text: &str) -> Arc<str> {
+        if let Some(t) = self.texts.get(text) {
+            return t.clone();
+        }
+        let t: Arc<str> = text.into();
+        self.texts.insert(t.clone());
+        t
     }
 }
 
-/// Records mapped side by side, a run at a time.
+/// Records mapped side by side: at least a run of them at a time on a core.
 const RUN: usize = 2048;
-
-/// What a run of records mapped to: its facts, with each one's record index, and its findings.
-#[derive(Default)]
-struct Run {
-    facts: Vec<Fact>,
-    records: Vec<usize>,
-    diags: Vec<Diagnostic>,
-    placeholders: usize,
-}
 
 /// One record being mapped, with the errors found so far. A record with any error is left out.
 struct Mapping<'a, 'm, 't> {
@@ -223,7 +253,7 @@ struct Mapping<'a, 'm, 't> {
     /// Made on the first unknown name, so that a clean dataset does not pay for it.
     suggester: &'a OnceLock<lookup::Suggester<'t>>,
     i: usize,
-    rec: &'a FactRecord,
+    rec: &'m FactRecord,
     errs: Vec<Diagnostic>,
     shared: &'m mut Shared<'a>,
 }
@@ -643,6 +673,37 @@ pub fn lei_check_digits_ok(lei: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Mapping records taken out of the dataset gives what mapping them in place gives: the
+    /// same facts in the same order, and the same findings (a record left out, an id twice, an
+    /// unfilled row) in the same order.
+    #[test]
+    fn records_taken_map_as_records_borrowed() {
+        let e = crate::dataset::example("qifu-2023").unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(e.json).unwrap();
+        let facts = doc["facts"].as_array_mut().unwrap();
+        let n = facts.len();
+        facts[3]["concept"] = "NoSuchConcept".into();
+        facts[5].as_object_mut().unwrap().remove("value"); // neither a value nor an omission
+        facts[7]["id"] = "f-twice".into();
+        facts[9]["id"] = "f-twice".into();
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let mut ds = crate::dataset::from_json_bytes("d.json", bytes).unwrap();
+        let mut tax = Taxonomy::bundled(&ds.doc.taxonomy).unwrap();
+        if let Some(ext) = &ds.doc.extensions {
+            tax.extend(ext, &ds.doc.framework, &ds.file).unwrap();
+        }
+        let (borrowed, found) = map(&ds, &tax);
+        let (taken, found_taken) = map_taking(&mut ds, &tax);
+        let codes = |d: &[Diagnostic]| d.iter().map(|d| format!("{:?} {}", d.code, d.location)).collect::<Vec<_>>();
+        assert!(ds.doc.facts.is_empty());
+        assert_eq!(borrowed.facts.len(), n - 2, "{:?}", codes(&found));
+        assert_eq!(borrowed.facts, taken.facts);
+        assert_eq!(codes(&found), codes(&found_taken));
+        for code in [Code::E0210, Code::E0220, Code::I0001] {
+            assert!(found.iter().any(|d| d.code == code), "{code:?}: {:?}", codes(&found));
+        }
+    }
 
     #[test]
     fn lei() {

@@ -126,7 +126,8 @@ pub fn check(
 
 /// Everything before writing: the checked report and its diagnostics.
 pub struct Prepared {
-    /// The dataset as read.
+    /// The dataset as read, its fact records taken by mapping (`doc.facts` is empty): each is a
+    /// fact of `report` or a finding now.
     pub dataset: Dataset,
     /// The taxonomy, extended by the dataset's company extension if it has one.
     pub taxonomy: Taxonomy,
@@ -147,7 +148,7 @@ pub fn prepare(
     framework: Option<&str>,
     opts: &validate::Options,
 ) -> Result<Prepared, Error> {
-    let dataset = dataset::read_input(input).map_err(classify)?;
+    let mut dataset = dataset::read_input(input).map_err(classify)?;
     let mut taxonomy = match taxonomy_dir {
         Some(d) => Taxonomy::from_dir(d),
         None => Taxonomy::bundled(&dataset.doc.taxonomy),
@@ -162,11 +163,11 @@ pub fn prepare(
     if let Some(fw) = framework {
         taxonomy.check_framework(fw).map_err(Error::Io)?;
     }
-    let (mut report, mapped) = map::map(&dataset, &taxonomy);
+    let (mut report, mapped) = map::map_taking(&mut dataset, &taxonomy);
     if let Some(fw) = framework {
         report.framework = Some(fw.to_string());
     }
-    let (diagnostics, coverage) = check(&report, &taxonomy, opts, mapped, &crate::input::held_bytes(&dataset.inputs));
+    let (diagnostics, coverage) = check(&report, &taxonomy, opts, mapped, &dataset.held_inputs());
     Ok(Prepared { dataset, taxonomy, report, diagnostics, coverage })
 }
 

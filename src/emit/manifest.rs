@@ -134,6 +134,19 @@ impl FileEntry {
             bytes: bytes.len() as u64,
         }
     }
+    /// A dataset's input file's entry: of its bytes, or of the digest taken as it was read.
+    pub fn dataset_input(path: &str, kept: &crate::dataset::InputFile) -> Self {
+        match kept {
+            crate::dataset::InputFile::Bytes(b) => FileEntry::input(path, "dataset", b),
+            crate::dataset::InputFile::Streamed { sha256, size, .. } => FileEntry {
+                path: path.to_string(),
+                role: Some("dataset"),
+                format: None,
+                sha256: hex(sha256),
+                bytes: *size,
+            },
+        }
+    }
     /// An output file's entry.
     pub fn output(o: &Output) -> Self {
         FileEntry {
