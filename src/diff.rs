@@ -659,7 +659,7 @@ mod tests {
     fn fact(v: &str, decimals: Option<i32>) -> Fact {
         Fact {
             id: "f".into(),
-            concept: crate::report::QName::new("x", "urn:x", "C"),
+            concept: crate::report::QName::new("x", "urn:x", "C").into(),
             period: Period::Instant(NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()),
             unit: None,
             dimensions: Vec::new().into(),

@@ -302,7 +302,7 @@ impl<'a, 't> Mapping<'a, '_, 't> {
             value,
             decimals,
             numeric: concept.is_numeric(),
-            language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| "en".to_string()),
+            language: matches!(def.data_type, DataType::String | DataType::TextBlock).then(|| self.shared.text("en")),
             provenance: self.provenance(),
             origin: crate::diag::Origin::shared(&ds.fact_locations.get(self.i), &mut self.shared.origin_file),
         })
@@ -540,10 +540,10 @@ impl<'a, 't> Mapping<'a, '_, 't> {
             page: rec.source.page,
             line: rec.source.line,
             quote: rec.source.quote.as_deref().map(Into::into),
-            reported: rec.value.clone(),
-            qualifier: rec.qualifier.clone(),
+            reported: rec.value.as_deref().map(Into::into),
+            qualifier: rec.qualifier.as_deref().map(Into::into),
             omission: rec.omission.clone().map(Box::new),
-            note: rec.note.clone(),
+            note: rec.note.as_deref().map(Into::into),
         }
     }
 }

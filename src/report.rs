@@ -180,16 +180,16 @@ pub struct Provenance {
     pub quote: Option<Arc<str>>,
     /// The value text exactly as reported.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reported: Option<String>,
+    pub reported: Option<Box<str>>,
     /// The report's qualifier of the figure (e.g. `over`, `nearly`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Box<str>>,
     /// Why the figure is not reported, if it is an explained omission.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub omission: Option<Box<Omission>>,
     /// The dataset's note on the figure, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
 }
 
 impl Provenance {
@@ -306,7 +306,7 @@ pub struct Fact {
     /// (see [`aspect_id`]).
     pub id: String,
     /// The concept the fact reports.
-    pub concept: QName,
+    pub concept: Arc<QName>,
     /// The fact's period: an instant or a duration.
     pub period: Period,
     /// The fact's unit; `None` for non-numeric facts. Shared by the facts of one unit.
@@ -320,7 +320,7 @@ pub struct Fact {
     /// Whether the concept's data type is numeric (true also for a nil fact of a numeric concept).
     pub numeric: bool,
     /// The language of a text fact (strings and text blocks; not booleans or dates).
-    pub language: Option<String>,
+    pub language: Option<Arc<str>>,
     /// Where the figure was stated in the source documents, and how.
     pub provenance: Provenance,
     /// Where the fact was read from (file and line or pointer), for findings about it.
@@ -585,14 +585,14 @@ fn fields(head: &str, cuts: &[(usize, usize)], record: &str) -> Option<Provenanc
             1 => p.page = Some(v.parse().ok()?),
             2 => p.line = Some(v.parse().ok()?),
             3 => p.quote = Some(v.strip_suffix('"')?.into()),
-            4 => p.reported = Some(v.strip_suffix("\".")?.to_string()),
-            5 => p.qualifier = Some(v.strip_suffix("\".")?.to_string()),
+            4 => p.reported = Some(v.strip_suffix("\".")?.into()),
+            5 => p.qualifier = Some(v.strip_suffix("\".")?.into()),
             6 => {
                 let (reason, explanation) = v.split_once("): ")?;
                 p.omission =
                     Some(Box::new(Omission { reason: reason.to_string(), explanation: explanation.to_string() }));
             }
-            _ => p.note = Some(v.to_string()),
+            _ => p.note = Some(v.into()),
         }
     }
     Some(p)
@@ -607,7 +607,7 @@ mod tests {
         let q = |l: &str| QName::new("esgx", "https://esgx.dev/taxonomy/hkex-esg/2026-01", l);
         Fact {
             id: String::new(),
-            concept: q(concept),
+            concept: q(concept).into(),
             period: Period::Duration { start: d(1, 1), end: d(12, 31) },
             unit: Some(Arc::new(Unit {
                 id: "t".into(),
@@ -643,7 +643,7 @@ mod tests {
         assert_eq!(b[1..].iter().rev().map(|f| f.id.clone()).collect::<Vec<_>>(), ids);
         // The namespace (which carries the taxonomy version) is not part of the key.
         let mut c = vec![fact("Waste", 2023, None)];
-        c[0].concept = QName::new("esgx", "https://esgx.dev/taxonomy/hkex-esg/2027-01", "Waste");
+        c[0].concept = QName::new("esgx", "https://esgx.dev/taxonomy/hkex-esg/2027-01", "Waste").into();
         assign_ids(&mut c, &[false]);
         assert_eq!(c[0].id, ids[0]);
     }

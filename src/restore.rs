@@ -299,7 +299,7 @@ fn record(
         period: periods.name_of(&f.period, concept.def.period_type),
         dimensions,
         decimals,
-        qualifier: p.qualifier.clone(),
+        qualifier: p.qualifier.as_deref().map(Into::into),
         omission: p.omission.as_deref().cloned(),
         source: SourceRef {
             document,
@@ -450,15 +450,15 @@ impl Sources {
         if p.document.is_empty()
             && let Some(title) = &p.document_title
         {
-            return (self.id_for(&slug(title), title), p.note.clone());
+            return (self.id_for(&slug(title), title), p.note.as_deref().map(Into::into));
         }
         if p.document.is_empty() {
             self.unsourced += 1;
             let title = format!("The filing {}", self.filing);
-            return (self.id_for("filing", &title), p.note.clone());
+            return (self.id_for("filing", &title), p.note.as_deref().map(Into::into));
         }
         let title = p.document_title.as_deref().unwrap_or(&p.document).to_string();
-        (self.id_for(&p.document, &title), p.note.clone())
+        (self.id_for(&p.document, &title), p.note.as_deref().map(Into::into))
     }
 
     fn id_for(&mut self, id: &str, title: &str) -> String {

@@ -188,7 +188,7 @@ fn write_facts(
         }
         a.push((RECORD_ATTR, &f.provenance.record));
         if let Some(r) = &f.provenance.reported
-            && !matches!(&f.value, FactValue::Text(t) if t == r)
+            && !matches!(&f.value, FactValue::Text(t) if **t == **r)
         {
             a.push((REPORTED_ATTR, r));
         }

@@ -348,9 +348,9 @@ fn provenance<'c>(cell: &dyn Fn(&str) -> Option<&'c str>) -> Provenance {
         page: number("source_page"),
         line: number("source_line"),
         quote: text("source_quote").map(Into::into),
-        reported: text("reported"),
-        qualifier: text("qualifier"),
+        reported: text("reported").map(Into::into),
+        qualifier: text("qualifier").map(Into::into),
         omission: omission.map(Box::new),
-        note: text("note"),
+        note: text("note").map(Into::into),
     }
 }

@@ -677,7 +677,7 @@ impl<'a> Parser<'a> {
                     f.provenance = Some(Box::new(Provenance {
                         record,
                         document: document.into(),
-                        reported,
+                        reported: reported.map(Into::into),
                         ..Default::default()
                     }));
                 }
@@ -977,7 +977,7 @@ impl Acc {
                     f.value = text.to_owned();
                     // A text fact's text as reported is left out where it is the fact's own text.
                     if let Some(p) = f.provenance.as_mut().filter(|_| f.unit.is_none() && !f.nil) {
-                        p.reported.get_or_insert_with(|| f.value.clone());
+                        p.reported.get_or_insert_with(|| f.value.as_str().into());
                     }
                 }
             }

@@ -61,7 +61,7 @@ pub struct Concept {
     /// Axes a fact of this concept may carry: its own plus the taxonomy's common axes (numeric only).
     pub hypercube_axes: Vec<usize>,
     /// Its qualified name, made once and shared by every fact of it.
-    pub qname: QName,
+    pub qname: std::sync::Arc<QName>,
 }
 
 impl Concept {
@@ -435,7 +435,7 @@ impl Taxonomy {
             }
         }
         let qname = QName::new(self.layer_prefix(layer), self.layer_namespace(layer), &def.name);
-        self.concepts.push(Concept { def, layer, hypercube_axes: Vec::new(), qname });
+        self.concepts.push(Concept { def, layer, hypercube_axes: Vec::new(), qname: qname.into() });
         Ok(())
     }
 

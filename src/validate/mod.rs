@@ -567,7 +567,7 @@ mod index_tests {
                 };
                 Fact {
                     id: format!("f{i}"),
-                    concept: q(["Waste", "Water", "Energy"][next(3) as usize]),
+                    concept: q(["Waste", "Water", "Energy"][next(3) as usize]).into(),
                     period: Period::Instant(NaiveDate::from_ymd_opt(year, 12, 31).unwrap()),
                     unit: Some(units[next(2) as usize].clone()),
                     dimensions: dims.into(),

@@ -72,7 +72,7 @@ impl<'a> Terms<'a> {
     pub fn figure(&self, f: &Fact) -> String {
         match &f.value {
             FactValue::Number(n) => match &f.provenance.reported {
-                Some(r) => r.clone(),
+                Some(r) => r.to_string(),
                 None => number(*n, f.decimals, self.is_percent(f)),
             },
             FactValue::Text(t) => format!("\"{}\"", clip(t, 60)),
