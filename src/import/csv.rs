@@ -24,11 +24,16 @@ pub fn is_metadata(doc: &Value) -> bool {
     doc.pointer("/documentInfo/documentType").and_then(Value::as_str) == Some(DOCUMENT_TYPE)
 }
 
-/// The facts read, and every file read (path, bytes) for provenance.
-type Read = (Raw, Vec<(String, Vec<u8>)>);
+/// The facts read, and every table file read: its path, and its bytes unless it was read as it
+/// streamed in.
+type Read = (Raw, Vec<(String, Option<Vec<u8>>)>);
 
-/// The report's facts, and every table file read (for the inputs and for showing lines).
-pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path) -> Result<Read, Vec<Diagnostic>> {
+/// The report's facts, and every table file read (for the inputs and for showing lines). With
+/// `hold`, each table's bytes are read whole and held (a table in a package, whose folder goes);
+/// otherwise a table is read as it streams in from its file, and read whole only when anything
+/// in it cannot be read (at 1,000,000 facts the table was 221 MiB, held while its facts were
+/// read).
+pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path, hold: bool) -> Result<Read, Vec<Diagnostic>> {
     let at = |p: &str, msg: String| vec![Diagnostic::error(Code::E0003, Location::pointer(file, p), msg)];
     for unsupported in ["/documentInfo/extends", "/parameterURL"] {
         if doc.pointer(unsupported).is_some() {
@@ -55,9 +60,10 @@ pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path) -> Result<Read, Ve
             errs.extend(at(&format!("{ptr}/template"), format!("table {tid}: no table template {template_id:?}")));
             continue;
         };
-        let (path, text) = match super::dts::read_local(root, dir, url, file) {
+        let optional = table.get("optional") == Some(&Value::Bool(true));
+        let (real, path) = match super::dts::local_file(root, dir, url, file) {
             Ok(x) => x,
-            Err(d) if d.code == Code::E0001 && table.get("optional") == Some(&Value::Bool(true)) => continue,
+            Err(d) if d.code == Code::E0001 && optional => continue,
             Err(d) => {
                 errs.push(d);
                 continue;
@@ -75,17 +81,68 @@ pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path) -> Result<Read, Ve
             origin_file: path.as_str().into(),
             seen: Default::default(),
         };
-        match ctx.read_rows(&text, &mut raw) {
-            Ok(()) => {}
-            Err(mut e) => errs.append(&mut e),
+        let streamed = if hold { None } else { ctx.stream_rows(&real, &mut raw) };
+        let (read, bytes) = match streamed {
+            Some(read) => (read, None),
+            None => {
+                let text = match super::dts::read_local(root, dir, url, file) {
+                    Ok((_, text)) => text,
+                    Err(d) if d.code == Code::E0001 && optional => continue,
+                    Err(d) => {
+                        errs.push(d);
+                        continue;
+                    }
+                };
+                let rows = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                let read = ctx.read_rows(rows.as_bytes(), rows.len() as u64, &mut raw, true);
+                (read.expect("a whole text is read to its end"), Some(text.into_bytes()))
+            }
+        };
+        if let Err(mut e) = read {
+            errs.append(&mut e);
         }
-        tables_read.push((path, text.into_bytes()));
+        tables_read.push((path, bytes));
     }
     if errs.is_empty() { Ok((raw, tables_read)) } else { Err(errs) }
 }
 
 fn strings(m: &Map<String, Value>) -> HashMap<&str, &str> {
     m.iter().filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))).collect()
+}
+
+/// Rows read before the list of facts is given room for the rest.
+const ROWS_TO_ESTIMATE: usize = 4096;
+
+/// A reader that keeps the offset of each line end (`\n`) read through it.
+struct Newlines<R> {
+    inner: R,
+    at: Vec<u64>,
+    read: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Newlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let start = self.read;
+        self.at.extend(buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| start + i as u64));
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// A reader that fails past `left` more bytes: a file that grows past the input limit as it is
+/// read.
+struct AtMost<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for AtMost<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| std::io::Error::other("over the input limit"))?;
+        Ok(n)
+    }
 }
 
 /// Dimensions and decimals given at one level: report, template or column.
@@ -121,26 +178,66 @@ struct Seen {
 }
 
 impl TableContext<'_> {
-    fn read_rows(&self, text: &str, raw: &mut Raw) -> Result<(), Vec<Diagnostic>> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    /// [`Self::read_rows`] of the table's file as it streams in: `None` (and no fact read) when
+    /// anything in it cannot be read (a character that is not UTF-8, a byte order mark of UTF-16,
+    /// a file over the input limit), which reading it whole reports.
+    fn stream_rows(&self, file: &Path, raw: &mut Raw) -> Option<Result<(), Vec<Diagnostic>>> {
+        use std::io::Read;
+        let (mut f, len) = crate::input::open_file(file, self.path).ok()?;
+        const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+        let mut head = Vec::with_capacity(6);
+        (&mut f).take(6).read_to_end(&mut head).ok()?;
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return None;
+        }
+        // Byte order marks are left out as reading the text whole leaves them out: one as the
+        // file is read, one more from the text.
+        let mut rest = &head[..];
+        for _ in 0..2 {
+            rest = rest.strip_prefix(BOM).unwrap_or(rest);
+        }
+        let limit = crate::input::max_input_bytes();
+        let before = raw.facts.len();
+        let read = self.read_rows(rest.chain(AtMost { inner: f, left: limit.saturating_sub(6) }), len, raw, false);
+        if read.is_none() {
+            raw.facts.truncate(before);
+        }
+        read
+    }
+
+    /// The facts of the rows of a table's text (`len` bytes long), from `text` as it comes in.
+    /// `None` when a row cannot be read and `whole` is false (reading the text whole reports it);
+    /// with `whole`, an unreadable row is a finding, and no row after it is read.
+    fn read_rows(
+        &self,
+        text: impl std::io::Read,
+        len: u64,
+        raw: &mut Raw,
+        whole: bool,
+    ) -> Option<Result<(), Vec<Diagnostic>>> {
         let at_line = |line: u64, msg: String| Diagnostic::error(Code::E0003, Location::line(self.path, line), msg);
         let empty = Map::new();
         let columns = self.template.get("columns").and_then(Value::as_object).unwrap_or(&empty);
         for (c, def) in columns {
             if def.get("propertyGroups").is_some() || def.get("propertiesFrom").is_some() {
-                return Err(vec![Diagnostic::error(
+                return Some(Err(vec![Diagnostic::error(
                     Code::E0003,
                     Location::pointer(self.file, format!("{}/columns/{c}", self.ptr)),
                     "esgx does not read xBRL-CSV property groups",
-                )]);
+                )]));
             }
         }
-        let mut rows = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-        let mut records = rows.records();
-        let header: Vec<String> = match records.next() {
-            Some(Ok(h)) => h.iter().map(String::from).collect(),
-            Some(Err(e)) => return Err(vec![at_line(1, format!("unreadable CSV: {e}"))]),
-            None => return Ok(()),
+        let mut rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(Newlines { inner: text, at: Vec::new(), read: 0 });
+        let mut record = csv::StringRecord::new();
+        let header: Vec<String> = match rows.read_record(&mut record) {
+            Ok(true) => record.iter().map(String::from).collect(),
+            Ok(false) => return Some(Ok(())),
+            Err(_) if !whole => return None,
+            Err(e) => return Some(Err(vec![at_line(1, format!("unreadable CSV: {e}"))])),
         };
         let mut errs = Vec::new();
         for h in header.iter().filter(|h| !h.is_empty() && !columns.contains_key(h.as_str())) {
@@ -157,22 +254,37 @@ impl TableContext<'_> {
         let esgx_provenance = index.contains_key("source_document") && index.contains_key("dataset_record");
         // The csv crate's line numbers lag behind after CRLF line ends, and its byte offsets point
         // at the LF of the CRLF before a record: the line is counted from the offset, that LF
-        // included.
-        let mut lines = crate::input::LineCounter::new(text);
-        // A fact is large: growing the list by doubling copied each several times (perf).
-        if fact_columns.len() == 1 {
-            raw.facts.reserve(text.bytes().filter(|b| *b == b'\n').count());
-        }
-        for record in records {
-            let record = match record {
-                Ok(r) => r,
+        // included (the line ends as they were read, [`Newlines`]).
+        let mut lines = (1, 0); // (the line, how many line ends were counted)
+        let mut line_of = |rows: &csv::Reader<Newlines<_>>, offset: u64| {
+            let at = &rows.get_ref().at;
+            while lines.1 < at.len() && at[lines.1] < offset {
+                lines = (lines.0 + 1, lines.1 + 1);
+            }
+            lines.0
+        };
+        let mut rows_read = 0usize;
+        loop {
+            match rows.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) if !whole => return None,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| lines.line(p.byte() + 1));
+                    let line = e.position().map_or(0, |p| line_of(&rows, p.byte() + 1));
                     errs.push(at_line(line, format!("unreadable CSV: {e}")));
                     break;
                 }
-            };
-            let line = record.position().map_or(0, |p| lines.line(p.byte() + 1));
+            }
+            rows_read += 1;
+            let line = record.position().map_or(0, |p| line_of(&rows, p.byte() + 1));
+            // A fact is large: growing the list by doubling copied each several times (perf),
+            // and held the old list and the new at once. Room for as many rows as the text
+            // holds at the first rows' rate (room never used is never touched).
+            if rows_read == ROWS_TO_ESTIMATE && fact_columns.len() == 1 {
+                let so_far = record.position().map_or(1, |p| p.byte().max(1));
+                let expected = (rows_read as u64).saturating_mul(len) / so_far;
+                raw.facts.reserve(usize::try_from(expected + expected / 16).unwrap_or(0));
+            }
             let cell = |name: &str| index.get(name).and_then(|i| record.get(*i));
             for (i, def) in &fact_columns {
                 let Some(value) = record.get(*i).filter(|v| !v.is_empty()) else { continue };
@@ -194,7 +306,7 @@ impl TableContext<'_> {
                 raw.facts.push(rf);
             }
         }
-        if errs.is_empty() { Ok(()) } else { Err(errs) }
+        Some(if errs.is_empty() { Ok(()) } else { Err(errs) })
     }
 
     /// Resolve a property value: a `$` reference to a row's cell or a parameter, or a literal.

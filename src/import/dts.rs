@@ -131,6 +131,20 @@ pub(super) fn read_local(
     href: &str,
     shown: &str,
 ) -> Result<(String, String), Diagnostic> {
+    let (real, path) = local_file(root, base_dir, href, shown)?;
+    let bytes = crate::input::read_file(&real, &path)?;
+    let text = crate::input::decode_text(&path, &bytes)?;
+    Ok((path, text))
+}
+
+/// The file `href` names, relative to `base_dir` and inside `root`, as (the file, the path
+/// findings name it by); remote resources refused.
+pub(super) fn local_file(
+    root: &Path,
+    base_dir: &Path,
+    href: &str,
+    shown: &str,
+) -> Result<(std::path::PathBuf, String), Diagnostic> {
     if href.contains("://") {
         return Err(Diagnostic::error(
             Code::E0007,
@@ -139,14 +153,11 @@ pub(super) fn read_local(
         )
         .with_hint("put the taxonomy files beside the filing and reference them by a relative path"));
     }
-    let (real, path) = crate::input::resolve_inside(root, base_dir, href).map_err(|why| match why {
+    crate::input::resolve_inside(root, base_dir, href).map_err(|why| match why {
         crate::input::Unresolved::Refused(why) => Diagnostic::error(Code::E0007, Location::file(shown), why)
             .with_hint("keep the filing and its taxonomy files together in one folder"),
         crate::input::Unresolved::Missing(why) => Diagnostic::error(Code::E0001, Location::file(shown), why),
-    })?;
-    let bytes = crate::input::read_file(&real, &path)?;
-    let text = crate::input::decode_text(&path, &bytes)?;
-    Ok((path, text))
+    })
 }
 
 /// Read the extension schema `href` (relative to `dir`) and add it to `tax`. Returns the files

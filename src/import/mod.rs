@@ -340,7 +340,8 @@ fn read_bytes_against(
             json::Parsed::Report(raw) => raw?,
             json::Parsed::Other(doc) if csv::is_metadata(&doc) => {
                 let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                let (raw, tables) = csv::read(&file, &doc, &crate::input::filing_root(path), dir)?;
+                let hold = on_disk == OnDisk::No;
+                let (raw, tables) = csv::read(&file, &doc, &crate::input::filing_root(path), dir, hold)?;
                 tables_read = tables;
                 raw
             }
@@ -353,7 +354,10 @@ fn read_bytes_against(
         OnDisk::No => crate::input::Kept::Bytes(bytes),
     };
     let mut inputs = vec![(file.clone(), keep(path.to_path_buf(), bytes))];
-    inputs.extend(tables_read.into_iter().map(|(f, b)| (f.clone(), keep(f.into(), b))));
+    inputs.extend(tables_read.into_iter().map(|(f, b)| match b {
+        Some(b) => (f.clone(), keep(f.into(), b)),
+        None => (f.clone(), crate::input::Kept::Reread(f.into())),
+    }));
     with_taxonomy(path, raw, inputs, taxonomy_dir, given)
 }
 
