@@ -570,9 +570,9 @@ fn fact_schema() -> &'static Schema {
 }
 
 /// A JSON dataset read without a tree of the whole document, as its `text` (`len` bytes long)
-/// comes in: the members other than the facts
-/// as a tree, checked against the schema, and the fact records parsed, checked against the
-/// record's schema and deserialized in batches as they are read, each batch on every core.
+/// comes in: the members other than the facts as a tree, checked against the schema, and the
+/// fact records parsed, checked against the record's schema and deserialized in batches as they
+/// are read, each batch on every core.
 /// `None` unless all of it passes (no syntax error, no key given twice, no schema finding, no
 /// character XML cannot carry): where anything is wrong, the whole tree is read and says what and
 /// where, as before. At 1,000,000 facts the tree was over half of a validation's peak memory, and
@@ -585,7 +585,8 @@ fn fact_schema() -> &'static Schema {
 fn read_streamed<'de>(text: impl serde_json::de::Read<'de> + Send, len: u64) -> Option<DatasetDoc> {
     let (batches, received) = std::sync::mpsc::sync_channel(1);
     let (rest, facts) = std::thread::scope(|s| {
-        let reading = s.spawn(move || {
+        // A thread that cannot be made lets its batches go at once: the text is read whole.
+        let reading = std::thread::Builder::new().spawn_scoped(s, move || {
             let mut de = serde_json::Deserializer::new(text);
             let rest = serde::de::DeserializeSeed::deserialize(Members { batches }, &mut de).ok()?;
             de.end().ok()?;
@@ -593,7 +594,8 @@ fn read_streamed<'de>(text: impl serde_json::de::Read<'de> + Send, len: u64) -> 
         });
         // Returning early lets the batches go, which stops the reading.
         let facts = parse_batches(received, len);
-        (reading.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), facts)
+        let rest = reading.ok().and_then(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (rest, facts)
     });
     let (mut rest, true) = rest? else { return None };
     rest.insert("facts".into(), Value::Array(Vec::new()));
