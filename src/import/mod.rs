@@ -529,9 +529,9 @@ fn to_report(file: &str, mut raw: Raw, tax: &Taxonomy) -> Result<Report, Vec<Dia
     let mut concepts: HashMap<QName, Arc<QName>> = HashMap::new();
     let en: Arc<str> = "en".into();
     let footnotes = &mut raw.footnotes;
-    // In place: std collects the facts into the list the raw facts were in (a fact is no larger,
-    // see below), and each raw fact's texts go as it is read (at 1,000,000 facts a second list
-    // was 374 MiB).
+    // In place: std collects the facts into the list the raw facts were in (a fact is no larger:
+    // the assertion above), and each raw fact's texts go as it is read (at 1,000,000 facts a
+    // second list was 374 MiB).
     let mut facts: Vec<Fact> = std::mem::take(&mut raw.facts)
         .into_iter()
         .filter_map(|mut rf| {
