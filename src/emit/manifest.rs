@@ -126,25 +126,19 @@ pub struct FileEntry {
 impl FileEntry {
     /// An input file's entry.
     pub fn input(path: &str, role: &'static str, bytes: &[u8]) -> Self {
-        FileEntry {
-            path: path.to_string(),
-            role: Some(role),
-            format: None,
-            sha256: sha256_hex(bytes),
-            bytes: bytes.len() as u64,
-        }
+        Self::input_digest(path, role, &Sha256::digest(bytes).into(), bytes.len() as u64)
+    }
+    /// An input file's entry from the SHA-256 and size of its bytes.
+    fn input_digest(path: &str, role: &'static str, sha256: &[u8; 32], size: u64) -> Self {
+        FileEntry { path: path.to_string(), role: Some(role), format: None, sha256: hex(sha256), bytes: size }
     }
     /// A dataset's input file's entry: of its bytes, or of the digest taken as it was read.
     pub fn dataset_input(path: &str, kept: &crate::dataset::InputFile) -> Self {
         match kept {
             crate::dataset::InputFile::Bytes(b) => FileEntry::input(path, "dataset", b),
-            crate::dataset::InputFile::Streamed { sha256, size, .. } => FileEntry {
-                path: path.to_string(),
-                role: Some("dataset"),
-                format: None,
-                sha256: hex(sha256),
-                bytes: *size,
-            },
+            crate::dataset::InputFile::Streamed { sha256, size, .. } => {
+                FileEntry::input_digest(path, "dataset", sha256, *size)
+            }
         }
     }
     /// An output file's entry.

@@ -61,11 +61,16 @@ pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path, hold: bool) -> Res
             continue;
         };
         let optional = table.get("optional") == Some(&Value::Bool(true));
+        // A table that cannot be read is a finding, unless it is optional and missing.
+        let mut unread = |d: Diagnostic| {
+            if !(d.code == Code::E0001 && optional) {
+                errs.push(d);
+            }
+        };
         let (real, path) = match super::dts::local_file(root, dir, url, file) {
             Ok(x) => x,
-            Err(d) if d.code == Code::E0001 && optional => continue,
             Err(d) => {
-                errs.push(d);
+                unread(d);
                 continue;
             }
         };
@@ -87,9 +92,8 @@ pub fn read(file: &str, doc: &Value, root: &Path, dir: &Path, hold: bool) -> Res
             None => {
                 let text = match super::dts::read_local(root, dir, url, file) {
                     Ok((_, text)) => text,
-                    Err(d) if d.code == Code::E0001 && optional => continue,
                     Err(d) => {
-                        errs.push(d);
+                        unread(d);
                         continue;
                     }
                 };
