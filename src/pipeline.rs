@@ -48,6 +48,8 @@ pub fn read_if_filing(input: &dataset::Input) -> Result<Option<Filing>, String> 
     match input {
         // An XML file is a filing by its name: read later, as a stream, not here.
         dataset::Input::Path(p) if crate::import::is_xml_name(p) => Ok(Some(Filing::File)),
+        // So is a large xBRL-JSON report, by the start of its text: read later, in pieces.
+        dataset::Input::Path(p) if crate::import::is_large_json_filing(p) => Ok(Some(Filing::File)),
         dataset::Input::Path(p) => {
             let bytes = crate::input::read_file(p, &p.display().to_string()).map_err(|d| d.to_string())?;
             Ok(crate::import::looks_like_filing(p, &bytes).then_some(Filing::Read(bytes)))

@@ -193,6 +193,40 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// This provenance with each field it leaves empty (at its default) taken from `other`:
+    /// two provenances read from objects with no key in common, put together.
+    pub fn or(self, other: &Provenance) -> Provenance {
+        fn or<T: Clone + PartialEq + Default>(mine: T, theirs: &T) -> T {
+            if mine == T::default() { theirs.clone() } else { mine }
+        }
+        let Provenance {
+            record,
+            document,
+            document_title,
+            section,
+            page,
+            line,
+            quote,
+            reported,
+            qualifier,
+            omission,
+            note,
+        } = self;
+        Provenance {
+            record: or(record, &other.record),
+            document: or(document, &other.document),
+            document_title: or(document_title, &other.document_title),
+            section: or(section, &other.section),
+            page: or(page, &other.page),
+            line: or(line, &other.line),
+            quote: or(quote, &other.quote),
+            reported: or(reported, &other.reported),
+            qualifier: or(qualifier, &other.qualifier),
+            omission: or(omission, &other.omission),
+            note: or(note, &other.note),
+        }
+    }
+
     /// One human sentence, for an XBRL footnote: where, as reported, details, dataset record.
     pub fn sentence(&self) -> String {
         let mut s = self.location_sentence();

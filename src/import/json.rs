@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod pieces;
+pub(crate) use pieces::read_file;
+
 /// An xBRL-JSON document as [`parse`] read it.
 pub enum Parsed {
     /// An xBRL-JSON report, its facts read one by one as the parser met them.
@@ -31,7 +34,7 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, Diagnostic> {
         return Ok(Parsed::Report(read));
     }
     if !text.trim().is_empty() {
-        let Streamed { done, reader, mut rest, index } = stream(file, text, None);
+        let Streamed { done, reader, mut rest, index, .. } = stream(file, text, None);
         if done.is_ok() {
             match reader {
                 Some(reader) => {
@@ -61,6 +64,8 @@ struct Streamed<'a> {
     /// Where esgx's provenance index is in the text, when the reader was there to keep it as
     /// text (as a tree, one small object per fact, it was a fifth of a 1M-fact report's memory).
     index: Option<std::ops::Range<usize>>,
+    /// The parse stopped between two facts (right after one).
+    between: bool,
 }
 
 /// Read `text` through [`TopLevel`] (`reader`, if given, reads the facts whatever the
@@ -78,12 +83,16 @@ fn stream<'a>(file: &'a str, text: &str, reader: Option<Reader<'a>>) -> Streamed
         expected,
         start: text.as_ptr() as usize,
         index: None,
+        between: std::cell::Cell::new(false),
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let done = serde::de::DeserializeSeed::deserialize(TopLevel(&mut state), &mut de).and_then(|()| de.end());
-    let Stream { reader, rest, index, .. } = state;
-    Streamed { done, reader, rest, index }
+    let Stream { reader, rest, index, between, .. } = state;
+    Streamed { done, reader, rest, index, between: between.get() }
 }
+
+/// What opens the text of facts cut from a report's `facts` to read them as a report's.
+const OPEN: &str = "{\"facts\": {";
 
 /// A large xBRL-JSON report read in two halves side by side (reading it on one core was most of
 /// validating it, perf), cut at the first fact from its middle on, found by stepping over every
@@ -100,14 +109,13 @@ fn parse_halves(file: &str, text: &str) -> Option<Result<Raw, Vec<Diagnostic>>> 
     let (_, from, to) = cut.before.iter().find(|(k, ..)| k == "documentInfo")?;
     let info: Value = serde_json::from_str(&text[*from..*to]).ok()?;
     let second_reader = Reader::new(file, &info).ok()?;
-    const OPEN: &str = "{\"facts\": {";
     let (first, second) = rayon::join(
         || stream(file, &text[..cut.comma], None),
         || stream(file, &format!("{OPEN}{}", &text[cut.member..]), Some(second_reader)),
     );
     let (
-        Streamed { done: ended, reader: Some(mut a), mut rest, index: first_index },
-        Streamed { done: Ok(()), reader: Some(b), rest: tail, index: second_index },
+        Streamed { done: ended, reader: Some(mut a), mut rest, index: first_index, .. },
+        Streamed { done: Ok(()), reader: Some(b), rest: tail, index: second_index, .. },
     ) = (first, second)
     else {
         return None;
@@ -179,6 +187,8 @@ struct Stream<'a, 'c> {
     start: usize,
     /// Where esgx's provenance index is in the text, if the reader was there to keep it.
     index: Option<std::ops::Range<usize>>,
+    /// The parse is right after a fact.
+    between: std::cell::Cell<bool>,
 }
 
 /// The document's top-level object.
@@ -219,7 +229,7 @@ impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_, '_> {
             {
                 reader.raw.facts.reserve(st.expected);
                 reader.linked.reserve(st.expected);
-                map.next_value_seed(Facts { reader, repeated: st.repeated })?;
+                map.next_value_seed(Facts { reader, repeated: st.repeated, between: &st.between })?;
                 streamed = true;
                 continue;
             }
@@ -245,6 +255,8 @@ impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_, '_> {
 struct Facts<'r, 'a> {
     reader: &'r mut Reader<'a>,
     repeated: &'r std::cell::Cell<bool>,
+    /// Set right after each fact, cleared as the next starts.
+    between: &'r std::cell::Cell<bool>,
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for Facts<'_, '_> {
@@ -262,12 +274,14 @@ impl<'de> serde::de::Visitor<'de> for Facts<'_, '_> {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut ids = foldhash::HashSet::default();
         while let Some(id) = map.next_key::<String>()? {
+            self.between.set(false);
             let fact = map.next_value_seed(crate::input::UniqueKeys(self.repeated))?;
             if !ids.insert(id.clone()) {
                 self.repeated.set(true);
                 return Err(serde::de::Error::custom("a key appears twice in one object"));
             }
             self.reader.fact(&id, &fact);
+            self.between.set(true);
         }
         Ok(())
     }
@@ -491,12 +505,23 @@ impl<'a> Reader<'a> {
         // A source is shared by the facts that cite it, so it is copied into each; the facts
         // are independent of each other and are read on every core.
         let part = |id: &str| sources.as_ref().and_then(|m| m.get(id)).and_then(Value::as_object);
+        // Each source read once as provenance, for the facts whose provenance it and their
+        // entry give between them (see `Shared`).
+        let shared: foldhash::HashMap<&str, Option<Shared<'_>>> = match &sources {
+            Some(Value::Object(m)) => {
+                m.iter().map(|(id, v)| (id.as_str(), v.as_object().and_then(Shared::of))).collect()
+            }
+            _ => Default::default(),
+        };
         let read: Vec<FactRead> = raw
             .facts
             .par_iter()
             .zip(own)
             .zip(linked)
             .map(|((rf, entry), targets)| {
+                if let Some(p) = Shared::provenance(&shared, entry.as_ref(), &targets, |t| notes.contains_key(t)) {
+                    return (Vec::new(), Found::Index(Box::new(p)));
+                }
                 let mut fields = entry.and_then(fields_of);
                 let mut link_errs = Vec::new();
                 let mut texts = Vec::new();
@@ -543,6 +568,89 @@ impl<'a> Reader<'a> {
         }
         Some(if errs.is_empty() { Ok(raw) } else { Err(errs) })
     }
+}
+
+/// A source of esgx's provenance index read as provenance, with the keys it gives: a fact that
+/// links to it alone and whose entry gives other keys, each of a plain value, has the provenance
+/// of the two read apart and put together, the source's texts shared, not copied. (Putting the
+/// source's fields into a copy of each fact's entry and reading that was three fifths of reading a
+/// 1M-fact report, with a copy of the texts for each fact: perf, RSS.) Anything else is read the
+/// long way, which gives the same provenance, or finds what is wrong.
+struct Shared<'s> {
+    keys: Vec<&'s str>,
+    provenance: Provenance,
+}
+
+impl<'s> Shared<'s> {
+    /// A source that reads as provenance.
+    fn of(source: &'s Map<String, Value>) -> Option<Shared<'s>> {
+        let provenance = serde_json::from_value(Value::Object(source.clone())).ok()?;
+        Some(Shared { keys: source.keys().map(String::as_str).collect(), provenance })
+    }
+
+    /// A fact's provenance, when its entry and the footnotes it links to (`is_note` tells which
+    /// ids are footnotes) make it one of the plain cases: no entry, or one given as text, and
+    /// one footnote with a source of its own, or none.
+    fn provenance(
+        shared: &foldhash::HashMap<&str, Option<Shared<'_>>>,
+        entry: Option<&Entry<'_>>,
+        targets: &[(Arc<str>, Arc<str>)],
+        is_note: impl Fn(&str) -> bool,
+    ) -> Option<Provenance> {
+        // A source that does not read as provenance on its own is read the long way.
+        let source = match targets {
+            [] => None,
+            [(t, _)] if is_note(t) => match shared.get(&**t) {
+                Some(s) => Some(s.as_ref()?),
+                None => None,
+            },
+            _ => return None,
+        };
+        let own = match entry {
+            None => None,
+            Some(Entry::Text(raw)) => {
+                let keys = plain_keys(raw.get())?;
+                if source.is_some_and(|s| keys.iter().any(|k| s.keys.contains(k))) {
+                    return None;
+                }
+                Some(serde_json::from_str::<Provenance>(raw.get()).ok()?)
+            }
+            Some(Entry::Tree(_)) => return None,
+        };
+        match (own, source) {
+            (Some(own), Some(source)) => Some(own.or(&source.provenance)),
+            (Some(own), None) => Some(own),
+            (None, Some(source)) => Some(source.provenance.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The keys of a JSON object whose values are plain (no object or array) and whose keys are
+/// given once each, unescaped; `None` for anything else.
+fn plain_keys(text: &str) -> Option<Vec<&str>> {
+    struct Plain;
+    impl<'de> serde::de::Visitor<'de> for Plain {
+        type Value = Vec<&'de str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of plain values")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut keys: Vec<&'de str> = Vec::new();
+            while let Some(key) = map.next_key::<&'de str>()? {
+                let value: &'de serde_json::value::RawValue = map.next_value()?;
+                if keys.contains(&key) || value.get().starts_with(['{', '[']) {
+                    return Err(serde::de::Error::custom("not plain"));
+                }
+                keys.push(key);
+            }
+            Ok(keys)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let keys = serde::Deserializer::deserialize_map(&mut de, Plain).ok()?;
+    de.end().ok()?;
+    Some(keys)
 }
 
 /// esgx's provenance index of a report (`esgxp:provenance`) as read: the sources the facts cite,
@@ -904,7 +1012,7 @@ mod tests {
 
     /// A report of `n` facts as esgx writes one: footnote links from the facts to notes among
     /// the facts (the last one after them all), and a provenance index after the facts.
-    fn linked(n: usize) -> String {
+    pub(super) fn linked(n: usize) -> String {
         let link = |i: usize| if i.is_multiple_of(2) { "n-first" } else { "n-last" };
         let mut facts: Vec<String> = (0..n)
             .map(|i| {
@@ -935,7 +1043,7 @@ mod tests {
     }
 
     /// One reading of the whole text, from start to end.
-    fn whole(text: &str) -> Result<Raw, Vec<Diagnostic>> {
+    pub(super) fn whole(text: &str) -> Result<Raw, Vec<Diagnostic>> {
         let Streamed { done, reader, index, .. } = stream("r.json", text, None);
         done.expect("parses");
         let index = Index::of_text(&text[index.expect("an index")]).expect("no key twice");
@@ -949,6 +1057,42 @@ mod tests {
         let Ok(Parsed::Report(streamed)) = parse("r.json", &text) else { panic!("streamed") };
         assert_eq!(streamed.as_ref().unwrap().facts[3].provenance.as_ref().unwrap().record, "d.json#/facts/3");
         assert_eq!(shown(&streamed), shown(&tree(&text)));
+        // Provenance from a fact's entry and the source of the footnote it links to, read apart
+        // and put together where they can be, as the tree's: a source given for both footnotes,
+        // one that does not read, keys in both the entry and the source, an entry that is no
+        // plain object, a fact linking to two footnotes with sources.
+        let sources = r#""sources": {"n-first": {"document": "ar", "page": 4}}"#;
+        let variants = [
+            text.replace(
+                sources,
+                r#""sources": {"n-first": {"document": "ar", "page": 4}, "n-last": {"section": "S"}}"#,
+            ),
+            text.replace(sources, r#""sources": {"n-first": {"document": "ar", "page": "four"}}"#),
+            text.replace(sources, r#""sources": {"n-first": {"document": "ar", "record": "r"}, "n-last": 5}"#),
+            text.replace(r#""f6": {"record": "d.json#/facts/6"}"#, r#""f6": {"record": "x", "page": 6}"#),
+            text.replace(
+                r#""f6": {"record": "d.json#/facts/6"}"#,
+                r#""f6": {"omission": {"reason": "r", "explanation": "e"}}"#,
+            ),
+            text.replace(r#""f6": {"record": "d.json#/facts/6"}"#, r#""f6": "none""#),
+            text.replace(r#"["n-first"]"#, r#"["n-first", "n-first"]"#),
+        ];
+        for t in &variants {
+            assert_ne!(t, &text);
+            let Ok(Parsed::Report(streamed)) = parse("r.json", t) else { panic!("streamed: {t}") };
+            assert_eq!(shown(&streamed), shown(&tree(t)), "{t}");
+        }
+        let read = |t: &str| match parse("r.json", t) {
+            Ok(Parsed::Report(Ok(raw))) => raw.facts[6].provenance.clone().map(|p| *p),
+            _ => panic!("read"),
+        };
+        let (shared, own) = (read(&variants[0]), read(&variants[3]));
+        assert_eq!(
+            (shared.as_ref().map(|p| &*p.document), shared.as_ref().and_then(|p| p.page)),
+            (Some("ar"), Some(4))
+        );
+        // A key in both: the source's, as in the tree.
+        assert_eq!(own.and_then(|p| p.page), Some(4));
         // An index that is no object, or whose facts are none, gives no entries, as the tree's.
         let facts_at = text.find(&format!("\"{PROVENANCE_PROPERTY}\": {{\"facts\": ")).unwrap();
         for odd in ["[1, {\"a\": 2}]", "{\"facts\": 7, \"sources\": {}}", "\"none\""] {

@@ -269,6 +269,11 @@ fn read_against(
         let inputs = vec![(file, crate::input::Kept::File(path.to_path_buf()))];
         return with_taxonomy(path, raw, inputs, taxonomy_dir, given);
     }
+    if let Some(raw) = stream_json(path, &file) {
+        // Findings point into it by JSON pointer: it is read again whole to locate them.
+        let inputs = vec![(file, crate::input::Kept::Reread(path.to_path_buf()))];
+        return with_taxonomy(path, raw?, inputs, taxonomy_dir, given);
+    }
     let bytes = crate::input::read_file(path, &file).map_err(|d| vec![d])?;
     read_bytes_against(path, bytes, taxonomy_dir, given, OnDisk::Yes)
 }
@@ -287,6 +292,35 @@ fn stream_instance(path: &Path, file: &str) -> Result<Option<Raw>, Vec<Diagnosti
         return Ok(None);
     }
     xml::read_file(file, path, len).map(Some)
+}
+
+/// A large xBRL-JSON report in a file (by its extension) read from the file in pieces, never
+/// held whole; `None` for anything else, and whenever that reading does not go cleanly: it is
+/// then read whole, which finds what is wrong.
+fn stream_json(path: &Path, file: &str) -> Option<Result<Raw, Vec<Diagnostic>>> {
+    if !is_json_name(path) {
+        return None;
+    }
+    let (_, len) = crate::input::open_file(path, file).ok()?;
+    json::read_file(file, path, len)
+}
+
+/// Is this the name of a JSON file?
+fn is_json_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Is the file at `path` an xBRL-JSON report large enough to be read in pieces (see
+/// [`stream_json`]), as the start of its text shows: a JSON file over a few MiB with a
+/// `documentInfo` there. Telling it from a dataset then needs no more than that start.
+pub fn is_large_json_filing(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok((f, len)) = crate::input::open_file(path, &path.display().to_string()) else { return false };
+    let mut head = Vec::new();
+    is_json_name(path)
+        && len >= HALVES_FROM_BYTES as u64
+        && f.take(4096).read_to_end(&mut head).is_ok()
+        && String::from_utf8_lossy(&head).contains("\"documentInfo\"")
 }
 
 /// [`read`] of a filing whose bytes are already read (by [`crate::input::read_file`]).
