@@ -360,6 +360,9 @@ pub enum Kept {
     File(std::path::PathBuf),
     /// The file the input was read from whole: findings are located in it as in its bytes.
     Reread(std::path::PathBuf),
+    /// A JSON file that read cleanly in pieces ([`crate::jsonpos::cut_file`]): findings are
+    /// located in it piece by piece, as in its bytes, without holding it whole.
+    Pieces(std::path::PathBuf),
 }
 
 /// A view of a [`Kept`] input (or of bytes kept elsewhere).
@@ -371,6 +374,8 @@ pub enum Held<'a> {
     File(&'a std::path::Path),
     /// The file the input was read from whole.
     Reread(&'a std::path::Path),
+    /// A JSON file that read cleanly in pieces.
+    Pieces(&'a std::path::Path),
 }
 
 /// Views of inputs held as bytes.
@@ -390,6 +395,7 @@ impl Kept {
             Kept::Bytes(b) => Held::Bytes(b),
             Kept::File(p) => Held::File(p),
             Kept::Reread(p) => Held::Reread(p),
+            Kept::Pieces(p) => Held::Pieces(p),
         }
     }
 }

@@ -2,6 +2,9 @@
 //! `dataset.json:348`. A small scanner over the text that tracks the path it is in; it never
 //! builds a tree and stops at the first match.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
 /// The 1-based line on which the value at `pointer` starts, if the text holds it.
 pub fn line_of(text: &str, pointer: &str) -> Option<u64> {
     span_of(text, pointer).map(|s| s.line)
@@ -282,6 +285,216 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// What opens each piece of a JSON text after the first (see [`cut_file`]): the members cut from
+/// a document's `facts`, read as the facts of a document of their own.
+pub(crate) const OPEN: &str = "{\"facts\": {";
+
+/// A piece of a JSON document's text cut by [`cut_file`].
+pub(crate) struct Piece {
+    /// Its place among the pieces, from 0.
+    pub no: usize,
+    /// The first is the document's start (without a byte order mark), up to a comma between
+    /// two members of its top-level `facts` (left out); each other one is [`OPEN`] and the text
+    /// after such a comma, up to the next or, for the last, to the end.
+    pub text: String,
+    pub last: bool,
+    /// The document's top-level `documentInfo`, for each piece after the first.
+    pub info: Option<Arc<serde_json::Value>>,
+    /// The 1-based line of the file that the piece's own text (after [`OPEN`]) starts on.
+    pub line: u64,
+    /// Where that line starts in the file, and where the piece's own text does.
+    pub line_start: u64,
+    pub offset: u64,
+}
+
+impl Piece {
+    /// How many bytes of the text come before its own (the opening of a piece after the first).
+    pub fn opening(&self) -> usize {
+        if self.no == 0 { 0 } else { OPEN.len() }
+    }
+}
+
+/// Read a JSON document from `f` a block at a time and cut it into pieces of `piece_bytes` or a
+/// little more, each handed to `send` (`None` from it stops the cutting). `None` when the text is
+/// not UTF-8, its `documentInfo` (if it has facts) does not come before its `facts` or does not
+/// parse, it closes a bracket it did not open, a read fails, or `stop` is set. A document without
+/// a top-level `facts` object is one piece.
+pub(crate) fn cut_file(
+    mut f: impl std::io::Read,
+    piece_bytes: usize,
+    mut send: impl FnMut(Piece) -> Option<()>,
+    stop: &AtomicBool,
+) -> Option<()> {
+    use std::io::Read;
+    const BLOCK: u64 = if cfg!(test) { 4 << 10 } else { 1 << 20 };
+    let mut buf = Vec::with_capacity(piece_bytes + BLOCK as usize);
+    let mut cutter = Cutter::default();
+    let mut info: Option<Arc<serde_json::Value>> = None;
+    let (mut no, mut line, mut line_start, mut offset) = (0, 1, 0, 0);
+    loop {
+        if stop.load(Relaxed) {
+            return None;
+        }
+        let before = buf.len();
+        (&mut f).take(BLOCK).read_to_end(&mut buf).ok()?;
+        if no == 0 && before == 0 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            buf.drain(..3);
+            offset = 3;
+        }
+        if buf.len() == before {
+            let text = String::from_utf8(buf).ok()?;
+            return send(Piece { no, text, last: true, info, line, line_start, offset });
+        }
+        cutter.scan(&buf);
+        if cutter.broken {
+            return None;
+        }
+        if cutter.facts == Facts::Open && info.is_none() {
+            let (from, Some(to)) = cutter.info? else { return None };
+            info = Some(Arc::new(serde_json::from_slice(&buf[from..to]).ok()?));
+        }
+        if buf.len() >= piece_bytes
+            && let Some(comma) = cutter.comma.take()
+        {
+            let mut next = Vec::with_capacity(piece_bytes + BLOCK as usize);
+            next.extend_from_slice(OPEN.as_bytes());
+            next.extend_from_slice(&buf[comma + 1..]);
+            cutter.at = cutter.at - (comma + 1) + OPEN.len();
+            buf.truncate(comma);
+            let text = String::from_utf8(std::mem::replace(&mut buf, next)).ok()?;
+            let piece = Piece { no, text, last: false, info: info.clone(), line, line_start, offset };
+            // Where the next piece's own text is: past this one's and the comma.
+            let own = &piece.text.as_bytes()[piece.opening()..];
+            line += memchr::memchr_iter(b'\n', own).count() as u64;
+            if let Some(nl) = memchr::memrchr(b'\n', own) {
+                line_start = offset + nl as u64 + 1;
+            }
+            offset += own.len() as u64 + 1;
+            send(piece)?;
+            no += 1;
+        }
+    }
+}
+
+/// Where the text's top-level `facts` object is, as far as it is scanned.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+enum Facts {
+    #[default]
+    Before,
+    Open,
+    Closed,
+}
+
+/// The last top-level key met.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+enum Key {
+    #[default]
+    Other,
+    Info,
+    Facts,
+}
+
+/// A scanner of a JSON text given a block more at a time (its state kept between them): it
+/// follows strings and nesting only, to find the top-level `documentInfo` and the commas between
+/// the members of the top-level `facts`. Keys are compared as written (an escaped one is another
+/// key, which only means no cut).
+#[derive(Debug, Default)]
+struct Cutter {
+    /// Bytes of the buffer scanned.
+    at: usize,
+    depth: u32,
+    in_string: bool,
+    /// The last byte scanned is a backslash in a string.
+    escaped: bool,
+    /// A top-level key comes next.
+    key_next: bool,
+    /// Where the top-level key being scanned starts.
+    key_start: Option<usize>,
+    key: Key,
+    /// Where the top-level `documentInfo` object starts, and ends once scanned.
+    info: Option<(usize, Option<usize>)>,
+    facts: Facts,
+    /// The last comma between two facts.
+    comma: Option<usize>,
+    /// A closing bracket with nothing open.
+    broken: bool,
+}
+
+impl Cutter {
+    /// Scan `b` from where the last scan ended to its end.
+    fn scan(&mut self, b: &[u8]) {
+        let mut i = self.at;
+        while i < b.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                let Some(k) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
+                    i = b.len();
+                    break;
+                };
+                i += k;
+                if b[i] == b'\\' {
+                    self.escaped = true;
+                } else {
+                    self.in_string = false;
+                    if let Some(s) = self.key_start.take() {
+                        self.key = match &b[s..i] {
+                            b"documentInfo" => Key::Info,
+                            b"facts" => Key::Facts,
+                            _ => Key::Other,
+                        };
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            match b[i] {
+                b'"' => {
+                    self.in_string = true;
+                    if self.depth == 1 && self.key_next {
+                        self.key_next = false;
+                        self.key_start = Some(i + 1);
+                    }
+                }
+                c @ (b'{' | b'[') => {
+                    if self.depth == 1 && c == b'{' {
+                        match self.key {
+                            Key::Info if self.info.is_none() => self.info = Some((i, None)),
+                            Key::Facts if self.facts == Facts::Before => self.facts = Facts::Open,
+                            _ => {}
+                        }
+                    }
+                    self.depth += 1;
+                    self.key_next = self.depth == 1 && c == b'{';
+                }
+                b'}' | b']' => {
+                    let Some(depth) = self.depth.checked_sub(1) else {
+                        self.broken = true;
+                        return;
+                    };
+                    self.depth = depth;
+                    if depth == 1 {
+                        if let (Key::Info, Some((from, None))) = (self.key, self.info) {
+                            self.info = Some((from, Some(i + 1)));
+                        }
+                        if self.facts == Facts::Open {
+                            self.facts = Facts::Closed;
+                        }
+                    }
+                }
+                b',' if self.depth == 1 => self.key_next = true,
+                b',' if self.depth == 2 && self.facts == Facts::Open => self.comma = Some(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        self.at = i;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{line_of, span_of};
@@ -392,7 +605,7 @@ pub fn duplicate_key(text: &str) -> Option<(String, u64)> {
 
 #[cfg(test)]
 mod duplicate_tests {
-    use super::duplicate_key;
+    use super::{Cutter, duplicate_key};
 
     #[test]
     fn finds_duplicate_keys() {
@@ -400,5 +613,31 @@ mod duplicate_tests {
         assert_eq!(duplicate_key("{\"facts\": [{\"v\": 1},\n {\"v\": 2, \"v\": 3}]}"), Some(("/facts/1/v".into(), 2)));
         assert_eq!(duplicate_key(r#"{"a": {"x": 1}, "a": 2}"#), Some(("/a".into(), 1)));
         assert_eq!(duplicate_key(r#"{"s": "a,\"b\":", "t": [1, {"u": "}"}]}"#), None);
+    }
+
+    /// Cut `text` given `block` bytes at a time: the documentInfo's text and the commas found
+    /// (each the last one in its block).
+    fn commas(text: &str, block: usize) -> (Option<String>, Vec<usize>) {
+        let mut c = Cutter::default();
+        let mut found = Vec::new();
+        for end in (block..text.len() + block).step_by(block) {
+            c.scan(&text.as_bytes()[..end.min(text.len())]);
+            found.extend(c.comma.take());
+        }
+        (c.info.and_then(|(s, e)| Some(text[s..e?].to_string())), found)
+    }
+
+    #[test]
+    fn the_cutter_finds_the_commas_between_facts_and_nothing_else() {
+        let text = r#"{"x": [1, {"facts": {"a": 1}}], "documentInfo": {"k": "}, \"facts\": {"}, "facts": {"a": {"v": "x,\\", "w": [1, 2]}, "b\",": {}}, "y": {"c": 1, "d": 2}}"#;
+        let comma = text.find(r#", "b\","#).unwrap();
+        for block in [1, 2, 3, 7, text.len()] {
+            let (info, found) = commas(text, block);
+            assert_eq!(info.as_deref(), Some(r#"{"k": "}, \"facts\": {"}"#), "block {block}");
+            assert_eq!(found, vec![comma], "block {block}");
+        }
+        let mut c = Cutter::default();
+        c.scan(b"{\"facts\": {}}}");
+        assert!(c.broken);
     }
 }

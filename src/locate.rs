@@ -32,8 +32,10 @@ pub fn locate(diags: &mut [Diagnostic], inputs: &[(&str, Held<'_>)]) {
                 let Ok(text) = std::str::from_utf8(bytes) else { continue };
                 in_text(diags, &mine, kind, text);
             }
+            // A JSON file that read cleanly in pieces is read again in pieces, if it can be.
+            Held::Pieces(path) if kind == Kind::Json && in_pieces(diags, &mine, path).is_some() => {}
             // A file read whole and let go is read again, whole, and located as its bytes were.
-            Held::Reread(path) => {
+            Held::Reread(path) | Held::Pieces(path) => {
                 let Ok(bytes) = std::fs::read(path) else { continue };
                 let Ok(text) = std::str::from_utf8(&bytes) else { continue };
                 in_text(diags, &mine, kind, text);
@@ -138,23 +140,91 @@ fn lines_of(path: &Path, wanted: impl Iterator<Item = u64>, kind: Kind) -> std::
     Ok(out)
 }
 
+/// The JSON pointers to look for to locate findings `mine`: each one's, and its `/value`.
+fn pointers(diags: &[Diagnostic], mine: &[usize]) -> Vec<String> {
+    let pointers = mine.iter().filter_map(|&i| diags[i].location.pointer.as_ref());
+    pointers.flat_map(|p| [p.clone(), format!("{p}/value")]).collect()
+}
+
+/// [`locate`] for the findings `mine` of a JSON file that read cleanly in pieces, read again in
+/// pieces ([`crate::jsonpos::cut_file`]): the values the findings point at are found in the
+/// pieces, the lines they are on are read from the file, and the findings located in those lines
+/// as in the whole text (a 1M-fact xBRL-JSON report read whole again was 537 MiB at the end of a
+/// validation, RSS). `None` when the file does not cut as it did, or a value's line does not
+/// start in its own piece (a document on one line): the whole text is read then.
+fn in_pieces(diags: &mut [Diagnostic], mine: &[usize], path: &Path) -> Option<()> {
+    use std::io::Read;
+    let wanted = pointers(diags, mine);
+    let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let asked: std::collections::HashSet<String> =
+        mine.iter().filter_map(|&i| diags[i].location.pointer.clone()).collect();
+    // The document and its facts are cut across pieces: a finding about either is located in
+    // the whole text.
+    if asked.iter().any(|p| p.is_empty() || p == "/facts") {
+        return None;
+    }
+    // Per pointer: its line, and where the value starts and ends in that line.
+    let mut found: HashMap<&str, (u64, usize, usize)> = HashMap::new();
+    if !asked.is_empty() {
+        let file = std::fs::File::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let (pieces, received) = std::sync::mpsc::sync_channel(1);
+        let cut = std::thread::scope(|s| {
+            let cutting = std::thread::Builder::new().spawn_scoped(s, || {
+                crate::jsonpos::cut_file(file.take(len), PIECE_BYTES, move |p| pieces.send(p).ok(), &stop)
+            });
+            for piece in received {
+                let (text, opening) = (piece.text.as_str(), piece.opening());
+                let spans = crate::jsonpos::spans(text, &refs);
+                // The opening of a piece after the first holds no value of the document.
+                for p in asked.iter().filter(|p| spans.get(*p).is_some_and(|s| s.start >= opening)) {
+                    let Some((line, start, end)) = json_value(text, &spans, p) else { continue };
+                    // Where the line starts in the file: in the piece, or where its text does.
+                    let line_start = match text[opening..start].rfind('\n') {
+                        Some(n) => piece.offset + n as u64 + 1,
+                        None => piece.line_start,
+                    };
+                    let at = |i: usize| (piece.offset + (i - opening) as u64 - line_start) as usize;
+                    found.insert(p, (piece.line + line - 1, at(start), at(end)));
+                }
+            }
+            cutting.ok().and_then(|c| c.join().ok()).flatten()
+        });
+        cut?;
+    }
+    let line =
+        |loc: &crate::diag::Location| loc.pointer.as_deref().and_then(|p| found.get(p)).map(|f| f.0).or(loc.line);
+    let lines: Vec<u64> = mine.iter().filter_map(|&i| line(&diags[i].location)).collect();
+    let shown = lines_of(path, lines.iter().copied(), Kind::Json).ok()?;
+    // A line the file does not have (the whole text shows its last).
+    if lines.iter().any(|l| !shown.contains_key(l)) {
+        return None;
+    }
+    for &i in mine {
+        let loc = &mut diags[i].location;
+        let at = loc.pointer.as_deref().and_then(|p| found.get(p)).copied();
+        let Some(line) = line(loc) else { continue };
+        let Some(text) = shown.get(&line) else { continue };
+        loc.line = Some(1);
+        place(loc, &Lines::new(text), at.map(|(_, s, e)| (1, s, e)));
+        loc.line = Some(line);
+    }
+    Some(())
+}
+
+/// How large the pieces [`in_pieces`] reads are.
+const PIECE_BYTES: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
+
 /// [`locate`] for the findings `mine` of one input whose text is at hand.
 fn in_text(diags: &mut [Diagnostic], mine: &[usize], kind: Kind, text: &str) {
-    let mut wanted: Vec<String> = Vec::new();
-    if kind == Kind::Json {
-        for &i in mine {
-            if let Some(p) = &diags[i].location.pointer {
-                wanted.push(p.clone());
-                wanted.push(format!("{p}/value"));
-            }
-        }
-    }
+    let wanted = if kind == Kind::Json { pointers(diags, mine) } else { Vec::new() };
     let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
     // Two passes over the whole text, one on each core: its lines, and the values findings
     // point at.
     let (lines, spans) = rayon::join(
         || Lines::new(text),
-        || if refs.is_empty() { Default::default() } else { crate::jsonpos::spans(text, &refs) },
+        || if refs.is_empty() { Default::default() } else { spans_after_bom(text, &refs) },
     );
     for &i in mine {
         let loc = &mut diags[i].location;
@@ -163,21 +233,39 @@ fn in_text(diags: &mut [Diagnostic], mine: &[usize], kind: Kind, text: &str) {
             Kind::Json => loc.pointer.as_deref().and_then(|p| json_value(text, &spans, p)),
             Kind::Xml => loc.line.and_then(|l| xml_text(&lines, l)),
         };
-        let mut window = None;
-        if let Some((line, start, end)) = found {
-            loc.line = Some(line);
-            let (line_start, line_text) = lines.at(line);
-            let end = end.min(line_start + line_text.len());
-            loc.column = Some(lines.chars(line_start, start) + 1);
-            loc.end_column = Some(lines.chars(line_start, end) + 1);
-            window = Some((start - line_start, end - line_start));
-        }
-        if let Some(l) = loc.line {
-            let (line_start, line_text) = lines.at(l);
-            let (from, shown) = excerpt(line_text, window, &|to| lines.chars(line_start, line_start + to));
-            loc.source_from = from;
-            loc.source_line = Some(shown);
-        }
+        place(loc, &lines, found);
+    }
+}
+
+/// [`crate::jsonpos::spans`] of a text that may start with a byte order mark (JSON readers take
+/// one), at their places in the whole text.
+fn spans_after_bom(text: &str, refs: &[&str]) -> HashMap<String, crate::jsonpos::Span> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let mut spans = crate::jsonpos::spans(&text[bom..], refs);
+    for span in spans.values_mut() {
+        span.start += bom;
+        span.end += bom;
+    }
+    spans
+}
+
+/// Give a finding the place `found` (its line, and where it starts and ends in the text of
+/// `lines`), or, without one, the line it has: columns, and the line's text to show.
+fn place(loc: &mut crate::diag::Location, lines: &Lines<'_>, found: Option<(u64, usize, usize)>) {
+    let mut window = None;
+    if let Some((line, start, end)) = found {
+        loc.line = Some(line);
+        let (line_start, line_text) = lines.at(line);
+        let end = end.min(line_start + line_text.len());
+        loc.column = Some(lines.chars(line_start, start) + 1);
+        loc.end_column = Some(lines.chars(line_start, end) + 1);
+        window = Some((start - line_start, end - line_start));
+    }
+    if let Some(l) = loc.line {
+        let (line_start, line_text) = lines.at(l);
+        let (from, shown) = excerpt(line_text, window, &|to| lines.chars(line_start, line_start + to));
+        loc.source_from = from;
+        loc.source_line = Some(shown);
     }
 }
 
@@ -381,6 +469,61 @@ mod tests {
             let again = d.pop().unwrap().location;
             assert!(again.line.is_some() && again.column.is_some() && again.source_line.is_some(), "{again:?}");
             assert_eq!(format!("{again:?}"), format!("{:?}", at(name, text, loc)), "{name}");
+        }
+    }
+
+    /// A JSON file that read in pieces is located piece by piece as its bytes were: values early
+    /// and late, on lines of their own or not, a fact's object, a pointer at the facts or the whole
+    /// document, one to nothing, a finding with a line and no pointer; written with line breaks,
+    /// on one line, with a byte order mark, with wide characters.
+    #[test]
+    fn a_file_read_in_pieces_is_located_as_its_bytes_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let facts: Vec<String> = (0..2_000)
+            .map(|i| {
+                format!(
+                    "    \"f{i}\": {{\n      \"value\": \"{i}é5\", \"dimensions\": {{\"concept\": \"e:W\"}}\n    }}"
+                )
+            })
+            .collect();
+        let text = format!(
+            "{{\n  \"documentInfo\": {{\"documentType\": \"x\"}},\n  \"facts\": {{\n{}\n  }},\n  \"tail\": {{\"k\": [1, \"v\"]}}\n}}\n",
+            facts.join(",\n")
+        );
+        assert!(text.len() > 8 * PIECE_BYTES);
+        let pointers =
+            ["/facts/f0", "/facts/f1/value", "/facts/f1000", "/facts/f1001/dimensions/concept", "/facts/f1999"];
+        let more = ["/tail/k/1", "/documentInfo/documentType", "/facts/none", "/facts/f7/value/x", "/facts/f8/"];
+        let flat = text.replace('\n', " ");
+        let bom = format!("\u{feff}{text}");
+        for (k, text) in [&text, &flat, &bom].into_iter().enumerate() {
+            let path = dir.path().join(format!("r{k}.json"));
+            std::fs::write(&path, text).unwrap();
+            let mut locs: Vec<Location> =
+                pointers.iter().chain(&more).map(|p| Location::pointer("r.json", *p)).collect();
+            locs.push(Location::line("r.json", 1));
+            let diags = || locs.iter().map(|l| Diagnostic::error(Code::E0001, l.clone(), "x")).collect::<Vec<_>>();
+            let (mut pieces, mut bytes) = (diags(), diags());
+            let mine: Vec<usize> = (0..pieces.len()).collect();
+            assert!(in_pieces(&mut pieces, &mine, &path).is_some(), "case {k}");
+            locate(&mut bytes, &[("r.json", Held::Bytes(text.as_bytes()))]);
+            for (a, b) in pieces.iter().zip(&bytes) {
+                assert_eq!(format!("{:?}", a.location), format!("{:?}", b.location), "case {k}");
+            }
+            assert!(bytes[..pointers.len()].iter().all(|d| d.location.column.is_some()), "case {k}");
+            let mut through = diags();
+            locate(&mut through, &[("r.json", Held::Pieces(&path))]);
+            assert_eq!(format!("{through:?}"), format!("{bytes:?}"), "case {k}");
+            // The document, or its facts, cut across pieces, or a line past the last: located in
+            // the whole text.
+            let past = Location::line("r.json", 10_000_000);
+            for loc in [Location::pointer("r.json", ""), Location::pointer("r.json", "/facts"), past] {
+                let p = loc.clone();
+                let mut one = vec![Diagnostic::error(Code::E0001, loc, "x")];
+                assert!(in_pieces(&mut one, &[0], &path).is_none());
+                locate(&mut one, &[("r.json", Held::Pieces(&path))]);
+                assert!(one[0].location.source_line.is_some(), "case {k}: {p:?}");
+            }
         }
     }
 

@@ -91,8 +91,7 @@ fn stream<'a>(file: &'a str, text: &str, reader: Option<Reader<'a>>) -> Streamed
     Streamed { done, reader, rest, index, between: between.get() }
 }
 
-/// What opens the text of facts cut from a report's `facts` to read them as a report's.
-const OPEN: &str = "{\"facts\": {";
+use crate::jsonpos::OPEN;
 
 /// A large xBRL-JSON report read in two halves side by side (reading it on one core was most of
 /// validating it, perf), cut at the first fact from its middle on, found by stepping over every

@@ -270,8 +270,8 @@ fn read_against(
         return with_taxonomy(path, raw, inputs, taxonomy_dir, given);
     }
     if let Some(raw) = stream_json(path, &file) {
-        // Findings point into it by JSON pointer: it is read again whole to locate them.
-        let inputs = vec![(file, crate::input::Kept::Reread(path.to_path_buf()))];
+        // Findings point into it by JSON pointer: it is read again in pieces to locate them.
+        let inputs = vec![(file, crate::input::Kept::Pieces(path.to_path_buf()))];
         return with_taxonomy(path, raw?, inputs, taxonomy_dir, given);
     }
     let bytes = crate::input::read_file(path, &file).map_err(|d| vec![d])?;

@@ -11,16 +11,12 @@
 //! whole) unless every piece reads without a finding, each but the last ends right after a fact,
 //! and the pieces give no key of one in another. The findings are always those of one reading.
 
-use super::{Index, OPEN, Reader, Streamed, stream};
+use super::{Index, Reader, Streamed, stream};
 use crate::diag::Diagnostic;
 use crate::emit::xbrl_json::PROVENANCE_PROPERTY;
 use crate::import::{HALVES_FROM_BYTES, Raw};
-use serde_json::Value;
-use std::sync::Arc;
+use crate::jsonpos::{Piece, cut_file};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-
-/// Bytes read from the file at a time.
-const BLOCK: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
 
 /// A piece is cut at the last end of a fact read once it holds this many bytes.
 const PIECE_BYTES: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
@@ -40,7 +36,8 @@ pub(crate) fn read_file(file: &str, path: &std::path::Path, len: u64) -> Option<
     let cut = std::thread::scope(|s| {
         // A thread that cannot be made lets the sender go at once: nothing is received, and the
         // file is read whole.
-        let cutting = std::thread::Builder::new().spawn_scoped(s, move || cut_file(f.take(len), &pieces, stop));
+        let cutting = std::thread::Builder::new()
+            .spawn_scoped(s, move || cut_file(f.take(len), PIECE_BYTES, |p| pieces.send(p).ok(), stop));
         // Each piece is read by whichever core is free; once one fails, the rest are let go (and
         // the cutting stops at its next block).
         received.into_iter().par_bridge().for_each(|piece| {
@@ -64,16 +61,6 @@ pub(crate) fn read_file(file: &str, path: &std::path::Path, len: u64) -> Option<
     j.finish()
 }
 
-/// A piece of the file's text: the first is the document's start, up to a comma between facts
-/// (left out); each other one, the text after such a comma (up to the next, or to the end for the
-/// last), behind [`OPEN`]. The pieces after the first carry the report's `documentInfo`.
-struct Piece {
-    no: usize,
-    text: String,
-    last: bool,
-    info: Option<Arc<Value>>,
-}
-
 /// A piece as read: what [`stream`] gave, and the piece's text when esgx's provenance index lies
 /// in it (its entries are read from the text later).
 struct Part<'a> {
@@ -87,7 +74,7 @@ struct Part<'a> {
 
 /// Read one piece; `None` unless it reads cleanly and ends where a piece of its place must.
 fn read_piece(file: &str, piece: Piece) -> Option<Part<'_>> {
-    let Piece { no, text, last, info } = piece;
+    let Piece { no, text, last, info, .. } = piece;
     // A file that is one piece is read whole (it is not large where it matters).
     if no == 0 && last {
         return None;
@@ -197,185 +184,9 @@ impl<'a> Joined<'a> {
     }
 }
 
-/// Read the text from `f` a block at a time, cut it into pieces and send them; `None` (and the
-/// file is read whole) when it is not UTF-8, its `documentInfo` does not come before its facts or
-/// does not parse, it breaks the nesting, a read fails, or `stop` is set.
-fn cut_file(mut f: impl std::io::Read, pieces: &std::sync::mpsc::SyncSender<Piece>, stop: &AtomicBool) -> Option<()> {
-    use std::io::Read;
-    let mut buf = Vec::with_capacity(PIECE_BYTES + BLOCK);
-    let mut cutter = Cutter::default();
-    let mut info: Option<Arc<Value>> = None;
-    let mut no = 0;
-    loop {
-        if stop.load(Relaxed) {
-            return None;
-        }
-        let before = buf.len();
-        (&mut f).take(BLOCK as u64).read_to_end(&mut buf).ok()?;
-        if no == 0 && before == 0 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            buf.drain(..3);
-        }
-        if buf.len() == before {
-            let text = String::from_utf8(buf).ok()?;
-            return pieces.send(Piece { no, text, last: true, info }).ok();
-        }
-        cutter.scan(&buf);
-        if cutter.broken {
-            return None;
-        }
-        if cutter.facts == Facts::Open && info.is_none() {
-            let (from, Some(to)) = cutter.info? else { return None };
-            info = Some(Arc::new(serde_json::from_slice(&buf[from..to]).ok()?));
-        }
-        if buf.len() >= PIECE_BYTES
-            && let Some(comma) = cutter.comma.take()
-        {
-            let mut next = Vec::with_capacity(PIECE_BYTES + BLOCK);
-            next.extend_from_slice(OPEN.as_bytes());
-            next.extend_from_slice(&buf[comma + 1..]);
-            cutter.at = cutter.at - (comma + 1) + OPEN.len();
-            buf.truncate(comma);
-            let text = String::from_utf8(std::mem::replace(&mut buf, next)).ok()?;
-            pieces.send(Piece { no, text, last: false, info: info.clone() }).ok()?;
-            no += 1;
-        }
-    }
-}
-
-/// Where the text's top-level `facts` object is, as far as it is scanned.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
-enum Facts {
-    #[default]
-    Before,
-    Open,
-    Closed,
-}
-
-/// The last top-level key met.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
-enum Key {
-    #[default]
-    Other,
-    Info,
-    Facts,
-}
-
-/// A scanner of a JSON text given a block more at a time (its state kept between them): it
-/// follows strings and nesting only, to find the top-level `documentInfo` and the commas between
-/// the members of the top-level `facts`. Keys are compared as written (an escaped one is another
-/// key, which only means no cut).
-#[derive(Debug, Default)]
-struct Cutter {
-    /// Bytes of the buffer scanned.
-    at: usize,
-    depth: u32,
-    in_string: bool,
-    /// The last byte scanned is a backslash in a string.
-    escaped: bool,
-    /// A top-level key comes next.
-    key_next: bool,
-    /// Where the top-level key being scanned starts.
-    key_start: Option<usize>,
-    key: Key,
-    /// Where the top-level `documentInfo` object starts, and ends once scanned.
-    info: Option<(usize, Option<usize>)>,
-    facts: Facts,
-    /// The last comma between two facts.
-    comma: Option<usize>,
-    /// A closing bracket with nothing open.
-    broken: bool,
-}
-
-impl Cutter {
-    /// Scan `b` from where the last scan ended to its end.
-    fn scan(&mut self, b: &[u8]) {
-        let mut i = self.at;
-        while i < b.len() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    i += 1;
-                    continue;
-                }
-                let Some(k) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
-                    i = b.len();
-                    break;
-                };
-                i += k;
-                if b[i] == b'\\' {
-                    self.escaped = true;
-                } else {
-                    self.in_string = false;
-                    if let Some(s) = self.key_start.take() {
-                        self.key = match &b[s..i] {
-                            b"documentInfo" => Key::Info,
-                            b"facts" => Key::Facts,
-                            _ => Key::Other,
-                        };
-                    }
-                }
-                i += 1;
-                continue;
-            }
-            match b[i] {
-                b'"' => {
-                    self.in_string = true;
-                    if self.depth == 1 && self.key_next {
-                        self.key_next = false;
-                        self.key_start = Some(i + 1);
-                    }
-                }
-                c @ (b'{' | b'[') => {
-                    if self.depth == 1 && c == b'{' {
-                        match self.key {
-                            Key::Info if self.info.is_none() => self.info = Some((i, None)),
-                            Key::Facts if self.facts == Facts::Before => self.facts = Facts::Open,
-                            _ => {}
-                        }
-                    }
-                    self.depth += 1;
-                    self.key_next = self.depth == 1 && c == b'{';
-                }
-                b'}' | b']' => {
-                    let Some(depth) = self.depth.checked_sub(1) else {
-                        self.broken = true;
-                        return;
-                    };
-                    self.depth = depth;
-                    if depth == 1 {
-                        if let (Key::Info, Some((from, None))) = (self.key, self.info) {
-                            self.info = Some((from, Some(i + 1)));
-                        }
-                        if self.facts == Facts::Open {
-                            self.facts = Facts::Closed;
-                        }
-                    }
-                }
-                b',' if self.depth == 1 => self.key_next = true,
-                b',' if self.depth == 2 && self.facts == Facts::Open => self.comma = Some(i),
-                _ => {}
-            }
-            i += 1;
-        }
-        self.at = i;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Cut `text` given `block` bytes at a time: the documentInfo's text and the commas found
-    /// (each the last one in its block).
-    fn commas(text: &str, block: usize) -> (Option<String>, Vec<usize>) {
-        let mut c = Cutter::default();
-        let mut found = Vec::new();
-        for end in (block..text.len() + block).step_by(block) {
-            c.scan(&text.as_bytes()[..end.min(text.len())]);
-            found.extend(c.comma.take());
-        }
-        (c.info.and_then(|(s, e)| Some(text[s..e?].to_string())), found)
-    }
 
     /// `text` read in pieces from a file.
     fn from_file(text: &[u8]) -> Option<Result<Raw, Vec<Diagnostic>>> {
@@ -443,19 +254,5 @@ mod tests {
         assert!(from_file(&bytes).is_none());
         // Too small to cut: read whole.
         assert!(from_file(linked(3).as_bytes()).is_none());
-    }
-
-    #[test]
-    fn the_cutter_finds_the_commas_between_facts_and_nothing_else() {
-        let text = r#"{"x": [1, {"facts": {"a": 1}}], "documentInfo": {"k": "}, \"facts\": {"}, "facts": {"a": {"v": "x,\\", "w": [1, 2]}, "b\",": {}}, "y": {"c": 1, "d": 2}}"#;
-        let comma = text.find(r#", "b\","#).unwrap();
-        for block in [1, 2, 3, 7, text.len()] {
-            let (info, found) = commas(text, block);
-            assert_eq!(info.as_deref(), Some(r#"{"k": "}, \"facts\": {"}"#), "block {block}");
-            assert_eq!(found, vec![comma], "block {block}");
-        }
-        let mut c = Cutter::default();
-        c.scan(b"{\"facts\": {}}}");
-        assert!(c.broken);
     }
 }
