@@ -298,15 +298,22 @@ struct Reader<'a> {
     /// Per raw fact, the footnotes it links to: (note id, place of the link in the fact, as
     /// `/links/{type}/{group}/{i}`), both shared by the facts that repeat them (a copy of each
     /// per fact was over 100 MB of reading a 1M-fact report).
-    linked: Vec<Vec<(Arc<str>, Arc<str>)>>,
+    linked: Vec<Links>,
     /// What the facts repeat, each read once and then shared: names (`prefix:local`), units,
     /// entities and periods as written. A report of 100,000 facts writes a few hundred of each;
     /// made anew for every fact, they were a good part of the reading's time and memory.
     seen: Seen,
 }
 
+/// A fact's footnote links: (note id, place of the link in the fact) each.
+type Links = Arc<[(Arc<str>, Arc<str>)]>;
+
 #[derive(Default)]
 struct Seen {
+    /// Breakdowns and lists of links, each made once and shared by the facts that have it
+    /// (one of each per fact was 110 MiB of reading a 1M-fact report, RSS).
+    dims: foldhash::HashSet<crate::report::Dimensions>,
+    link_lists: foldhash::HashSet<Links>,
     names: foldhash::HashMap<String, Option<QName>>,
     units: foldhash::HashMap<String, Option<Arc<RawUnit>>>,
     entities: foldhash::HashMap<String, Option<Arc<(String, String)>>>,
@@ -443,7 +450,7 @@ impl<'a> Reader<'a> {
                 )),
             }
         }
-        rf.dims = pairs.into();
+        rf.dims = shared(&mut self.seen.dims, pairs);
         match f.get("value") {
             Some(Value::Null) | None => rf.nil = true,
             // OIM values are XML Schema lexical forms: no character XML cannot carry.
@@ -468,7 +475,7 @@ impl<'a> Reader<'a> {
         }
         self.errs.append(&mut errs);
         self.raw.facts.push(rf);
-        self.linked.push(targets);
+        self.linked.push(shared(&mut self.seen.link_lists, targets));
     }
 
     /// Provenance: esgx's structured index (`index`) where the report has one, otherwise the
@@ -480,18 +487,28 @@ impl<'a> Reader<'a> {
         let Index { sources, facts: entries } = index;
         // Each fact's own entry of the index, handed to it in one pass over the index (taking
         // the entries out one by one, by id, was a quarter of reading a report, perf).
+        // An index written in the facts' order (as esgx writes it) is handed out in step with
+        // them, without a map of a million ids (RSS); the first entry out of step makes the map.
         let mut own: Vec<Option<Entry>> = (0..raw.facts.len()).map(|_| None).collect();
         let mut stray = Vec::new();
-        if !entries.is_empty() {
-            let at: foldhash::HashMap<&str, usize> =
-                raw.facts.iter().enumerate().map(|(i, rf)| (rf.id.as_deref().unwrap_or_default(), i)).collect();
-            for (id, entry) in entries {
-                match at.get(&*id) {
-                    Some(&i) => own[i] = Some(entry),
-                    None => stray.push(entry),
+        let id_of = |i: usize| raw.facts[i].id.as_deref().unwrap_or_default();
+        let mut at: Option<foldhash::HashMap<&str, usize>> = None;
+        let mut next = 0;
+        for (id, entry) in entries {
+            let in_step = (next..raw.facts.len().min(next + 8)).find(|&i| at.is_none() && id_of(i) == id);
+            let i = in_step.or_else(|| {
+                let at = at.get_or_insert_with(|| (0..raw.facts.len()).map(|i| (id_of(i), i)).collect());
+                at.get(&*id).copied()
+            });
+            match i {
+                Some(i) => {
+                    own[i] = Some(entry);
+                    next = i + 1;
                 }
+                None => stray.push(entry),
             }
         }
+        drop(at);
         let repeated = std::sync::atomic::AtomicBool::new(false);
         let fields_of = |entry: Entry| {
             entry.fields().unwrap_or_else(|()| {
@@ -512,19 +529,23 @@ impl<'a> Reader<'a> {
             }
             _ => Default::default(),
         };
+        // Each fact's provenance is set in place; the few facts that give more (findings about
+        // their links or entry, the text of their footnotes) say so, in order.
         let read: Vec<FactRead> = raw
             .facts
-            .par_iter()
+            .par_iter_mut()
             .zip(own)
             .zip(linked)
-            .map(|((rf, entry), targets)| {
+            .enumerate()
+            .filter_map(|(i, ((rf, entry), targets))| {
                 if let Some(p) = Shared::provenance(&shared, entry.as_ref(), &targets, |t| notes.contains_key(t)) {
-                    return (Vec::new(), Found::Index(Box::new(p)));
+                    rf.provenance = Some(Box::new(p));
+                    return None;
                 }
                 let mut fields = entry.and_then(fields_of);
                 let mut link_errs = Vec::new();
                 let mut texts = Vec::new();
-                for (t, at) in &targets {
+                for (t, at) in targets.iter() {
                     match notes.get(&**t) {
                         Some(text) => texts.push(text.as_str()),
                         None => link_errs.push(error(
@@ -548,21 +569,27 @@ impl<'a> Reader<'a> {
                     None if rf.provenance.is_none() && !texts.is_empty() => Found::Footnotes(texts.join(" ")),
                     None => Found::Nothing,
                 };
-                (link_errs, found)
+                let found = match found {
+                    Found::Index(p) => {
+                        rf.provenance = Some(p);
+                        Found::Nothing
+                    }
+                    other => other,
+                };
+                (!link_errs.is_empty() || !matches!(found, Found::Nothing)).then_some((i, link_errs, found))
             })
             .collect();
         if repeated.into_inner() {
             return None;
         }
-        for (rf, (mut link_errs, found)) in raw.facts.iter_mut().zip(read) {
+        for (i, mut link_errs, found) in read {
             errs.append(&mut link_errs);
             match found {
-                Found::Index(p) => rf.provenance = Some(p),
                 Found::Unreadable(d) => errs.push(*d),
                 Found::Footnotes(text) => {
-                    raw.footnotes.insert(rf.id.clone().unwrap_or_default(), text);
+                    raw.footnotes.insert(raw.facts[i].id.clone().unwrap_or_default(), text);
                 }
-                Found::Nothing => {}
+                Found::Index(_) | Found::Nothing => {}
             }
         }
         Some(if errs.is_empty() { Ok(raw) } else { Err(errs) })
@@ -666,14 +693,14 @@ enum Entry<'t> {
     /// all held at once.
     Text(&'t serde_json::value::RawValue),
     /// An object of a document read as a tree.
-    Tree(Map<String, Value>),
+    Tree(Box<Map<String, Value>>),
 }
 
 impl Entry<'_> {
     /// The entry's fields, `None` if it is no object; `Err` if it holds a key twice.
     fn fields(self) -> Result<Option<Map<String, Value>>, ()> {
         match self {
-            Entry::Tree(m) => Ok(Some(m)),
+            Entry::Tree(m) => Ok(Some(*m)),
             Entry::Text(raw) => {
                 let repeated = std::cell::Cell::new(false);
                 let mut de = serde_json::Deserializer::from_str(raw.get());
@@ -696,7 +723,7 @@ impl<'t> Index<'t> {
             Some(Value::Object(entries)) => entries
                 .into_iter()
                 .filter_map(|(id, e)| match e {
-                    Value::Object(m) => Some((id.into(), Entry::Tree(m))),
+                    Value::Object(m) => Some((id.into(), Entry::Tree(Box::new(m)))),
                     _ => None,
                 })
                 .collect(),
@@ -827,9 +854,19 @@ impl<'de> serde::de::Visitor<'de> for Key {
     }
 }
 
-/// What [`Reader::finish`] found for one fact: the findings about its footnote links, and its
-/// provenance.
-type FactRead = (Vec<Diagnostic>, Found);
+/// What [`Reader::finish`] found for one fact, by its place: the findings about its footnote
+/// links, and its provenance.
+type FactRead = (usize, Vec<Diagnostic>, Found);
+
+/// The one shared copy of `items` in `seen`, made if there is none.
+fn shared<T: Eq + std::hash::Hash>(seen: &mut foldhash::HashSet<Arc<[T]>>, items: Vec<T>) -> Arc<[T]> {
+    if let Some(one) = seen.get(items.as_slice()) {
+        return one.clone();
+    }
+    let one: Arc<[T]> = items.into();
+    seen.insert(one.clone());
+    one
+}
 
 /// A fact's provenance as the report gives it.
 enum Found {
@@ -1075,6 +1112,9 @@ mod tests {
             ),
             text.replace(r#""f6": {"record": "d.json#/facts/6"}"#, r#""f6": "none""#),
             text.replace(r#"["n-first"]"#, r#"["n-first", "n-first"]"#),
+            // Entries out of the facts' order: the first last.
+            text.replace(r#"{"facts": {"f0": {"record": "d.json#/facts/0"}, "#, r#"{"facts": {"#)
+                .replace(r#"}, "sources""#, r#", "f0": {"record": "d.json#/facts/0"}}, "sources""#),
         ];
         for t in &variants {
             assert_ne!(t, &text);
@@ -1086,6 +1126,11 @@ mod tests {
             _ => panic!("read"),
         };
         let (shared, own) = (read(&variants[0]), read(&variants[3]));
+        let first_last = match parse("r.json", &variants[7]) {
+            Ok(Parsed::Report(Ok(raw))) => raw.facts[0].provenance.clone().map(|p| p.record),
+            _ => panic!("read"),
+        };
+        assert_eq!(first_last.as_deref(), Some("d.json#/facts/0"));
         assert_eq!(
             (shared.as_ref().map(|p| &*p.document), shared.as_ref().and_then(|p| p.page)),
             (Some("ar"), Some(4))

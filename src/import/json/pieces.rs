@@ -1,7 +1,7 @@
 //! A large xBRL-JSON report read from its file in pieces, never held whole.
 //!
 //! A thread of its own reads the file a block at a time and cuts it, between two members of its
-//! `facts`, into pieces of a few MiB ([`Cutter`] follows the text's nesting, so a cut is a
+//! `facts`, into pieces of a few MiB ([`cut_file`] follows the text's nesting, so a cut is a
 //! member's end whatever the layout); the pieces are read on every core as they come, each by a
 //! reader of the report's `documentInfo`, and joined in order. Reading the text whole held it and
 //! a copy of its second half (537 + 270 MiB of a 1M-fact report), and finding where to cut it was
