@@ -150,8 +150,10 @@ fn pointers(diags: &[Diagnostic], mine: &[usize]) -> Vec<String> {
 /// pieces ([`crate::jsonpos::cut_file`]): the values the findings point at are found in the
 /// pieces, the lines they are on are read from the file, and the findings located in those lines
 /// as in the whole text (a 1M-fact xBRL-JSON report read whole again was 537 MiB at the end of a
-/// validation, RSS). `None` when the file does not cut as it did, or a value's line does not
-/// start in its own piece (a document on one line): the whole text is read then.
+/// validation, RSS). A line may start in an earlier piece (a document on one line): each piece
+/// knows where in the file its text and its first line start. `None` when the file does not
+/// cut, a finding points at the document or its facts (which pieces cut across), or at a line
+/// the file does not have: the whole text is read then.
 fn in_pieces(diags: &mut [Diagnostic], mine: &[usize], path: &Path) -> Option<()> {
     use std::io::Read;
     let wanted = pointers(diags, mine);
