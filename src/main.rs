@@ -613,7 +613,9 @@ fn validate(
     };
     // A closed pipe (`| head`) is not an error worth a panic.
     use std::io::Write;
-    let _ = std::io::stdout().write_all(render::render(&result, fmt, colour).as_bytes());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = render::write(&result, fmt, colour, &mut out).and_then(|()| out.flush());
+    drop(out);
     let worst = result.diagnostics.iter().map(|d| d.severity).max();
     let failing = match (fail_on, worst) {
         (FailOn::Never, _) | (_, None) => false,
