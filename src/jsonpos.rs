@@ -289,6 +289,30 @@ impl<'a> Scanner<'a> {
 /// a document's `facts`, read as the facts of a document of their own.
 pub(crate) const OPEN: &str = "{\"facts\": {";
 
+/// How large the pieces of a large JSON document are cut ([`with_pieces`]).
+pub(crate) const PIECE_BYTES: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
+
+/// The pieces of the JSON document in `f` (`len` bytes), cut on a thread of its own
+/// ([`cut_file`], pieces of [`PIECE_BYTES`]) and handed to `consume` as they come; setting the
+/// flag `consume` is given stops the cutting. Whether the whole document was cut, and what
+/// `consume` gave. A thread that cannot be made lets the pieces' sender go at once: nothing is
+/// received and nothing cut.
+pub(crate) fn with_pieces<R>(
+    f: impl std::io::Read + Send,
+    len: u64,
+    consume: impl FnOnce(std::sync::mpsc::Receiver<Piece>, &AtomicBool) -> R,
+) -> (bool, R) {
+    let stop = &AtomicBool::new(false);
+    let (pieces, received) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|s| {
+        let cutting = std::thread::Builder::new()
+            .spawn_scoped(s, move || cut_file(f.take(len), PIECE_BYTES, |p| pieces.send(p).ok(), stop));
+        let consumed = consume(received, stop);
+        let cut = cutting.ok().is_some_and(|c| c.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).is_some());
+        (cut, consumed)
+    })
+}
+
 /// A piece of a JSON document's text cut by [`cut_file`].
 pub(crate) struct Piece {
     /// Its place among the pieces, from 0.

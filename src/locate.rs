@@ -155,7 +155,6 @@ fn pointers(diags: &[Diagnostic], mine: &[usize]) -> Vec<String> {
 /// cut, a finding points at the document or its facts (which pieces cut across), or at a line
 /// the file does not have: the whole text is read then.
 fn in_pieces(diags: &mut [Diagnostic], mine: &[usize], path: &Path) -> Option<()> {
-    use std::io::Read;
     let wanted = pointers(diags, mine);
     let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
     let asked: std::collections::HashSet<String> =
@@ -170,12 +169,7 @@ fn in_pieces(diags: &mut [Diagnostic], mine: &[usize], path: &Path) -> Option<()
     if !asked.is_empty() {
         let file = std::fs::File::open(path).ok()?;
         let len = file.metadata().ok()?.len();
-        let stop = std::sync::atomic::AtomicBool::new(false);
-        let (pieces, received) = std::sync::mpsc::sync_channel(1);
-        let cut = std::thread::scope(|s| {
-            let cutting = std::thread::Builder::new().spawn_scoped(s, || {
-                crate::jsonpos::cut_file(file.take(len), PIECE_BYTES, move |p| pieces.send(p).ok(), &stop)
-            });
+        let (cut, ()) = crate::jsonpos::with_pieces(file, len, |received, _| {
             for piece in received {
                 let (text, opening) = (piece.text.as_str(), piece.opening());
                 let spans = crate::jsonpos::spans(text, &refs);
@@ -191,9 +185,10 @@ fn in_pieces(diags: &mut [Diagnostic], mine: &[usize], path: &Path) -> Option<()
                     found.insert(p, (piece.line + line - 1, at(start), at(end)));
                 }
             }
-            cutting.ok().and_then(|c| c.join().ok()).flatten()
         });
-        cut?;
+        if !cut {
+            return None;
+        }
     }
     let line =
         |loc: &crate::diag::Location| loc.pointer.as_deref().and_then(|p| found.get(p)).map(|f| f.0).or(loc.line);
@@ -214,9 +209,6 @@ fn in_pieces(diags: &mut [Diagnostic], mine: &[usize], path: &Path) -> Option<()
     }
     Some(())
 }
-
-/// How large the pieces [`in_pieces`] reads are.
-const PIECE_BYTES: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
 
 /// [`locate`] for the findings `mine` of one input whose text is at hand.
 fn in_text(diags: &mut [Diagnostic], mine: &[usize], kind: Kind, text: &str) {
@@ -492,7 +484,7 @@ mod tests {
             "{{\n  \"documentInfo\": {{\"documentType\": \"x\"}},\n  \"facts\": {{\n{}\n  }},\n  \"tail\": {{\"k\": [1, \"v\"]}}\n}}\n",
             facts.join(",\n")
         );
-        assert!(text.len() > 8 * PIECE_BYTES);
+        assert!(text.len() > 8 * crate::jsonpos::PIECE_BYTES);
         let pointers =
             ["/facts/f0", "/facts/f1/value", "/facts/f1000", "/facts/f1001/dimensions/concept", "/facts/f1999"];
         let more = ["/tail/k/1", "/documentInfo/documentType", "/facts/none", "/facts/f7/value/x", "/facts/f8/"];

@@ -301,8 +301,7 @@ fn stream_json(path: &Path, file: &str) -> Option<Result<Raw, Vec<Diagnostic>>> 
     if !is_json_name(path) {
         return None;
     }
-    let (_, len) = crate::input::open_file(path, file).ok()?;
-    json::read_file(file, path, len)
+    json::read_file(file, path)
 }
 
 /// Is this the name of a JSON file?

@@ -15,29 +15,19 @@ use super::{Index, Reader, Streamed, stream};
 use crate::diag::Diagnostic;
 use crate::emit::xbrl_json::PROVENANCE_PROPERTY;
 use crate::import::{HALVES_FROM_BYTES, Raw};
-use crate::jsonpos::{Piece, cut_file};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use crate::jsonpos::{Piece, with_pieces};
+use std::sync::atomic::Ordering::Relaxed;
 
-/// A piece is cut at the last end of a fact read once it holds this many bytes.
-const PIECE_BYTES: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
-
-/// Read the xBRL-JSON report in the file at `path` (`len` bytes, named `file` in findings) in
-/// pieces; `None` when it is too small to cut, or is not cut and read cleanly that way.
-pub(crate) fn read_file(file: &str, path: &std::path::Path, len: u64) -> Option<Result<Raw, Vec<Diagnostic>>> {
+/// Read the xBRL-JSON report in the file at `path` (named `file` in findings) in pieces; `None`
+/// when it is too small to cut, or is not cut and read cleanly that way.
+pub(crate) fn read_file(file: &str, path: &std::path::Path) -> Option<Result<Raw, Vec<Diagnostic>>> {
     use rayon::prelude::*;
-    use std::io::Read;
+    let (f, len) = crate::input::open_file(path, file).ok()?;
     if len < HALVES_FROM_BYTES as u64 || rayon::current_num_threads() < 2 {
         return None;
     }
-    let (f, _) = crate::input::open_file(path, file).ok()?;
-    let stop = &AtomicBool::new(false);
     let joined = std::sync::Mutex::new(Joined { len, ..Joined::default() });
-    let (pieces, received) = std::sync::mpsc::sync_channel::<Piece>(1);
-    let cut = std::thread::scope(|s| {
-        // A thread that cannot be made lets the sender go at once: nothing is received, and the
-        // file is read whole.
-        let cutting = std::thread::Builder::new()
-            .spawn_scoped(s, move || cut_file(f.take(len), PIECE_BYTES, |p| pieces.send(p).ok(), stop));
+    let (cut, stopped) = with_pieces(f, len, |received, stop| {
         // Each piece is read by whichever core is free; once one fails, the rest are let go (and
         // the cutting stops at its next block).
         received.into_iter().par_bridge().for_each(|piece| {
@@ -52,10 +42,10 @@ pub(crate) fn read_file(file: &str, path: &std::path::Path, len: u64) -> Option<
                 stop.store(true, Relaxed);
             }
         });
-        cutting.ok().is_some_and(|c| c.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).is_some())
+        stop.load(Relaxed)
     });
     let j = joined.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !cut || stop.load(Relaxed) || !j.ended || !j.parked.is_empty() {
+    if !cut || stopped || !j.ended || !j.parked.is_empty() {
         return None;
     }
     j.finish()
@@ -192,7 +182,7 @@ mod tests {
     fn from_file(text: &[u8]) -> Option<Result<Raw, Vec<Diagnostic>>> {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut f, text).unwrap();
-        read_file("r.json", f.path(), text.len() as u64)
+        read_file("r.json", f.path())
     }
 
     #[test]
@@ -200,7 +190,7 @@ mod tests {
         use crate::import::json::tests::{linked, whole};
         use crate::import::shown;
         let text = linked(1_700);
-        assert!(text.len() > 8 * PIECE_BYTES && text.len() > HALVES_FROM_BYTES);
+        assert!(text.len() > 8 * crate::jsonpos::PIECE_BYTES && text.len() > HALVES_FROM_BYTES);
         let read = from_file(text.as_bytes()).expect("read in pieces");
         assert_eq!(read.as_ref().map(|r| r.facts.len()).ok(), Some(1_700));
         let one = whole(&text);
