@@ -95,19 +95,21 @@ pub fn run(opts: &ValidateOptions) -> Result<ValidationResult, String> {
                 if opts.fact_summaries {
                     result.collect_facts(&imported.report);
                 }
+                crate::report::drop_aside(imported);
             }
             Err(d) => result.diagnostics = io_or_findings(d)?,
         },
         _ => match prepare(&opts.input, opts.taxonomy_dir.as_deref(), false, opts.framework.as_deref(), &opts.rules) {
             // Mapping errors and the rules' findings alike: the framework only changes which
             // requirements completeness checks.
-            Ok(p) => {
+            Ok(mut p) => {
                 result.framework = p.report.framework.clone().unwrap_or_default();
-                result.diagnostics = p.diagnostics;
-                result.coverage = p.coverage;
+                result.diagnostics = std::mem::take(&mut p.diagnostics);
+                result.coverage = std::mem::take(&mut p.coverage);
                 if opts.fact_summaries {
                     result.collect_facts(&p.report);
                 }
+                crate::report::drop_aside(p);
             }
             Err(Error::Findings(d)) => result.diagnostics = d,
             Err(Error::Io(msg)) => return Err(msg),

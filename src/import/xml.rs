@@ -762,48 +762,121 @@ impl<'a> Parser<'a> {
                 texts.push(Some(text));
             }
         }
-        let mut linked: HashMap<&str, Vec<u32>> = HashMap::with_capacity(acc.raw.facts.len());
-        for (from, to) in &self.footnote_arcs {
-            if let (Some(facts), Some(&n)) = (self.footnote_locs.get(from), number.get(to.as_str())) {
-                for fact in facts {
-                    linked.entry(fact).or_default().push(n);
-                }
-            }
-        }
-        let is_source: Vec<bool> =
-            texts.iter().map(|t| t.as_deref().is_some_and(|t| t.starts_with("Source: "))).collect();
+        // A fact's footnotes are those of every arc from a label that locates it, in the order of
+        // the arcs, once for each time it is located. Most facts are located once (esgx writes
+        // one locator a fact): they take their label's list, made once. Only for an id located
+        // more than once is a list of its own made.
+        let labels: Vec<(&str, &[String])> = self.footnote_locs.iter().map(|(l, ids)| (l.as_str(), &ids[..])).collect();
+        let label_no: HashMap<&str, u32> = labels.iter().enumerate().map(|(i, (l, _))| (*l, i as u32)).collect();
+        let mut of_label: Vec<Vec<u32>> = vec![Vec::new(); labels.len()];
         // How many facts link to each footnote: the text of one linked once is moved, not copied.
         let mut uses = vec![0usize; texts.len()];
-        for &n in linked.values().flatten() {
-            uses[n as usize] += 1;
+        for (from, to) in &self.footnote_arcs {
+            if let (Some(&l), Some(&n)) = (label_no.get(from.as_str()), number.get(to.as_str())) {
+                of_label[l as usize].push(n);
+                uses[n as usize] += labels[l as usize].1.len();
+            }
         }
-        let mut read: HashMap<Vec<u32>, Option<Provenance>> = HashMap::new();
-        let (mut copied, copies_at_most) = (0, NOTE_BYTES_PER_TEXT_BYTE_AT_MOST * self.size as usize + (1 << 20));
-        let mut order: Vec<u32> = Vec::new();
-        for f in &mut acc.raw.facts {
-            let Some(labels) = f.id.as_deref().and_then(|id| linked.get(id)) else { continue };
-            order.clear();
-            order.extend(labels);
-            // (A text already moved belongs to another fact of the same id, an error found later.)
-            let joined = |order: &[u32], texts: &[Option<String>]| {
-                let parts: Vec<&str> = order.iter().filter_map(|&n| texts[n as usize].as_deref()).collect();
-                parts.join(" ")
-            };
-            if let Some(p) = f.provenance.as_mut() {
-                // esgx links a fact to its source footnote and then to its details, but its arcs
-                // come one per footnote in order of first use: the source is put first again.
-                order.sort_by_key(|&n| !is_source[n as usize]);
-                if !read.contains_key(order.as_slice()) {
-                    read.insert(order.clone(), parse_sentence(&joined(&order, &texts)));
-                }
-                if let Some(Some(source)) = read.get(order.as_slice()) {
-                    let Provenance { record, document, reported, .. } = std::mem::take(&mut **p);
-                    // A document without a title is named by its id in the footnote.
-                    let document_title = source.document_title.clone().filter(|t| **t != *document);
-                    **p = Provenance { record, document, reported, document_title, ..source.clone() };
-                    continue;
+        use std::collections::hash_map::Entry;
+        const AGAIN: u32 = u32::MAX;
+        let mut label_of: HashMap<&str, u32> = HashMap::with_capacity(labels.iter().map(|(_, ids)| ids.len()).sum());
+        let mut again = false;
+        for (l, (_, ids)) in labels.iter().enumerate() {
+            for id in *ids {
+                match label_of.entry(id.as_str()) {
+                    Entry::Vacant(e) => _ = e.insert(l as u32),
+                    Entry::Occupied(mut e) => {
+                        *e.get_mut() = AGAIN;
+                        again = true;
+                    }
                 }
             }
+        }
+        let mut own_list: HashMap<&str, Vec<u32>> = HashMap::new();
+        if again {
+            for (from, to) in &self.footnote_arcs {
+                if let (Some(ids), Some(&n)) = (self.footnote_locs.get(from), number.get(to.as_str())) {
+                    for id in ids.iter().filter(|id| label_of.get(id.as_str()) == Some(&AGAIN)) {
+                        own_list.entry(id).or_default().push(n);
+                    }
+                }
+            }
+        }
+        let list_of = |id: &str| -> Option<&[u32]> {
+            match *label_of.get(id)? {
+                AGAIN => own_list.get(id).map(|l| &l[..]),
+                l => Some(&of_label[l as usize][..]),
+            }
+            .filter(|l| !l.is_empty())
+        };
+        let is_source: Vec<bool> =
+            texts.iter().map(|t| t.as_deref().is_some_and(|t| t.starts_with("Source: "))).collect();
+        // esgx links a fact to its source footnote and then to its details, but its arcs come
+        // one per footnote in order of first use: the source is put first again.
+        let sourced = |list: &[u32]| {
+            let mut order = list.to_vec();
+            order.sort_by_key(|&n| !is_source[n as usize]);
+            order
+        };
+        let joined = |order: &[u32], texts: &[Option<String>]| {
+            let parts: Vec<&str> = order.iter().filter_map(|&n| texts[n as usize].as_deref()).collect();
+            parts.join(" ")
+        };
+        // A fact with esgx's record takes the source read back from its footnotes, read once per
+        // label (or per list of its own) on first use; the facts are many and go on every core.
+        let read_label: Vec<std::sync::OnceLock<Option<Provenance>>> =
+            (0..labels.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let own_read: std::sync::Mutex<HashMap<Vec<u32>, Option<Provenance>>> = Default::default();
+        let source_of = |id: &str, list: &[u32], set: &mut Provenance| -> bool {
+            let put = |source: &Provenance, set: &mut Provenance| {
+                let Provenance { record, document, reported, .. } = std::mem::take(set);
+                // A document without a title is named by its id in the footnote.
+                let document_title = source.document_title.clone().filter(|t| **t != *document);
+                *set = Provenance {
+                    record,
+                    document,
+                    reported,
+                    document_title,
+                    section: source.section.clone(),
+                    page: source.page,
+                    line: source.line,
+                    quote: source.quote.clone(),
+                    qualifier: source.qualifier.clone(),
+                    omission: source.omission.clone(),
+                    note: source.note.clone(),
+                };
+            };
+            match label_of.get(id) {
+                Some(&l) if l != AGAIN => {
+                    let read = read_label[l as usize].get_or_init(|| parse_sentence(&joined(&sourced(list), &texts)));
+                    read.as_ref().map(|source| put(source, set)).is_some()
+                }
+                _ => {
+                    let order = sourced(list);
+                    let mut own = own_read.lock().unwrap_or_else(|e| e.into_inner());
+                    let read = own.entry(order).or_insert_with_key(|order| parse_sentence(&joined(order, &texts)));
+                    read.as_ref().map(|source| put(source, set)).is_some()
+                }
+            }
+        };
+        use rayon::prelude::*;
+        let rest: Vec<usize> = (acc.raw.facts.par_iter_mut().enumerate())
+            .filter_map(|(i, f)| {
+                let id = f.id.as_deref()?;
+                let list = list_of(id)?;
+                let sourced = f.provenance.as_deref_mut().is_some_and(|p| source_of(id, list, p));
+                (!sourced).then_some(i)
+            })
+            .collect();
+        // Any other fact keeps the text of its footnotes as its note, one fact after the other:
+        // a text linked once is moved to it.
+        let (mut copied, copies_at_most) = (0, NOTE_BYTES_PER_TEXT_BYTE_AT_MOST * self.size as usize + (1 << 20));
+        for i in rest {
+            let f = &acc.raw.facts[i];
+            let id = f.id.as_deref().unwrap_or_default();
+            let Some(list) = list_of(id) else { continue };
+            let order = if f.provenance.is_some() { sourced(list) } else { list.to_vec() };
+            // (A text already moved belongs to another fact of the same id, an error found later.)
             let note = match order.as_slice() {
                 [one] if uses[*one as usize] == 1 => texts[*one as usize].take().unwrap_or_default(),
                 _ => joined(&order, &texts),
@@ -817,7 +890,7 @@ impl<'a> Parser<'a> {
                 acc.errs.push(refused(self.file, why));
                 return;
             }
-            acc.raw.footnotes.insert(f.id.clone().unwrap_or_default(), note);
+            acc.raw.footnotes.insert(id.to_string(), note);
         }
     }
 
@@ -833,6 +906,9 @@ impl<'a> Parser<'a> {
             ));
         }
         acc.resolve_references(self.file);
+        // The contexts and locators, a million each at 1M facts, are freed aside.
+        let read = (std::mem::take(&mut acc.contexts), std::mem::take(&mut acc.other_contexts));
+        crate::report::drop_aside((read, std::mem::take(&mut self.footnote_locs)));
         if acc.errs.is_empty() { Ok(std::mem::take(&mut acc.raw)) } else { Err(std::mem::take(&mut acc.errs)) }
     }
 }
@@ -994,45 +1070,52 @@ impl Acc {
 
     /// Each fact's context and unit, from the ones the instance defines.
     fn resolve_references(&mut self, file: &str) {
+        use rayon::prelude::*;
         let err_at = |line: u64, code: Code, msg: String| Diagnostic::error(code, Location::line(file, line), msg);
-        let mut facts = std::mem::take(&mut self.raw.facts);
-        for f in &mut facts {
-            match self.contexts.get(&f.context).or_else(|| self.other_contexts.get(&f.context)) {
-                None => self.errs.push(err_at(
-                    f.line,
-                    Code::E0222,
-                    format!("fact {} refers to undefined context {:?}", f.concept, f.context),
-                )),
-                Some(c) if c.typed => self.errs.push(err_at(
-                    f.line,
-                    Code::E0219,
-                    format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
-                )),
-                Some(c) => {
-                    f.entity = c.entity.clone();
-                    f.period = c.period.clone();
-                    f.dims = c.breakdown.clone();
-                    if f.period.is_none() {
-                        self.errs.push(err_at(
-                            f.line,
-                            Code::E0212,
-                            format!("fact {} has a forever or missing period", f.concept),
-                        ));
-                    }
-                }
-            }
-            if let Some(u) = &f.unit {
-                match self.units.get(u) {
-                    Some(ru) => f.unit_def = Some(ru.clone()),
-                    None => self.errs.push(err_at(
+        let Acc { raw, contexts, other_contexts, units, errs, .. } = self;
+        // On every core (a million facts, each looked up in tables of a million contexts); the
+        // findings in the order of the facts.
+        let found: Vec<Diagnostic> = (raw.facts.par_iter_mut())
+            .flat_map_iter(|f| {
+                let mut errs = Vec::new();
+                match contexts.get(&f.context).or_else(|| other_contexts.get(&f.context)) {
+                    None => errs.push(err_at(
                         f.line,
                         Code::E0222,
-                        format!("fact {} refers to undefined unit {u:?}", f.concept),
+                        format!("fact {} refers to undefined context {:?}", f.concept, f.context),
                     )),
+                    Some(c) if c.typed => errs.push(err_at(
+                        f.line,
+                        Code::E0219,
+                        format!("fact {} uses a typed dimension; esgx taxonomies use explicit members only", f.concept),
+                    )),
+                    Some(c) => {
+                        f.entity = c.entity.clone();
+                        f.period = c.period.clone();
+                        f.dims = c.breakdown.clone();
+                        if f.period.is_none() {
+                            errs.push(err_at(
+                                f.line,
+                                Code::E0212,
+                                format!("fact {} has a forever or missing period", f.concept),
+                            ));
+                        }
+                    }
                 }
-            }
-        }
-        self.raw.facts = facts;
+                if let Some(u) = &f.unit {
+                    match units.get(u) {
+                        Some(ru) => f.unit_def = Some(ru.clone()),
+                        None => errs.push(err_at(
+                            f.line,
+                            Code::E0222,
+                            format!("fact {} refers to undefined unit {u:?}", f.concept),
+                        )),
+                    }
+                }
+                errs
+            })
+            .collect();
+        errs.extend(found);
     }
 }
 
@@ -1117,6 +1200,22 @@ mod tests {
         assert_eq!(note("f1"), Some("Note: estimated. Source: Report, page 4."));
         assert_eq!(note("f2"), Some("Note: estimated. Source: Report, section \"Waste\"."));
         assert!(raw.facts.iter().all(|f| f.provenance.is_none()));
+    }
+
+    #[test]
+    fn a_fact_located_twice_by_one_label_has_its_footnotes_twice() {
+        // Every locator is a link: one label locating a fact twice links it twice, as a map of
+        // every link would have it (and the text, linked more than once, is copied).
+        let twice = r##"<link:loc xlink:type="locator" xlink:href="#f0" xlink:label="to_a"/>"##;
+        let text = shared_footnotes("").replacen(twice, &format!("{twice}\n{twice}"), 1);
+        let raw = read("x.xbrl", &text).expect("reads");
+        let note = |id: &str| raw.footnotes.get(id).map(String::as_str);
+        assert_eq!(note("f0"), Some("Note: estimated. Note: estimated."));
+        assert_eq!(note("f1"), Some("Note: estimated. Source: Report, page 4."));
+        // Located once by a label of its own, a fact takes that label's footnotes.
+        let once = text.replace(r##"xlink:href="#f2" xlink:label="to_a""##, r##"xlink:href="#f9" xlink:label="to_d""##);
+        let raw = read("x.xbrl", &once).expect("reads");
+        assert_eq!(raw.footnotes.get("f2").map(String::as_str), Some("Source: Report, section \"Waste\"."));
     }
 
     #[test]
