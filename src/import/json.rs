@@ -817,16 +817,19 @@ impl<'de> serde::de::Visitor<'de> for EntryMap<'_> {
         f.write_str("an object of entries")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
-        let mut entries = Vec::new();
-        let mut ids = foldhash::HashSet::default();
+        let mut entries: Entries<'de> = Vec::new();
         while let Some(id) = map.next_key_seed(Key)? {
             let raw: &'de serde_json::value::RawValue = map.next_value()?;
-            if !ids.insert(id.clone()) {
-                self.0.set(true);
-                return Err(serde::de::Error::custom("a key appears twice in one object"));
-            }
             entries.push((id, Entry::Text(raw)));
         }
+        // A key given twice is looked for once all are read (where the parse stopped is not
+        // shown: the whole reading reports the key).
+        let ids: Vec<&str> = entries.iter().map(|(id, _)| &**id).collect();
+        if !crate::report::repeats(&ids).is_empty() {
+            self.0.set(true);
+            return Err(serde::de::Error::custom("a key appears twice in one object"));
+        }
+        drop(ids);
         Ok(entries)
     }
 }
@@ -857,6 +860,36 @@ impl<'de> serde::de::Visitor<'de> for Key {
 /// What [`Reader::finish`] found for one fact, by its place: the findings about its footnote
 /// links, and its provenance.
 type FactRead = (usize, Vec<Diagnostic>, Found);
+
+impl Reader<'_> {
+    /// Make the breakdowns of this reader's facts the copies in `all` (a report's pieces are read
+    /// apart, each with its own copies: at 1M facts over half a million lists of a few thousand
+    /// breakdowns, each then looked up by its names again as the report was made).
+    fn share_dims(&mut self, all: &std::sync::Mutex<foldhash::HashSet<crate::report::Dimensions>>) {
+        let own = std::mem::take(&mut self.seen.dims);
+        let place = |d: &crate::report::Dimensions| Arc::as_ptr(d).cast::<()>() as usize;
+        let mut to: foldhash::HashMap<usize, crate::report::Dimensions> =
+            foldhash::HashMapExt::with_capacity(own.len());
+        {
+            let mut all = all.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for d in &own {
+                let one = match all.get(d) {
+                    Some(one) => one.clone(),
+                    None => {
+                        all.insert(d.clone());
+                        d.clone()
+                    }
+                };
+                to.insert(place(d), one);
+            }
+        }
+        for f in &mut self.raw.facts {
+            if let Some(one) = to.get(&place(&f.dims)) {
+                f.dims = one.clone();
+            }
+        }
+    }
+}
 
 /// The one shared copy of `items` in `seen`, made if there is none.
 fn shared<T: Eq + std::hash::Hash>(seen: &mut foldhash::HashSet<Arc<[T]>>, items: Vec<T>) -> Arc<[T]> {

@@ -27,6 +27,7 @@ pub(crate) fn read_file(file: &str, path: &std::path::Path) -> Option<Result<Raw
         return None;
     }
     let joined = std::sync::Mutex::new(Joined { len, ..Joined::default() });
+    let dims = std::sync::Mutex::new(foldhash::HashSet::default());
     let (cut, stopped) = with_pieces(f, len, |received, stop| {
         // Each piece is read by whichever core is free; once one fails, the rest are let go (and
         // the cutting stops at its next block).
@@ -34,7 +35,7 @@ pub(crate) fn read_file(file: &str, path: &std::path::Path) -> Option<Result<Raw
             if stop.load(Relaxed) {
                 return;
             }
-            let joining = read_piece(file, piece).is_some_and(|part| {
+            let joining = read_piece(file, piece, &dims).is_some_and(|part| {
                 let mut j = joined.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 j.add(part)
             });
@@ -63,7 +64,11 @@ struct Part<'a> {
 }
 
 /// Read one piece; `None` unless it reads cleanly and ends where a piece of its place must.
-fn read_piece(file: &str, piece: Piece) -> Option<Part<'_>> {
+fn read_piece<'a>(
+    file: &'a str,
+    piece: Piece,
+    dims: &std::sync::Mutex<foldhash::HashSet<crate::report::Dimensions>>,
+) -> Option<Part<'a>> {
     let Piece { no, text, last, info, .. } = piece;
     // A file that is one piece is read whole (it is not large where it matters).
     if no == 0 && last {
@@ -73,7 +78,7 @@ fn read_piece(file: &str, piece: Piece) -> Option<Part<'_>> {
         Some(info) if no > 0 => Some(Reader::new(file, info).ok()?),
         _ => None,
     };
-    let read = stream(file, &text, reader);
+    let mut read = stream(file, &text, reader);
     let ends_well = match &read.done {
         Ok(()) => last,
         Err(e) => !last && e.classify() == serde_json::error::Category::Eof && read.between,
@@ -82,6 +87,9 @@ fn read_piece(file: &str, piece: Piece) -> Option<Part<'_>> {
     let middle = no > 0 && !last;
     if !ends_well || !reader.errs.is_empty() || (middle && (!read.rest.is_empty() || read.index.is_some())) {
         return None;
+    }
+    if let Some(reader) = read.reader.as_mut() {
+        reader.share_dims(dims);
     }
     let bytes = text.len();
     let text = if read.index.is_some() { text } else { String::new() };
