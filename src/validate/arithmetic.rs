@@ -374,12 +374,13 @@ struct Implied<'a> {
 /// Breakdowns: parts of an additive figure add up to the whole (for a partition axis with every
 /// part reported) or at least do not exceed it; rates and averages lie between their parts and
 /// equal their weighted mean; different breakdowns of one rate imply the same whole.
-fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+fn breakdowns<'a>(index: &FactIndex<'a>, tax: &'a Taxonomy) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    // The breakdowns to check, each once, in the order of the first fact in them: found one fact
+    // after the other (the set of those seen), then checked on every core (each looks up its
+    // parts, out of the cache at 1M facts), their findings kept in that order.
     let mut seen = HashSet::new();
-    // (concept, period, other dimensions) -> the wholes its breakdowns imply, in order found.
-    let mut implied: HashMap<(&str, &Period, Dims), Vec<Implied>> = HashMap::new();
-    let mut order: Vec<(&str, &Period, Dims)> = Vec::new();
+    let mut jobs: Vec<(&'a Concept, &'a Axis, usize, &'a Period, Dims<'a>)> = Vec::new();
     for &f in &index.facts {
         if !index.is_primary(f) {
             continue;
@@ -387,6 +388,10 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
         let Some(c) = tax.concept(&f.concept.local).filter(|c| c.is_numeric()) else {
             continue;
         };
+        // A breakdown of a figure neither additive nor weighted has nothing to check.
+        if !c.additive() && c.def.weighted_by.is_none() {
+            continue;
+        }
         for (axis_name, member) in index.primary_dims(f) {
             let Some(axis) = tax.axis(axis_name).map(|i| &tax.axes[i]) else {
                 continue;
@@ -407,29 +412,47 @@ fn breakdowns(index: &FactIndex, tax: &Taxonomy) -> Vec<Diagnostic> {
                         break; // a cycle of parents: the taxonomy check reports it
                     }
                     if seen.insert((&*f.concept.local, &f.period, rest.clone(), axis_name, p)) {
-                        let b = breakdown(index, tax, c, axis, p, &f.period, rest.clone());
-                        out.extend(additive(index, tax, &b));
+                        jobs.push((c, axis, p, &f.period, rest.clone()));
                     }
                     level = (p != 0).then(|| parent_of(axis, p));
                 }
                 continue;
             }
-            if !seen.insert((&*f.concept.local, &f.period, rest.clone(), axis_name, parent)) {
-                continue;
+            if seen.insert((&*f.concept.local, &f.period, rest.clone(), axis_name, parent)) {
+                jobs.push((c, axis, parent, &f.period, rest));
             }
-            let b = breakdown(index, tax, c, axis, parent, &f.period, rest);
-            if let Some(weight) = &c.def.weighted_by {
-                let (found, whole) = weighted(index, tax, &b, weight);
-                out.extend(found);
-                if let Some(w) = whole {
-                    let key = (c.name(), &f.period, b.rest.clone());
-                    let list = implied.entry(key.clone()).or_default();
-                    if list.is_empty() {
-                        order.push(key);
-                    }
-                    list.push(w);
+        }
+    }
+    drop(seen);
+    type Key<'a> = (&'a str, &'a Period, Dims<'a>);
+    // A breakdown's finding, and the whole it implies (for its rate's other breakdowns).
+    type Checked<'a> = (Option<Diagnostic>, Option<(Key<'a>, Implied<'a>)>);
+    let checked: Vec<Checked> = jobs
+        .into_par_iter()
+        .map(|(c, axis, parent, period, rest)| {
+            let b = breakdown(index, tax, c, axis, parent, period, rest);
+            match &c.def.weighted_by {
+                _ if c.additive() => (additive(index, tax, &b), None),
+                Some(weight) => {
+                    let (found, whole) = weighted(index, tax, &b, weight);
+                    (found, whole.map(|w| ((c.name(), period, b.rest.clone()), w)))
                 }
+                None => (None, None),
             }
+        })
+        .collect();
+    let mut out = Vec::new();
+    // (concept, period, other dimensions) -> the wholes its breakdowns imply, in order found.
+    let mut implied: HashMap<Key, Vec<Implied>> = HashMap::new();
+    let mut order: Vec<Key> = Vec::new();
+    for (found, whole) in checked {
+        out.extend(found);
+        if let Some((key, w)) = whole {
+            let list = implied.entry(key.clone()).or_default();
+            if list.is_empty() {
+                order.push(key);
+            }
+            list.push(w);
         }
     }
     for key in &order {
