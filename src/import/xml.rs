@@ -728,9 +728,10 @@ impl<'a> Parser<'a> {
     }
 
     /// Each fact's footnotes. A fact with esgx's record (an attribute) has its source reference
-    /// read back from the text of its footnotes into fields ([`parse_sentence`]), once per set of
-    /// footnotes however many facts share it; any other fact keeps the text of its footnotes,
-    /// in the order linked, as its note.
+    /// read back from the text of its footnotes into fields ([`parse_sentence`]), once per
+    /// locator label (or per list of footnotes, for an id located more than once) however many
+    /// facts share it; any other fact keeps the text of its footnotes, in the order linked, as
+    /// its note.
     fn link_footnotes(&mut self) {
         let acc = &mut self.acc;
         // An arc links every locator of its label to its footnote, so a few elements can make
