@@ -338,7 +338,8 @@ impl Breakdowns {
         self.share_by_names(dims)
     }
 
-    fn share_by_names(&mut self, dims: &Dimensions) -> Dimensions {
+    /// The shared copy of a breakdown, found by its names (sorted first if they are not).
+    pub fn share_by_names(&mut self, dims: &Dimensions) -> Dimensions {
         if !dims.is_sorted() {
             return self.dims(dims.to_vec());
         }

@@ -865,7 +865,7 @@ impl Reader<'_> {
     /// Make the breakdowns of this reader's facts the copies in `all` (a report's pieces are read
     /// apart, each with its own copies: at 1M facts over half a million lists of a few thousand
     /// breakdowns, each then looked up by its names again as the report was made).
-    fn share_dims(&mut self, all: &std::sync::Mutex<foldhash::HashSet<crate::report::Dimensions>>) {
+    fn share_dims(&mut self, all: &std::sync::Mutex<crate::report::Breakdowns>) {
         let own = std::mem::take(&mut self.seen.dims);
         let place = |d: &crate::report::Dimensions| Arc::as_ptr(d).cast::<()>() as usize;
         let mut to: foldhash::HashMap<usize, crate::report::Dimensions> =
@@ -873,14 +873,7 @@ impl Reader<'_> {
         {
             let mut all = all.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             for d in &own {
-                let one = match all.get(d) {
-                    Some(one) => one.clone(),
-                    None => {
-                        all.insert(d.clone());
-                        d.clone()
-                    }
-                };
-                to.insert(place(d), one);
+                to.insert(place(d), all.share_by_names(d));
             }
         }
         for f in &mut self.raw.facts {

@@ -803,12 +803,13 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let list_of = |id: &str| -> Option<&[u32]> {
+        // A fact's footnotes, with its label when it is located once (its list is the label's).
+        let list_of = |id: &str| -> Option<(Option<u32>, &[u32])> {
             match *label_of.get(id)? {
-                AGAIN => own_list.get(id).map(|l| &l[..]),
-                l => Some(&of_label[l as usize][..]),
+                AGAIN => own_list.get(id).map(|l| (None, &l[..])),
+                l => Some((Some(l), &of_label[l as usize][..])),
             }
-            .filter(|l| !l.is_empty())
+            .filter(|(_, l)| !l.is_empty())
         };
         let is_source: Vec<bool> =
             texts.iter().map(|t| t.as_deref().is_some_and(|t| t.starts_with("Source: "))).collect();
@@ -828,7 +829,7 @@ impl<'a> Parser<'a> {
         let read_label: Vec<std::sync::OnceLock<Option<Provenance>>> =
             (0..labels.len()).map(|_| std::sync::OnceLock::new()).collect();
         let own_read: std::sync::Mutex<HashMap<Vec<u32>, Option<Provenance>>> = Default::default();
-        let source_of = |id: &str, list: &[u32], set: &mut Provenance| -> bool {
+        let source_of = |(label, list): (Option<u32>, &[u32]), set: &mut Provenance| -> bool {
             let put = |source: &Provenance, set: &mut Provenance| {
                 let Provenance { record, document, reported, .. } = std::mem::take(set);
                 // A document without a title is named by its id in the footnote.
@@ -847,12 +848,12 @@ impl<'a> Parser<'a> {
                     note: source.note.clone(),
                 };
             };
-            match label_of.get(id) {
-                Some(&l) if l != AGAIN => {
+            match label {
+                Some(l) => {
                     let read = read_label[l as usize].get_or_init(|| parse_sentence(&joined(&sourced(list), &texts)));
                     read.as_ref().map(|source| put(source, set)).is_some()
                 }
-                _ => {
+                None => {
                     let order = sourced(list);
                     let mut own = own_read.lock().unwrap_or_else(|e| e.into_inner());
                     let read = own.entry(order).or_insert_with_key(|order| parse_sentence(&joined(order, &texts)));
@@ -863,9 +864,8 @@ impl<'a> Parser<'a> {
         use rayon::prelude::*;
         let rest: Vec<usize> = (acc.raw.facts.par_iter_mut().enumerate())
             .filter_map(|(i, f)| {
-                let id = f.id.as_deref()?;
-                let list = list_of(id)?;
-                let sourced = f.provenance.as_deref_mut().is_some_and(|p| source_of(id, list, p));
+                let linked = list_of(f.id.as_deref()?)?;
+                let sourced = f.provenance.as_deref_mut().is_some_and(|p| source_of(linked, p));
                 (!sourced).then_some(i)
             })
             .collect();
@@ -875,7 +875,7 @@ impl<'a> Parser<'a> {
         for i in rest {
             let f = &acc.raw.facts[i];
             let id = f.id.as_deref().unwrap_or_default();
-            let Some(list) = list_of(id) else { continue };
+            let Some((_, list)) = list_of(id) else { continue };
             let order = if f.provenance.is_some() { sourced(list) } else { list.to_vec() };
             // (A text already moved belongs to another fact of the same id, an error found later.)
             let note = match order.as_slice() {

@@ -27,7 +27,7 @@ pub(crate) fn read_file(file: &str, path: &std::path::Path) -> Option<Result<Raw
         return None;
     }
     let joined = std::sync::Mutex::new(Joined { len, ..Joined::default() });
-    let dims = std::sync::Mutex::new(foldhash::HashSet::default());
+    let dims = std::sync::Mutex::new(crate::report::Breakdowns::default());
     let (cut, stopped) = with_pieces(f, len, |received, stop| {
         // Each piece is read by whichever core is free; once one fails, the rest are let go (and
         // the cutting stops at its next block).
@@ -64,11 +64,7 @@ struct Part<'a> {
 }
 
 /// Read one piece; `None` unless it reads cleanly and ends where a piece of its place must.
-fn read_piece<'a>(
-    file: &'a str,
-    piece: Piece,
-    dims: &std::sync::Mutex<foldhash::HashSet<crate::report::Dimensions>>,
-) -> Option<Part<'a>> {
+fn read_piece<'a>(file: &'a str, piece: Piece, dims: &std::sync::Mutex<crate::report::Breakdowns>) -> Option<Part<'a>> {
     let Piece { no, text, last, info, .. } = piece;
     // A file that is one piece is read whole (it is not large where it matters).
     if no == 0 && last {
